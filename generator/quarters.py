@@ -1,0 +1,62 @@
+"""Calendar quarters (``2025-Q3``): parsing, ordering and arithmetic."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+QUARTER_RE = re.compile(r"^(\d{4})-Q([1-4])$")
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    """A calendar quarter; ordered, hashable, and subtractable to a count of quarters."""
+
+    year: int
+    q: int
+
+    @classmethod
+    def parse(cls, text: str) -> Quarter:
+        """Return the quarter written ``YYYY-Qn``; raise ``ValueError`` otherwise."""
+        match = QUARTER_RE.match(text) if isinstance(text, str) else None
+        if match is None:
+            raise ValueError(f"{text!r} is not a quarter (use YYYY-Qn)")
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @property
+    def index(self) -> int:
+        """Quarters since year 0, so that differences are plain subtraction."""
+        return self.year * 4 + self.q - 1
+
+    @classmethod
+    def from_index(cls, index: int) -> Quarter:
+        """Return the quarter at ``index`` quarters since year 0."""
+        return cls(index // 4, index % 4 + 1)
+
+    def __sub__(self, other: Quarter) -> int:
+        return self.index - other.index
+
+    def shift(self, quarters: int) -> Quarter:
+        """Return the quarter ``quarters`` later (earlier when negative)."""
+        return Quarter.from_index(self.index + quarters)
+
+    def __str__(self) -> str:
+        return f"{self.year}-Q{self.q}"
+
+
+def quarter_range(first: Quarter, last: Quarter) -> list[Quarter]:
+    """Return every quarter from ``first`` to ``last``, both included."""
+    return [Quarter.from_index(i) for i in range(first.index, last.index + 1)]
+
+
+def describe_span(quarters: int) -> str:
+    """Say a number of quarters in words: ``1 quarter``, ``5 quarters (1 year 1 quarter)``."""
+    unit = "quarter" if quarters == 1 else "quarters"
+    text = f"{quarters} {unit}"
+    years, rest = divmod(quarters, 4)
+    if years:
+        parts = [f"{years} year" + ("s" if years > 1 else "")]
+        if rest:
+            parts.append(f"{rest} quarter" + ("s" if rest > 1 else ""))
+        text += f" ({' '.join(parts)})"
+    return text

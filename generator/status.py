@@ -1,0 +1,119 @@
+"""Status rules of REGISTER.md: one status and a set of flags per target, as of quarter R.
+
+Every function takes the reporting quarter as an argument: status never depends
+on the clock, so the same register and settings always give the same site.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import ProgressEntry, Target
+from .quarters import Quarter
+
+WITHDRAWN = "withdrawn"
+ACHIEVED = "achieved"
+ACHIEVED_LATE = "achieved_late"
+MISSED = "missed"
+AT_RISK = "at_risk"
+ON_TRACK = "on_track"
+STATUSES = (WITHDRAWN, ACHIEVED, ACHIEVED_LATE, MISSED, AT_RISK, ON_TRACK)
+
+NOT_REPORTED = "not_reported"
+JUSTIFICATION_MISSING = "justification_missing"
+REVISED_DUE_PASSED = "revised_due_passed"
+FLAGS = (NOT_REPORTED, JUSTIFICATION_MISSING, REVISED_DUE_PASSED)
+
+DEFAULT_AT_RISK_LAG = 0.20
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A target's standing as of a reporting quarter."""
+
+    target: Target
+    quarter: Quarter
+    status: str
+    flags: tuple[str, ...]
+    fraction: float
+    expected: float
+    latest: ProgressEntry | None
+
+    @property
+    def is_missed(self) -> bool:
+        """True when the target gets a delay-justification page."""
+        return self.status == MISSED
+
+
+def reporting_quarter(targets: list[Target], setting: Quarter | None) -> Quarter | None:
+    """R: the setting when given, else the latest quarter of any progress entry (or None)."""
+    if setting is not None:
+        return setting
+    quarters = [entry.quarter for t in targets for entry in t.progress]
+    return max(quarters, default=None)
+
+
+def expected_fraction(target: Target, r: Quarter) -> float:
+    """Share of the way from start to due that R has reached, clamped to 0..1."""
+    span = target.due - target.start
+    if span <= 0:
+        return 1.0
+    return min(1.0, max(0.0, (r - target.start) / span))
+
+
+def progress_fraction(target: Target, r: Quarter) -> float:
+    """Progress fraction of the latest entry up to R; 0 when there is none."""
+    return target.fraction(target.latest_until(r))
+
+
+def first_reached(target: Target, r: Quarter) -> ProgressEntry | None:
+    """The first entry up to R that meets the target, if any."""
+    return next((e for e in target.entries_until(r) if target.reached(e)), None)
+
+
+def reached_by_due(target: Target, r: Quarter) -> bool:
+    """True when some entry up to R and no later than due meets the target."""
+    last = min(r, target.due)
+    return any(target.reached(e) for e in target.entries_until(last))
+
+
+def status_as_of(target: Target, r: Quarter, at_risk_lag: float = DEFAULT_AT_RISK_LAG) -> str:
+    """The one status of ``target`` as of R: the first rule of REGISTER.md that applies."""
+    if target.withdrawn is not None and target.withdrawn.quarter <= r:
+        return WITHDRAWN
+    if reached_by_due(target, r):
+        return ACHIEVED
+    if first_reached(target, r) is not None:
+        return ACHIEVED_LATE
+    if r >= target.due:
+        return MISSED
+    if expected_fraction(target, r) - progress_fraction(target, r) > at_risk_lag:
+        return AT_RISK
+    return ON_TRACK
+
+
+def flags_as_of(target: Target, r: Quarter, status: str) -> tuple[str, ...]:
+    """The flags of ``target`` with ``status`` as of R, in the order of FLAGS."""
+    flags = []
+    reported = any(entry.quarter == r for entry in target.progress)
+    if status in (MISSED, AT_RISK, ON_TRACK) and not reported:
+        flags.append(NOT_REPORTED)
+    if status == MISSED and target.delay is None:
+        flags.append(JUSTIFICATION_MISSING)
+    if status == MISSED and target.delay is not None and target.delay.revised_due < r:
+        flags.append(REVISED_DUE_PASSED)
+    return tuple(flags)
+
+
+def assess(target: Target, r: Quarter, at_risk_lag: float = DEFAULT_AT_RISK_LAG) -> Assessment:
+    """Status, flags and progress figures of ``target`` as of R."""
+    status = status_as_of(target, r, at_risk_lag)
+    return Assessment(
+        target=target,
+        quarter=r,
+        status=status,
+        flags=flags_as_of(target, r, status),
+        fraction=progress_fraction(target, r),
+        expected=expected_fraction(target, r),
+        latest=target.latest_until(r),
+    )

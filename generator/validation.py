@@ -1,0 +1,338 @@
+"""Field-by-field validation of one target file, as REGISTER.md defines it."""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from .errors import Problem
+from .model import DECREASE, INCREASE, Delay, Indicator, ProgressEntry, Target, Withdrawal
+from .quarters import Quarter
+from .yamldoc import Document, Path, field_name
+
+ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
+LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+TARGET_FIELDS = (
+    "id", "title", "policy_address", "bureau", "partners", "area", "description",
+    "start", "due", "indicator", "progress", "delay", "withdrawn",
+)  # fmt: skip
+INDICATOR_FIELDS = ("unit", "baseline", "target", "direction")
+ENTRY_FIELDS = ("quarter", "value", "percent_complete", "note", "sources", "verified_by")
+DELAY_FIELDS = ("reason", "revised_due", "measures", "submitted", "responsible")
+WITHDRAWN_FIELDS = ("quarter", "reason")
+
+_MISSING = object()
+
+
+class Checker:
+    """Reads typed values out of a document, collecting a problem for each bad one."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.problems: list[Problem] = []
+
+    def fail(self, path: Path, message: str) -> None:
+        self.problems.append(self.doc.problem(path, message))
+
+    def get(self, path: Path) -> Any:
+        value: Any = self.doc.data
+        for part in path:
+            if isinstance(part, int) or isinstance(value, dict) and part in value:
+                value = value[part]
+            else:
+                return _MISSING
+        return value
+
+    def present(self, path: Path, required: bool) -> Any:
+        """The value at ``path``, or ``_MISSING`` (a problem when ``required``)."""
+        value = self.get(path)
+        if value is None:  # a key with nothing after the colon
+            value = _MISSING
+        if value is _MISSING and required:
+            parent, name = path[:-1], path[-1]
+            self.problems.append(
+                Problem(
+                    self.doc.path,
+                    self.doc.line(parent),
+                    field_name(path),
+                    f"required field '{name}' is missing",
+                )
+            )
+        return value
+
+    def mapping(self, path: Path, allowed: tuple[str, ...], required: bool) -> dict | None:
+        value = self.present(path, required)
+        if value is _MISSING:
+            return None
+        if not isinstance(value, dict):
+            self.fail(path, f"must be a mapping of fields ({', '.join(allowed[:3])}, ...)")
+            return None
+        for key in value:
+            if key not in allowed:
+                self.fail((*path, key), _unknown_field(key, allowed))
+        return value
+
+    def text(self, path: Path, required: bool = False, one_line: bool = True) -> str | None:
+        value = self.present(path, required)
+        if value is _MISSING:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.fail(path, f"must be text, not {_describe(value)}")
+            return None
+        if one_line and ("\n" in value.strip() or "\r" in value):
+            self.fail(path, "must be a single line of text")
+            return None
+        return value.strip()
+
+    def texts(self, path: Path, default_lang: str, required: bool, one_line: bool) -> dict:
+        """Text, or a map of language code to text; returned as a language map."""
+        value = self.present(path, required)
+        if value is _MISSING:
+            return {}
+        if not isinstance(value, dict):
+            text = self.text(path, required, one_line)
+            return {default_lang: text} if text is not None else {}
+        result = {}
+        for lang in value:
+            if not LANG_RE.match(lang):
+                self.fail((*path, lang), f"{lang!r} is not a language code (such as en, zh-Hant)")
+                continue
+            text = self.text((*path, lang), True, one_line)
+            if text is not None:
+                result[lang] = text
+        if default_lang not in value:
+            self.fail(path, f"the default language '{default_lang}' must be given")
+        return result
+
+    def text_list(self, path: Path) -> tuple[str, ...]:
+        items = self.items(path)
+        return tuple(t for i in range(len(items)) if (t := self.text((*path, i), True)))
+
+    def items(self, path: Path) -> list:
+        value = self.present(path, False)
+        if value is _MISSING:
+            return []
+        if not isinstance(value, list):
+            self.fail(path, f"must be a list (lines starting with '- '), not {_describe(value)}")
+            return []
+        return value
+
+    def number(self, path: Path, required: bool = True) -> float | None:
+        value = self.present(path, required)
+        if value is _MISSING:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.fail(path, f"must be a number, not {_describe(value)}")
+            return None
+        return value
+
+    def integer(self, path: Path) -> int | None:
+        value = self.present(path, True)
+        if value is _MISSING:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not 1000 <= value <= 9999:
+            self.fail(path, f"must be a year such as 2023, not {_describe(value)}")
+            return None
+        return value
+
+    def quarter(self, path: Path, required: bool) -> Quarter | None:
+        value = self.present(path, required)
+        if value is _MISSING:
+            return None
+        try:
+            return Quarter.parse(value if isinstance(value, str) else repr(value))
+        except ValueError as exc:
+            self.fail(path, str(exc))
+            return None
+
+    def date(self, path: Path) -> datetime.date | None:
+        value = self.present(path, False)
+        if value is _MISSING:
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return datetime.date.fromisoformat(str(value))
+        except ValueError:
+            self.fail(path, f"{value!r} is not a date (use YYYY-MM-DD)")
+            return None
+
+    def url_list(self, path: Path) -> tuple[str, ...]:
+        urls = []
+        for i, url in enumerate(self.items(path)):
+            if isinstance(url, str) and _is_web_url(url.strip()):
+                urls.append(url.strip())
+            else:
+                self.fail((*path, i), f"{url!r} is not a web address (http:// or https://)")
+        return tuple(urls)
+
+
+def _is_web_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in url
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    return repr(value)
+
+
+def _unknown_field(key: str, allowed: tuple[str, ...]) -> str:
+    guess = difflib.get_close_matches(key, allowed, n=1)
+    hint = f"; did you mean '{guess[0]}'?" if guess else f"; known fields: {', '.join(allowed)}"
+    return f"unknown field{hint}"
+
+
+def build_target(
+    doc: Document, stem: str, default_lang: str, reporting_quarter: Quarter | None = None
+) -> tuple[Target | None, list[Problem]]:
+    """Validate one parsed target file named ``stem``; return the target and its problems."""
+    check = Checker(doc)
+    if check.mapping((), TARGET_FIELDS, True) is None:
+        return None, check.problems
+    target_id = _check_id(check, stem)
+    policy_address = check.integer(("policy_address",))
+    start = check.quarter(("start",), False)
+    if start is None and policy_address is not None and check.get(("start",)) is _MISSING:
+        start = Quarter(policy_address, 4)
+    due = check.quarter(("due",), True)
+    if start and due and due < start:
+        check.fail(("due",), f"{due} is before the start quarter {start}")
+    indicator = _indicator(check)
+    target = Target(
+        id=target_id or stem,
+        title=check.texts(("title",), default_lang, True, one_line=True),
+        policy_address=policy_address or 0,
+        bureau=check.text(("bureau",), True) or "",
+        partners=check.text_list(("partners",)),
+        area=check.text(("area",)),
+        description=check.texts(("description",), default_lang, False, one_line=False),
+        start=start or Quarter(1, 1),
+        due=due or Quarter(1, 1),
+        indicator=indicator,
+        progress=_progress(check, milestone=check.get(("indicator",)) is _MISSING),
+        delay=_delay(check, due),
+        withdrawn=_withdrawn(check),
+        source_path=doc.path,
+    )
+    if reporting_quarter is not None:
+        _check_not_after(check, target.progress, reporting_quarter)
+    return target, check.problems
+
+
+def _check_id(check: Checker, stem: str) -> str | None:
+    target_id = check.text(("id",), True)
+    if target_id is None:
+        return None
+    if not ID_RE.match(target_id):
+        check.fail(("id",), f"{target_id!r} must be letters, digits and '-', at most 64")
+    elif target_id != stem:
+        check.fail(("id",), f"{target_id!r} must equal the file name ({stem}.yaml)")
+    return target_id
+
+
+def _indicator(check: Checker) -> Indicator | None:
+    path = ("indicator",)
+    if check.mapping(path, INDICATOR_FIELDS, False) is None:
+        return None
+    unit = check.text((*path, "unit"), True)
+    baseline = check.number((*path, "baseline"))
+    target = check.number((*path, "target"))
+    direction = check.text((*path, "direction")) or INCREASE
+    if direction not in (INCREASE, DECREASE):
+        check.fail((*path, "direction"), f"{direction!r} must be 'increase' or 'decrease'")
+        return None
+    if None in (unit, baseline, target):
+        return None
+    if baseline == target:
+        check.fail((*path, "target"), f"must differ from the baseline ({baseline})")
+    elif (target > baseline) != (direction == INCREASE):
+        way = "above" if direction == INCREASE else "below"
+        check.fail(
+            (*path, "direction"),
+            f"'{direction}' needs a target {way} the baseline ({baseline} -> {target})",
+        )
+    return Indicator(unit, baseline, target, direction)
+
+
+def _progress(check: Checker, milestone: bool) -> tuple[ProgressEntry, ...]:
+    entries: list[ProgressEntry] = []
+    for i in range(len(check.items(("progress",)))):
+        entry = _entry(check, ("progress", i), milestone)
+        if entry is None:
+            continue
+        if entries and entry.quarter <= entries[-1].quarter:
+            check.fail(
+                ("progress", i, "quarter"),
+                f"{entry.quarter} must come after {entries[-1].quarter} "
+                "(entries oldest first, one per quarter)",
+            )
+        entries.append(entry)
+    return tuple(entries)
+
+
+def _entry(check: Checker, path: Path, milestone: bool) -> ProgressEntry | None:
+    if check.mapping(path, ENTRY_FIELDS, True) is None:
+        return None
+    quarter = check.quarter((*path, "quarter"), True)
+    measure, wrong = ("percent_complete", "value") if milestone else ("value", "percent_complete")
+    if check.get((*path, wrong)) is not _MISSING:
+        kind = "milestone target (no indicator)" if milestone else "numeric target"
+        check.fail((*path, wrong), f"a {kind} reports '{measure}', not '{wrong}'")
+    number = check.number((*path, measure))
+    if milestone and number is not None and not 0 <= number <= 100:
+        check.fail((*path, measure), f"{number} must be between 0 and 100")
+    entry = ProgressEntry(
+        quarter=quarter,
+        note=check.text((*path, "note"), one_line=False),
+        sources=check.url_list((*path, "sources")),
+        verified_by=check.text((*path, "verified_by")),
+        **{measure: number},
+    )
+    return entry if quarter is not None and number is not None else None
+
+
+def _delay(check: Checker, due: Quarter | None) -> Delay | None:
+    path = ("delay",)
+    if check.mapping(path, DELAY_FIELDS, False) is None:
+        return None
+    reason = check.text((*path, "reason"), True, one_line=False)
+    revised = check.quarter((*path, "revised_due"), True)
+    measures = check.text((*path, "measures"), True, one_line=False)
+    if revised and due and revised <= due:
+        check.fail((*path, "revised_due"), f"{revised} must be after the due quarter {due}")
+    submitted = check.date((*path, "submitted"))
+    responsible = check.text((*path, "responsible"))
+    if None in (reason, revised, measures):
+        return None
+    return Delay(reason, revised, measures, submitted, responsible)
+
+
+def _withdrawn(check: Checker) -> Withdrawal | None:
+    path = ("withdrawn",)
+    if check.mapping(path, WITHDRAWN_FIELDS, False) is None:
+        return None
+    quarter = check.quarter((*path, "quarter"), True)
+    reason = check.text((*path, "reason"), True, one_line=False)
+    return Withdrawal(quarter, reason) if quarter and reason else None
+
+
+def _check_not_after(check: Checker, entries: tuple[ProgressEntry, ...], last: Quarter) -> None:
+    for i, entry in enumerate(check.items(("progress",))):
+        quarter = entry.get("quarter") if isinstance(entry, dict) else None
+        if any(e.quarter > last and str(e.quarter) == quarter for e in entries):
+            check.fail(
+                ("progress", i, "quarter"),
+                f"{quarter} is after the reporting quarter {last} (REPORTING_QUARTER)",
+            )

@@ -1,0 +1,159 @@
+"""Safe YAML loading that keeps the line of every value.
+
+Only plain YAML data is accepted: mappings, sequences and the standard scalar
+types. Python tags, duplicate keys and aliases are refused, the last because
+an alias can expand a small file into gigabytes ("billion laughs").
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+from .errors import Problem
+
+# The C parser is several times faster; both give the same nodes and marks.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_FILE_BYTES = 1_000_000
+
+_PREFIX = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_PREFIX + t for t in ("null", "bool", "int", "float", "str", "timestamp")}
+_MAP_TAG = _PREFIX + "map"
+_SEQ_TAG = _PREFIX + "seq"
+
+Path = tuple[str | int, ...]
+
+
+def field_name(path: Path) -> str:
+    """Write a path the way staff read it: ``progress[2].quarter``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+@dataclass
+class Document:
+    """A parsed YAML file: plain Python ``data`` and the 1-based line of each value."""
+
+    path: str
+    data: Any
+    lines: dict[Path, int] = field(default_factory=dict)
+
+    def line(self, path: Path) -> int | None:
+        """Return the line of ``path``, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path not in self.lines and path:
+            path = path[:-1]
+        return self.lines.get(path)
+
+    def problem(self, path: Path, message: str) -> Problem:
+        """Return a problem located at ``path`` in this document."""
+        return Problem(self.path, self.line(path), field_name(path), message)
+
+
+def load_document(path: str, text: bytes) -> tuple[Document | None, list[Problem]]:
+    """Parse ``text`` (the bytes of the file shown as ``path``) into a ``Document``.
+
+    Returns the document (``None`` when nothing usable was read) and the problems found.
+    """
+    if len(text) > MAX_FILE_BYTES:
+        return None, [Problem(path, None, "", f"file is larger than {MAX_FILE_BYTES} bytes")]
+    try:
+        source = text.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(path, None, "", f"file is not UTF-8 text ({exc.reason})")]
+    try:
+        node = yaml.compose(source, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        return None, [Problem(path, line, "", f"not valid YAML: {exc.problem or exc.context}")]
+    except yaml.YAMLError as exc:
+        return None, [Problem(path, None, "", f"not valid YAML: {exc}")]
+    if node is None:
+        return None, [Problem(path, 1, "", "file is empty")]
+    doc = Document(path, None)
+    converter = _Converter(doc)
+    doc.data = converter.convert(node, ())
+    return doc, converter.problems
+
+
+class _Converter:
+    """Turns a YAML node tree into plain values, recording lines and refusing the unsafe."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.problems: list[Problem] = []
+        self.seen: set[int] = set()
+        self.scalars = SafeConstructor()
+
+    def fail(self, node: yaml.Node, path: Path, message: str) -> None:
+        line = self.doc.lines.get(path, node.start_mark.line + 1)
+        self.problems.append(Problem(self.doc.path, line, field_name(path), message))
+
+    def convert(self, node: yaml.Node, path: Path) -> Any:
+        # Composed aliases are the same node object seen twice; refusing the second
+        # visit stops both expansion bombs and self-referencing structures.
+        if id(node) in self.seen:
+            self.fail(node, path, "YAML aliases (*name) are not allowed in the register")
+            return None
+        self.seen.add(id(node))
+        self.doc.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return self.sequence(node, path)
+        return self.scalar(node, path)
+
+    def mapping(self, node: yaml.MappingNode, path: Path) -> dict | None:
+        if node.tag != _MAP_TAG:
+            self.fail(node, path, f"YAML tag {node.tag!r} is not allowed")
+            return None
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = self.scalar(key_node, path) if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str):
+                self.fail(key_node, path, "every key must be a plain word, such as 'title'")
+                continue
+            if key in result:
+                line = key_node.start_mark.line + 1
+                first = self.doc.lines[(*path, key)]
+                self.problems.append(
+                    Problem(
+                        self.doc.path,
+                        line,
+                        field_name((*path, key)),
+                        f"duplicate key: this field is already given on line {first}",
+                    )
+                )
+                continue
+            # A value's line is its key's line: that is where staff look for "progress:".
+            self.doc.lines[(*path, key)] = key_node.start_mark.line + 1
+            result[key] = self.convert(value_node, (*path, key))
+        return result
+
+    def sequence(self, node: yaml.SequenceNode, path: Path) -> list | None:
+        if node.tag != _SEQ_TAG:
+            self.fail(node, path, f"YAML tag {node.tag!r} is not allowed")
+            return None
+        return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
+
+    def scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
+        if node.tag not in _SCALAR_TAGS:
+            self.fail(node, path, f"YAML tag {node.tag!r} is not allowed")
+            return None
+        try:
+            value = self.scalars.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            self.fail(node, path, f"cannot read this value: {exc}")
+            return None
+        if isinstance(value, float) and not math.isfinite(value):
+            self.fail(node, path, f"{node.value!r} is not a finite number")
+            return None
+        return value
