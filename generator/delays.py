@@ -1,0 +1,99 @@
+"""Delay justifications: what a missed target fell short by, and for how long."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import Delay, Target
+from .quarters import Quarter
+from .status import Assessment
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """How far a target stood from its promise at the due quarter."""
+
+    promised: float
+    reached: float
+    reported_by_due: bool
+    gap: float
+    gap_percent: float
+
+    @property
+    def reached_percent(self) -> float:
+        """Share of the distance to go that was covered by the due quarter, in percent."""
+        return 100.0 - self.gap_percent
+
+
+@dataclass(frozen=True)
+class DelayJustification:
+    """Everything a delay-justification page says about one missed target."""
+
+    assessment: Assessment
+    shortfall: Shortfall
+    overdue_quarters: int
+    delay: Delay | None
+
+    @property
+    def target(self) -> Target:
+        """The missed target."""
+        return self.assessment.target
+
+    @property
+    def filed(self) -> bool:
+        """True when staff have filed a justification."""
+        return self.delay is not None
+
+    @property
+    def revised_due_passed(self) -> bool:
+        """True when the revised due quarter is also behind the reporting quarter."""
+        return self.delay is not None and self.delay.revised_due < self.assessment.quarter
+
+    @property
+    def quarters_past_revised(self) -> int:
+        """How many quarters the reporting quarter is past the revised due quarter."""
+        if self.delay is None:
+            return 0
+        return max(0, self.assessment.quarter - self.delay.revised_due)
+
+
+def shortfall_at_due(target: Target) -> Shortfall:
+    """The standing at the due quarter, from the latest entry up to due (baseline if none)."""
+    entry = target.latest_until(target.due)
+    if target.indicator is None:
+        promised, start = 100.0, 0.0
+        reached = entry.percent_complete if entry else 0.0
+    else:
+        promised, start = target.indicator.target, target.indicator.baseline
+        reached = entry.value if entry else start
+    distance = abs(promised - start)
+    # A figure that moved the wrong way leaves more than the whole distance to go.
+    gap = max(0.0, (promised - reached) if promised >= start else (reached - promised))
+    return Shortfall(
+        promised=promised,
+        reached=reached,
+        reported_by_due=entry is not None,
+        gap=gap,
+        gap_percent=100.0 * gap / distance,
+    )
+
+
+def justification(assessment: Assessment) -> DelayJustification:
+    """The delay justification of a missed target as of its assessment's quarter."""
+    target = assessment.target
+    return DelayJustification(
+        assessment=assessment,
+        shortfall=shortfall_at_due(target),
+        overdue_quarters=assessment.quarter - target.due,
+        delay=target.delay,
+    )
+
+
+def overdue_order(items: list[DelayJustification]) -> list[DelayJustification]:
+    """Longest overdue first; then unjustified before justified, then by id."""
+    return sorted(items, key=lambda j: (-j.overdue_quarters, j.filed, j.target.id))
+
+
+def quarters_outstanding(due: Quarter, r: Quarter) -> int:
+    """Quarters from the due quarter to the reporting quarter (0 when due this quarter)."""
+    return max(0, r - due)

@@ -1,0 +1,129 @@
+"""The portal's site model: every target assessed as of R, grouped and given a URL.
+
+URLs are relative to the site root, without a leading slash, so that the site
+works from any folder and when opened straight from disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .delays import DelayJustification, justification, overdue_order
+from .errors import PortalError
+from .model import Target
+from .quarters import Quarter
+from .settings import PortalSettings
+from .status import MISSED, STATUSES, Assessment, assess, reporting_quarter
+
+
+def target_url(target_id: str) -> str:
+    """The page of a target."""
+    return f"targets/{target_id}.html"
+
+
+def delay_url(target_id: str) -> str:
+    """The delay-justification page of a missed target."""
+    return f"delays/{target_id}.html"
+
+
+def chart_url(name: str) -> str:
+    """A chart's SVG file."""
+    return f"charts/{name}.svg"
+
+
+def slugify(text: str) -> str:
+    """A URL-safe slug for a free-text name; non-Latin names get a stable hash slug."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
+    if not slug or not ascii_text.strip() or len(ascii_text) < len(text) / 2:
+        digest = hashlib.sha256(text.encode()).hexdigest()[:10]
+        slug = f"{slug}-{digest}" if slug else digest
+    return slug
+
+
+@dataclass(frozen=True)
+class Group:
+    """A set of targets sharing a bureau, area, year or status, with its own page."""
+
+    kind: str
+    name: str
+    slug: str
+    assessments: tuple[Assessment, ...]
+
+    @property
+    def url(self) -> str:
+        """The group's list page."""
+        return f"{self.kind}/{self.slug}.html"
+
+    @property
+    def counts(self) -> Counter:
+        """Targets per status in this group."""
+        return Counter(a.status for a in self.assessments)
+
+
+@dataclass
+class Portal:
+    """Everything the site shows, computed once from the register and the settings."""
+
+    settings: PortalSettings
+    quarter: Quarter
+    assessments: list[Assessment]
+    justifications: list[DelayJustification] = field(default_factory=list)
+    groups: dict[str, list[Group]] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        """Targets per status, in the order of STATUSES."""
+        counter = Counter(a.status for a in self.assessments)
+        return {s: counter.get(s, 0) for s in STATUSES}
+
+    def group(self, kind: str, name: str) -> Group:
+        """The group of ``kind`` called ``name``."""
+        return next(g for g in self.groups[kind] if g.name == name)
+
+
+GROUP_KINDS = ("status", "bureaus", "years", "areas")
+
+
+def build_portal(targets: list[Target], settings: PortalSettings) -> Portal:
+    """Assess every target as of R and group them for the list pages.
+
+    Raises ``PortalError`` when R cannot be known (no setting and no progress at all).
+    """
+    quarter = reporting_quarter(targets, settings.reporting_quarter)
+    if quarter is None:
+        raise PortalError(
+            "REPORTING_QUARTER: not set, and no progress entry in the register to take it from"
+        )
+    assessments = [assess(t, quarter, settings.at_risk_lag) for t in targets]
+    missed = [justification(a) for a in assessments if a.status == MISSED]
+    portal = Portal(settings, quarter, assessments, overdue_order(missed))
+    portal.groups = {
+        "status": _groups("status", assessments, lambda a: a.status, order=STATUSES),
+        "bureaus": _groups("bureaus", assessments, lambda a: a.target.bureau),
+        "years": _groups("years", assessments, lambda a: str(a.target.policy_address)),
+        "areas": _groups("areas", assessments, lambda a: a.target.area or "Other"),
+    }
+    return portal
+
+
+def _groups(kind, assessments, key, order=None) -> list[Group]:
+    names = list(order) if order else sorted({key(a) for a in assessments})
+    slugs: set[str] = set()
+    groups = []
+    for name in names:
+        slug = name if order else _unique(slugify(name), slugs)
+        slugs.add(slug)
+        members = tuple(a for a in assessments if key(a) == name)
+        groups.append(Group(kind, name, slug, members))
+    return groups
+
+
+def _unique(slug: str, taken: set[str]) -> str:
+    candidate, n = slug, 2
+    while candidate in taken:
+        candidate, n = f"{slug}-{n}", n + 1
+    return candidate

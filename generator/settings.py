@@ -1,0 +1,55 @@
+"""Portal settings: their defaults, meanings and checks, in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import SettingsError
+from .quarters import Quarter
+from .status import DEFAULT_AT_RISK_LAG
+
+
+@dataclass(frozen=True)
+class PortalSettings:
+    """The settings the portal reads from ``pelicanconf.py``."""
+
+    targets_path: Path = Path("targets")
+    """TARGETS_PATH: the register folder. Default ``targets``."""
+    reporting_quarter: Quarter | None = None
+    """REPORTING_QUARTER: the quarter statuses are computed as of. Default: the latest
+    quarter found in any progress entry."""
+    at_risk_lag: float = DEFAULT_AT_RISK_LAG
+    """AT_RISK_LAG: how far (0..1) progress may trail the expected path before a target
+    is at risk. Default 0.20."""
+    default_lang: str = "en"
+    """DEFAULT_LANG: the language of ``title`` in the published data. Default ``en``."""
+    sample_data: bool = False
+    """SAMPLE_DATA: show a notice on every page that the register is illustrative."""
+
+
+def from_pelican(settings: dict[str, Any]) -> PortalSettings:
+    """Read and check the portal settings from a Pelican settings mapping.
+
+    Raises ``SettingsError`` naming the setting and what is wrong with it.
+    """
+    quarter = settings.get("REPORTING_QUARTER")
+    if quarter is not None:
+        try:
+            quarter = Quarter.parse(quarter)
+        except ValueError as exc:
+            raise SettingsError(f"REPORTING_QUARTER: {exc}") from None
+    lag = settings.get("AT_RISK_LAG", DEFAULT_AT_RISK_LAG)
+    if isinstance(lag, bool) or not isinstance(lag, int | float) or not 0 <= lag < 1:
+        raise SettingsError(f"AT_RISK_LAG: {lag!r} must be a number from 0 up to (not incl.) 1")
+    path = settings.get("TARGETS_PATH", "targets")
+    if not isinstance(path, str | Path):
+        raise SettingsError(f"TARGETS_PATH: {path!r} must be a folder path")
+    return PortalSettings(
+        targets_path=Path(path),
+        reporting_quarter=quarter,
+        at_risk_lag=float(lag),
+        default_lang=str(settings.get("DEFAULT_LANG", "en")),
+        sample_data=bool(settings.get("SAMPLE_DATA", False)),
+    )
