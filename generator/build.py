@@ -1,0 +1,120 @@
+"""Building the site: validate first, build into a staging folder, then swap it in.
+
+A refused or failed build never touches the previously built site: Pelican
+writes into ``<output>.building`` and only a complete build replaces ``<output>``.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import PortalError
+from .model import Target
+from .portal import build_portal
+from .register import load_register
+from .settings import from_pelican
+
+logger = logging.getLogger(__name__)
+
+
+class BuildError(PortalError):
+    """The site could not be built; the previous site is left as it was."""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a finished build wrote."""
+
+    output: Path
+    targets: int
+    missed: int
+    reporting_quarter: str
+    seconds: float
+
+
+def read_settings(settings_file: Path | str, overrides: dict[str, Any] | None = None) -> dict:
+    """Pelican's settings from ``settings_file`` with ``overrides`` applied."""
+    from pelican.settings import read_settings as pelican_read_settings
+
+    if not Path(settings_file).is_file():
+        raise PortalError(f"{settings_file}: settings file not found")
+    return pelican_read_settings(str(settings_file), override=overrides or {})
+
+
+def validate(settings: dict) -> list[Target]:
+    """Load and validate the register named by ``settings``; raise ``RegisterError``."""
+    portal_settings = from_pelican(settings)
+    return load_register(
+        portal_settings.targets_path,
+        reporting_quarter=portal_settings.reporting_quarter,
+        default_lang=portal_settings.default_lang,
+    )
+
+
+def build(settings: dict, output: Path | str) -> BuildResult:
+    """Validate, then build the site into ``output`` atomically.
+
+    Raises ``RegisterError`` for an invalid register, ``BuildError`` when Pelican fails.
+    """
+    started = time.perf_counter()
+    targets = validate(settings)
+    site = build_portal(targets, from_pelican(settings))
+    output = Path(output).resolve()
+    staging = output.with_name(output.name + ".building")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        _run_pelican(settings, staging)
+        _swap_in(staging, output)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return BuildResult(
+        output=output,
+        targets=len(targets),
+        missed=len(site.justifications),
+        reporting_quarter=str(site.quarter),
+        seconds=time.perf_counter() - started,
+    )
+
+
+class _ErrorCounter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _run_pelican(settings: dict, staging: Path) -> None:
+    from pelican import Pelican
+
+    errors = _ErrorCounter()
+    root = logging.getLogger()
+    root.addHandler(errors)
+    try:
+        Pelican({**settings, "OUTPUT_PATH": str(staging)}).run()
+    except PortalError:
+        raise
+    except Exception as exc:  # Pelican and Jinja raise many kinds; all mean "no site"
+        raise BuildError(f"Pelican failed: {exc.__class__.__name__}: {exc}") from exc
+    finally:
+        root.removeHandler(errors)
+    if errors.messages:
+        raise BuildError("Pelican reported errors:\n" + "\n".join(errors.messages))
+    # Pelican skips a plugin it cannot import with only a warning: check our output exists.
+    if not (staging / "data" / "targets.json").is_file():
+        raise BuildError("the portal plugin did not run (is PLUGINS = ['generator.plugin'] set?)")
+
+
+def _swap_in(staging: Path, output: Path) -> None:
+    previous = output.with_name(output.name + ".previous")
+    shutil.rmtree(previous, ignore_errors=True)
+    if output.exists():
+        output.rename(previous)
+    staging.rename(output)
+    shutil.rmtree(previous, ignore_errors=True)

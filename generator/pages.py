@@ -1,0 +1,83 @@
+"""The pages the portal writes: file name, template and what each page shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import in_language
+from .portal import GROUP_KINDS, Portal, delay_url, target_url
+
+GROUP_TITLES = {
+    "status": "By status",
+    "bureaus": "By bureau",
+    "years": "By policy address",
+    "areas": "By policy area",
+}
+
+
+@dataclass(frozen=True)
+class Page:
+    """One generated page: where it is saved, its template and its template variables."""
+
+    save_as: str
+    template: str
+    title: str
+    crumbs: tuple[tuple[str, str], ...] = ()
+    variables: dict[str, Any] = field(default_factory=dict)
+
+
+def group_title(kind: str, name: str) -> str:
+    """The heading of a group page: ``Housing Bureau``, ``Policy Address 2023``."""
+    if kind == "status":
+        from .wording import status_label
+
+        return status_label(name)
+    return f"Policy Address {name}" if kind == "years" else name
+
+
+def plan(portal: Portal) -> list[Page]:
+    """Every page of the portal, in a stable order."""
+    lang = portal.settings.default_lang
+    pages = [
+        Page("index.html", "dashboard", "Dashboard"),
+        Page("overdue.html", "overdue", "Overdue targets", (("Overdue targets", ""),)),
+        Page(
+            "targets/index.html",
+            "listing",
+            "All targets",
+            (("All targets", ""),),
+            {"assessments": portal.assessments},
+        ),
+        Page("data/index.html", "opendata", "Open data", (("Open data", ""),)),
+    ]
+    for a in portal.assessments:
+        title = in_language(a.target.title, lang)
+        crumbs = (("All targets", "targets/index.html"), (a.target.id, ""))
+        pages.append(Page(target_url(a.target.id), "target", title, crumbs, {"a": a}))
+    for j in portal.justifications:
+        tid = j.target.id
+        crumbs = (
+            ("Overdue targets", "overdue.html"),
+            (tid, target_url(tid)),
+            ("Delay justification", ""),
+        )
+        title = f"Delay justification: {in_language(j.target.title, lang)}"
+        pages.append(Page(delay_url(tid), "delay", title, crumbs, {"j": j, "a": j.assessment}))
+    pages += _group_pages(portal)
+    return pages
+
+
+def _group_pages(portal: Portal) -> list[Page]:
+    pages = []
+    for kind in GROUP_KINDS:
+        index = f"{kind}/index.html"
+        pages.append(
+            Page(index, "groups", GROUP_TITLES[kind], ((GROUP_TITLES[kind], ""),), {"kind": kind})
+        )
+        for group in portal.groups[kind]:
+            title = group_title(kind, group.name)
+            crumbs = ((GROUP_TITLES[kind], index), (title, ""))
+            variables = {"assessments": group.assessments, "group": group}
+            pages.append(Page(group.url, "listing", title, crumbs, variables))
+    return pages

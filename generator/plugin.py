@@ -1,0 +1,103 @@
+"""Pelican glue: a generator that writes the portal's pages, charts and data files.
+
+Everything it shows is computed by the pure core; this module only reads the
+settings, hands the core's results to the theme's templates and writes files.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from pelican import signals
+from pelican.generators import Generator
+
+from . import charts, exports, pages, portal, wording
+from .markup import render_markdown
+from .model import in_language
+from .register import load_register
+from .settings import from_pelican
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE_FILTERS = {
+    "markdown": render_markdown,
+    "status_label": wording.status_label,
+    "fmt_number": wording.fmt_number,
+    "fmt_percent": wording.fmt_percent,
+    "in_language": in_language,
+    "url_host": wording.url_host,
+}
+TEMPLATE_GLOBALS = {
+    "wording": wording,
+    "target_url": portal.target_url,
+    "delay_url": portal.delay_url,
+    "chart_url": portal.chart_url,
+    "expected_at": charts.expected_at,
+    "group_title": pages.group_title,
+    "GROUP_TITLES": pages.GROUP_TITLES,
+}
+
+
+class PortalGenerator(Generator):
+    """Loads the register, assesses every target and writes the portal."""
+
+    def generate_context(self) -> None:
+        """Load and assess the register; share the result with every template."""
+        settings = from_pelican(self.settings)
+        targets = load_register(
+            settings.targets_path,
+            reporting_quarter=settings.reporting_quarter,
+            default_lang=settings.default_lang,
+        )
+        self.portal = portal.build_portal(targets, settings)
+        self.context["portal"] = self.portal
+
+    def generate_output(self, writer) -> None:
+        """Write the charts, the data files and every page of the plan."""
+        out = Path(self.output_path)
+        self._write_charts(out)
+        _write_text(out / "data" / "targets.json", exports.targets_json(self.portal))
+        _write_text(out / "data" / "targets.csv", exports.targets_csv(self.portal))
+        for page in pages.plan(self.portal):
+            writer.write_file(
+                page.save_as,
+                self.get_template(page.template),
+                self.context,
+                relative_urls=self.settings["RELATIVE_URLS"],
+                page_title=page.title,
+                crumbs=page.crumbs,
+                **page.variables,
+            )
+
+    def _write_charts(self, out: Path) -> None:
+        quarter = self.portal.quarter
+        for a in self.portal.assessments:
+            svg = charts.render_svg(charts.target_chart(a.target, quarter))
+            _write_text(out / portal.chart_url(a.target.id), svg)
+        overview = charts.status_by_bureau_chart(self.portal.assessments)
+        _write_text(
+            out / portal.chart_url("overview/status-by-bureau"), charts.render_svg(overview)
+        )
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def add_template_helpers(pelican) -> None:
+    """Make the portal's filters and helpers available to every template, pages included."""
+    pelican.settings.setdefault("JINJA_FILTERS", {}).update(TEMPLATE_FILTERS)
+    pelican.settings.setdefault("JINJA_GLOBALS", {}).update(TEMPLATE_GLOBALS)
+
+
+def get_generators(pelican) -> type[Generator]:
+    """Add the portal generator to Pelican's."""
+    return PortalGenerator
+
+
+def register() -> None:
+    """Connect the plugin to Pelican's signals."""
+    signals.initialized.connect(add_template_helpers)
+    signals.get_generators.connect(get_generators)

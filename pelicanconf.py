@@ -1,0 +1,56 @@
+"""Pelican settings for the KPI portal. Portal settings are documented in README.md."""
+
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+SITENAME = "Policy Targets Tracker"
+SITE_OWNER = "Office of the Chief Secretary (sample)"
+SITEURL = ""
+RELATIVE_URLS = True
+PATH = "content"
+THEME = "theme"
+TIMEZONE = "UTC"
+DEFAULT_LANG = "en"
+
+# --- Portal settings (see README "Settings") ---
+# The register folder: every *.yaml file below it is one target.
+TARGETS_PATH = str(HERE / "targets")
+# The quarter statuses are computed as of, e.g. "2026-Q3". None: the latest quarter
+# found in any progress entry. Never the clock, so builds are reproducible.
+REPORTING_QUARTER = None
+# How far (0..1) progress may trail the straight-line path before a target is at risk.
+AT_RISK_LAG = 0.20
+# Show on every page that the register is illustrative sample data.
+SAMPLE_DATA = True
+
+PLUGINS = ["generator.plugin"]
+
+# Register text is untrusted: escape everything unless a template says otherwise.
+JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
+
+# Only hand-written pages; the portal generator writes the rest.
+ARTICLE_PATHS = []
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = []
+DIRECT_TEMPLATES = []
+PAGE_URL = "pages/{slug}.html"
+PAGE_SAVE_AS = "pages/{slug}.html"
+ARTICLE_SAVE_AS = ""
+CATEGORY_SAVE_AS = ""
+TAG_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+TAGS_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+DEFAULT_PAGINATION = False
+DELETE_OUTPUT_DIRECTORY = True
+# Keep builds byte-identical: no build dates or cache files in the output.
+LOAD_CONTENT_CACHE = False
+CACHE_CONTENT = False
