@@ -31,7 +31,9 @@ STATUS_LABELS = {
 }
 REPORTED = "Reported"
 EXPECTED = "Expected path"
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
+# Charts are measured when rendered and drawn by the reader's browser: a font stack of
+# metric-compatible faces (Liberation Sans = Arial = Helvetica) keeps labels from clipping.
+FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 
 
 @dataclass(frozen=True)

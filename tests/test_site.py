@@ -1,0 +1,143 @@
+"""End to end: the fixture register built into a real site, read back as HTML and JSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from tests.sitecheck import broken_links, pages, soup, statuses, targets_json
+
+# Worked by hand from REGISTER.md; R = 2025-Q3 (latest progress quarter), lag 0.20.
+EXPECTED = {
+    "FX-ACH": ("achieved", ()),  # 4/4 centres in 2025-Q1 <= due 2025-Q2
+    "FX-LATE": ("achieved_late", ()),  # milestone 100% in 2025-Q2 > due 2024-Q4
+    "FX-MISS": ("missed", ("justification_missing",)),  # decrease 5.1 > 4 years; R > due
+    "FX-DELAY": ("missed", ("not_reported",)),  # 18/30 km at due; revised 2025-Q4 > R
+    "FX-RISK": ("at_risk", ("not_reported",)),  # expected 3/8 = .375, fraction .05
+    "FX-ON": ("on_track", ()),  # expected .375, fraction (300-100)/400 = .5
+    "FX-DROP": ("withdrawn", ()),  # withdrawn 2025-Q2 <= R
+}
+
+
+def test_published_statuses_match_hand_computed(fixture_site):
+    assert statuses(fixture_site) == EXPECTED
+
+
+def test_json_follows_the_contract(fixture_site):
+    data = targets_json(fixture_site)
+    assert data["reporting_quarter"] == "2025-Q3"
+    ids = [t["id"] for t in data["targets"]]
+    assert ids == sorted(EXPECTED)
+    for record in data["targets"]:
+        for field in ("id", "title", "bureau", "due", "status", "flags", "url"):
+            assert field in record, (record["id"], field)
+        assert isinstance(record["flags"], list)
+        assert (fixture_site / record["url"]).is_file()
+        assert ("delay_url" in record) == (record["status"] == "missed")
+        if "delay_url" in record:
+            assert (fixture_site / record["delay_url"]).is_file()
+    by_id = {t["id"]: t for t in data["targets"]}
+    assert by_id["FX-ACH"]["title"] == "Open 4 community health centres"
+    assert by_id["FX-ACH"]["titles"]["zh-Hant"] == "開設四間社區健康中心"
+
+
+def test_csv_has_the_same_rows(fixture_site):
+    text = (fixture_site / "data" / "targets.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["id"] for r in rows] == sorted(EXPECTED)
+    for row in rows:
+        status, flags = EXPECTED[row["id"]]
+        assert row["status"] == status
+        assert tuple(sorted(filter(None, row["flags"].split(";")))) == flags
+
+
+def test_one_page_per_target_and_delay_page_per_missed(fixture_site):
+    target_pages = {p.stem for p in (fixture_site / "targets").glob("*.html")} - {"index"}
+    assert target_pages == set(EXPECTED)
+    delay_pages = {p.stem for p in (fixture_site / "delays").glob("*.html")}
+    assert delay_pages == {i for i, (s, _) in EXPECTED.items() if s == "missed"}
+
+
+def test_delay_page_without_justification_says_so(fixture_site):
+    page = soup(fixture_site / "delays" / "FX-MISS.html")
+    alert = page.find(class_="alert-danger")
+    assert alert is not None
+    assert "No justification has been filed" in alert.get_text()
+    assert "outstanding for 2 quarters" in " ".join(alert.get_text().split())
+    text = " ".join(page.get_text().split())
+    # Decrease target: baseline 6, target 4, 5.5 reached at due -> 1.5 short, 75% to go.
+    assert "1.5 years short" in text
+    assert "75% of the distance" in text
+
+
+def test_delay_page_with_justification_shows_it(fixture_site):
+    page = soup(fixture_site / "delays" / "FX-DELAY.html")
+    text = " ".join(page.get_text().split())
+    assert "worse than surveyed" in text
+    assert "A second contractor started in 2025-Q3." in text
+    assert "2025-Q4" in text and "2025-08-01" in text and "Secretary for Transport" in text
+    assert "12 km short" in text  # 18 of 30 km at due
+    assert "40% of the distance" in text
+    assert page.find(class_="alert-danger") is None
+
+
+def test_target_page_shows_the_record(fixture_site):
+    page = soup(fixture_site / "targets" / "FX-DELAY.html")
+    text = " ".join(page.get_text().split())
+    assert "Build 30 km of cycle track" in text
+    assert "Transport Bureau" in text and "2025-Q2" in text
+    assert page.find(class_="badge-missed").get_text() == "Missed"
+    assert "No update this quarter" in text
+    assert page.find("a", href="../delays/FX-DELAY.html") is not None
+    img = page.find("figure", class_="chart").find("img")
+    assert img["src"] == "../charts/FX-DELAY.svg" and "18 km" in img["alt"]
+    rows = page.find("table", class_="progress").find("tbody").find_all("tr")
+    assert [r.th.get_text() for r in rows] == ["2025-Q2", "2025-Q1"]
+
+
+def test_chart_is_static_svg(fixture_site):
+    svg = (fixture_site / "charts" / "FX-DELAY.svg").read_text(encoding="utf-8")
+    assert svg.startswith("<svg") and "<script" not in svg
+    assert "Due 2025-Q2" in svg and "Target: 30" in svg
+
+
+def test_overdue_list_longest_first(fixture_site):
+    page = soup(fixture_site / "overdue.html")
+    rows = page.find("table", class_="overdue").find("tbody").find_all("tr")
+    ids = [r.find(class_="muted").get_text() for r in rows]
+    assert ids == ["FX-MISS", "FX-DELAY"]  # due 2025-Q1, then 2025-Q2
+    assert "Not filed" in rows[0].get_text()
+    assert (fixture_site / "theme" / "css" / "print.css").is_file()
+
+
+def test_dashboard_counts_and_links(fixture_site):
+    page = soup(fixture_site / "index.html")
+    cards = {a["href"]: a.find(class_="count").get_text() for a in page.select(".status-cards a")}
+    assert cards["./status/missed.html"] == "2"
+    assert cards["./status/withdrawn.html"] == "1"
+    assert "2025-Q3" in page.find(class_="quarter-strip").get_text()
+
+
+def test_methodology_uses_the_lag_setting(fixture_site):
+    text = soup(fixture_site / "pages" / "methodology.html").get_text()
+    assert "20 percentage points" in text
+
+
+def test_every_page_shows_reporting_quarter_and_sample_notice(fixture_site):
+    for page in pages(fixture_site):
+        html = soup(page)
+        assert "2025-Q3" in html.find(class_="quarter-strip").get_text(), page
+        assert html.find(class_="sample-banner") is not None, page
+
+
+def test_no_broken_internal_links(fixture_site):
+    assert broken_links(fixture_site) == []
+
+
+def test_nothing_loaded_from_other_hosts(fixture_site):
+    for page in pages(fixture_site):
+        html = soup(page)
+        assert not html.find_all("script"), page
+        for tag, attribute in (("link", "href"), ("img", "src")):
+            for element in html.find_all(tag):
+                assert "://" not in element[attribute], (page, element)
