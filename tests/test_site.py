@@ -141,3 +141,33 @@ def test_nothing_loaded_from_other_hosts(fixture_site):
         for tag, attribute in (("link", "href"), ("img", "src")):
             for element in html.find_all(tag):
                 assert "://" not in element[attribute], (page, element)
+
+
+def test_sample_register_statuses_match_hand_computed(sample_site):
+    from tests.sample_expected import HAND_COMPUTED
+
+    published = statuses(sample_site)
+    assert len(HAND_COMPUTED) >= 12
+    for target_id, (status, flags) in HAND_COMPUTED.items():
+        assert published[target_id] == (status, tuple(sorted(flags))), target_id
+
+
+def test_sample_register_covers_every_status_and_flag(sample_site):
+    from generator.status import FLAGS, STATUSES
+
+    data = targets_json(sample_site)
+    assert len(data["targets"]) >= 40
+    assert {t["status"] for t in data["targets"]} == set(STATUSES)
+    assert {f for t in data["targets"] for f in t["flags"]} == set(FLAGS)
+    assert len({t["policy_address"] for t in data["targets"]}) >= 3
+
+
+def test_sample_site_pages_and_links(sample_site):
+    data = targets_json(sample_site)
+    for record in data["targets"]:
+        assert (sample_site / record["url"]).is_file()
+        if record["status"] == "missed":
+            page = soup(sample_site / record["delay_url"])
+            text = page.get_text()
+            assert "No justification has been filed" in text or "Reason for the delay" in text
+    assert broken_links(sample_site) == []
