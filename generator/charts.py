@@ -10,7 +10,7 @@ import vl_convert
 
 from .model import Target
 from .quarters import Quarter, quarter_range
-from .status import STATUSES, Assessment
+from .status import DISPLAY_ORDER, Assessment
 
 # Status colours: each passes 4.5:1 against white text, and a label always goes with it.
 STATUS_COLOURS = {
@@ -111,7 +111,7 @@ def target_chart(target: Target, r: Quarter) -> alt.LayerChart:
     paths = (
         alt.Chart(lines)
         .mark_line(strokeWidth=2.5)
-        .encode(x=x_axis, y=alt.Y("level:Q", title=unit), color=colour, strokeDash=dash)
+        .encode(x=x_axis, y=_level_axis(target, unit), color=colour, strokeDash=dash)
     )
     points = paths.mark_point(filled=True, size=50).transform_filter(alt.datum.series == REPORTED)
     goal_rule = (
@@ -130,13 +130,20 @@ def target_chart(target: Target, r: Quarter) -> alt.LayerChart:
     return _style(alt.layer(paths, points, goal_rule, goal_label, due_rule, due_label), 560, 260)
 
 
+def _level_axis(target: Target, unit: str) -> alt.Y:
+    if target.indicator is None:
+        return alt.Y("level:Q", title=unit, scale=alt.Scale(domain=[0, 100]))
+    # Not from zero: a fall from 120 to 90 minutes would otherwise look flat.
+    return alt.Y("level:Q", title=unit, scale=alt.Scale(zero=False, nice=True))
+
+
 def status_by_bureau_chart(assessments: list[Assessment]) -> alt.Chart:
     """A stacked bar per bureau counting its targets in each status."""
     counts = pd.DataFrame(
         [{"bureau": a.target.bureau, "status": STATUS_LABELS[a.status]} for a in assessments]
     )
     bureaus = sorted(counts["bureau"].unique()) if len(counts) else []
-    order = [STATUS_LABELS[s] for s in STATUSES]
+    order = [STATUS_LABELS[s] for s in DISPLAY_ORDER]
     chart = (
         alt.Chart(counts)
         .mark_bar()
@@ -146,7 +153,7 @@ def status_by_bureau_chart(assessments: list[Assessment]) -> alt.Chart:
             color=alt.Color(
                 "status:N",
                 title="Status",
-                scale=alt.Scale(domain=order, range=[STATUS_COLOURS[s] for s in STATUSES]),
+                scale=alt.Scale(domain=order, range=[STATUS_COLOURS[s] for s in DISPLAY_ORDER]),
                 legend=alt.Legend(orient="bottom", columns=3),
             ),
             order=alt.Order("status_rank:Q"),

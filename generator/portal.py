@@ -17,7 +17,7 @@ from .errors import PortalError
 from .model import Target
 from .quarters import Quarter
 from .settings import PortalSettings
-from .status import MISSED, STATUSES, Assessment, assess, reporting_quarter
+from .status import DISPLAY_ORDER, MISSED, Assessment, assess, reporting_quarter
 
 
 def target_url(target_id: str) -> str:
@@ -76,9 +76,9 @@ class Portal:
     groups: dict[str, list[Group]] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
-        """Targets per status, in the order of STATUSES."""
+        """Targets per status, in display order."""
         counter = Counter(a.status for a in self.assessments)
-        return {s: counter.get(s, 0) for s in STATUSES}
+        return {s: counter.get(s, 0) for s in DISPLAY_ORDER}
 
     def group(self, kind: str, name: str) -> Group:
         """The group of ``kind`` called ``name``."""
@@ -102,7 +102,7 @@ def build_portal(targets: list[Target], settings: PortalSettings) -> Portal:
     missed = [justification(a) for a in assessments if a.status == MISSED]
     portal = Portal(settings, quarter, assessments, overdue_order(missed))
     portal.groups = {
-        "status": _groups("status", assessments, lambda a: a.status, order=STATUSES),
+        "status": _groups("status", assessments, lambda a: a.status, order=DISPLAY_ORDER),
         "bureaus": _groups("bureaus", assessments, lambda a: a.target.bureau),
         "years": _groups("years", assessments, lambda a: str(a.target.policy_address)),
         "areas": _groups("areas", assessments, lambda a: a.target.area or "Other"),

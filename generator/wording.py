@@ -81,10 +81,18 @@ def chart_caption(assessment: Assessment) -> str:
     reported = fmt_measure(target, target.measure(latest))
     return (
         f"Latest report: {reported} in {latest.quarter}, "
-        f"{fmt_percent(assessment.fraction)} of the way to {goal}; "
+        f"{fmt_percent(assessment.fraction)} of the way from the baseline to the target "
+        f"({goal}); "
         f"the straight-line path expected {fmt_percent(assessment.expected)} "
         f"by {assessment.quarter}."
     )
+
+
+def fell_back(assessment: Assessment) -> bool:
+    """True when an achieved target's latest report no longer meets the target."""
+    latest = assessment.latest
+    achieved = assessment.status in ("achieved", "achieved_late")
+    return achieved and latest is not None and not assessment.target.reached(latest)
 
 
 def overdue_words(quarters: int) -> str:

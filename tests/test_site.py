@@ -171,3 +171,10 @@ def test_sample_site_pages_and_links(sample_site):
             text = page.get_text()
             assert "No justification has been filed" in text or "Reason for the delay" in text
     assert broken_links(sample_site) == []
+
+
+def test_achieved_target_that_fell_back_says_so(sample_site):
+    # PA2023-004: 88 minutes in 2025-Q2 met the 90-minute target by due; 96 in 2026-Q3.
+    assert statuses(sample_site)["PA2023-004"][0] == "achieved"
+    text = " ".join(soup(sample_site / "targets" / "PA2023-004.html").get_text().split())
+    assert "The latest figure no longer meets the target: 96 minutes in 2026-Q3" in text
