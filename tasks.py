@@ -1,5 +1,6 @@
 """Tasks: ``invoke build``, ``serve``, ``validate``, ``clean``, ``test``, ``lint``."""
 
+import contextlib
 import functools
 import http.server
 import shutil
@@ -40,10 +41,8 @@ def serve(c, port=8000):
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(OUTPUT))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", int(port)), handler)
     print(f"Serving output/ at http://localhost:{port}/ (Ctrl-C to stop)")
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
 
 
 @task
