@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-QUARTER_RE = re.compile(r"^(\d{4})-Q([1-4])$")
+# fullmatch and [0-9]: "$" would accept a trailing newline and \d any Unicode digit.
+QUARTER_RE = re.compile(r"([0-9]{4})-Q([1-4])")
 
 
 @dataclass(frozen=True, order=True)
@@ -18,7 +19,7 @@ class Quarter:
     @classmethod
     def parse(cls, text: str) -> Quarter:
         """Return the quarter written ``YYYY-Qn``; raise ``ValueError`` otherwise."""
-        match = QUARTER_RE.match(text) if isinstance(text, str) else None
+        match = QUARTER_RE.fullmatch(text) if isinstance(text, str) else None
         if match is None:
             raise ValueError(f"{text!r} is not a quarter (use YYYY-Qn)")
         return cls(int(match.group(1)), int(match.group(2)))

@@ -7,6 +7,7 @@ and nothing is returned until the whole register is valid.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import validation
@@ -48,12 +49,14 @@ def load_register(
     """
     files, problems = register_files(Path(directory))
     targets: list[Target] = []
+    claims: list[IdClaim] = []
     for path in files:
-        target, found = read_target(path, default_lang, reporting_quarter)
+        target, found, claim = _read(path, default_lang, reporting_quarter)
         problems += found
-        if target is not None:
+        claims += [claim] if claim else []
+        if target is not None and not found:
             targets.append(target)
-    problems += check_unique_ids(targets)
+    problems += check_unique_ids(claims)
     if not files and not problems:
         problems.append(Problem(display_path(Path(directory)), None, "", "no *.yaml files"))
     if problems:
@@ -61,34 +64,50 @@ def load_register(
     return sorted(targets, key=lambda t: t.id)
 
 
+@dataclass(frozen=True)
+class IdClaim:
+    """A file's ``id`` and where it is written, for the uniqueness check."""
+
+    id: str
+    path: str
+    line: int | None
+
+
 def read_target(
     path: Path, default_lang: str = "en", reporting_quarter: Quarter | None = None
 ) -> tuple[Target | None, list[Problem]]:
     """Read one target file; return the target (``None`` if invalid) and its problems."""
+    target, problems, _ = _read(path, default_lang, reporting_quarter)
+    return (target if not problems else None), problems
+
+
+def _read(
+    path: Path, default_lang: str, reporting_quarter: Quarter | None
+) -> tuple[Target | None, list[Problem], IdClaim | None]:
     shown = display_path(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return None, [Problem(shown, None, "", f"cannot read file: {exc.strerror}")]
+        return None, [Problem(shown, None, "", f"cannot read file: {exc.strerror}")], None
     doc, problems = load_document(shown, raw)
     if doc is None:
-        return None, problems
+        return None, problems, None
     target, found = validation.build_target(doc, path.stem, default_lang, reporting_quarter)
-    problems += found
-    return (target if not problems else None), problems
+    claim = None
+    if isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
+        claim = IdClaim(doc.data["id"].strip(), shown, doc.line(("id",)))
+    return target, problems + found, claim
 
 
-def check_unique_ids(targets: list[Target]) -> list[Problem]:
+def check_unique_ids(claims: list[IdClaim]) -> list[Problem]:
     """Every id is used once; ids differing only in case count as the same."""
     problems = []
-    seen: dict[str, Target] = {}
-    for target in sorted(targets, key=lambda t: t.source_path):
-        key = target.id.lower()
+    seen: dict[str, IdClaim] = {}
+    for claim in sorted(claims, key=lambda c: c.path):
+        key = claim.id.lower()
         # Ids are URL slugs: ids differing only in case collide on case-blind file systems.
         if key in seen:
-            other = seen[key].source_path
-            problems.append(
-                Problem(target.source_path, None, "id", f"{target.id!r} is already used by {other}")
-            )
-        seen.setdefault(key, target)
+            message = f"{claim.id!r} is already used by {seen[key].path}"
+            problems.append(Problem(claim.path, claim.line, "id", message))
+        seen.setdefault(key, claim)
     return problems

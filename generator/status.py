@@ -90,7 +90,9 @@ def status_as_of(target: Target, r: Quarter, at_risk_lag: float = DEFAULT_AT_RIS
         return ACHIEVED_LATE
     if r >= target.due:
         return MISSED
-    if expected_fraction(target, r) - progress_fraction(target, r) > at_risk_lag:
+    # The tolerance keeps float noise (0.8 - 0.6 = 0.20000000000000007) from turning a
+    # lag of exactly AT_RISK_LAG into "at risk", which the rule says it is not.
+    if expected_fraction(target, r) - progress_fraction(target, r) - at_risk_lag > 1e-9:
         return AT_RISK
     return ON_TRACK
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from .errors import Problem
 from .model import DECREASE, INCREASE, Delay, Indicator, ProgressEntry, Target, Withdrawal
 from .quarters import Quarter
-from .yamldoc import Document, Path, field_name
+from .yamldoc import Document, Path
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
 LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -53,15 +53,7 @@ class Checker:
         if value is None:  # a key with nothing after the colon
             value = _MISSING
         if value is _MISSING and required:
-            parent, name = path[:-1], path[-1]
-            self.problems.append(
-                Problem(
-                    self.doc.path,
-                    self.doc.line(parent),
-                    field_name(path),
-                    f"required field '{name}' is missing",
-                )
-            )
+            self.fail(path, _missing_message(path))
         return value
 
     def mapping(self, path: Path, allowed: tuple[str, ...], required: bool) -> dict | None:
@@ -144,7 +136,7 @@ class Checker:
         if value is _MISSING:
             return None
         try:
-            return Quarter.parse(value if isinstance(value, str) else repr(value))
+            return Quarter.parse(value if isinstance(value, str) else str(value))
         except ValueError as exc:
             self.fail(path, str(exc))
             return None
@@ -173,8 +165,19 @@ class Checker:
         return tuple(urls)
 
 
+def _missing_message(path: Path) -> str:
+    if not path:
+        return "the file has no fields (it is empty or holds only a value)"
+    if isinstance(path[-1], int):
+        return "this entry is empty"
+    return f"required field '{path[-1]}' is missing"
+
+
 def _is_web_url(url: str) -> bool:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. a malformed IPv6 address in brackets
+        return False
     return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in url
 
 
@@ -204,7 +207,11 @@ def build_target(
     target_id = _check_id(check, stem)
     policy_address = check.integer(("policy_address",))
     start = check.quarter(("start",), False)
-    if start is None and policy_address is not None and check.get(("start",)) is _MISSING:
+    if (
+        start is None
+        and policy_address is not None
+        and check.present(("start",), False) is _MISSING
+    ):
         start = Quarter(policy_address, 4)
     due = check.quarter(("due",), True)
     if start and due and due < start:
@@ -221,7 +228,7 @@ def build_target(
         start=start or Quarter(1, 1),
         due=due or Quarter(1, 1),
         indicator=indicator,
-        progress=_progress(check, milestone=check.get(("indicator",)) is _MISSING),
+        progress=_progress(check, milestone=check.present(("indicator",), False) is _MISSING),
         delay=_delay(check, due),
         withdrawn=_withdrawn(check),
         source_path=doc.path,

@@ -20,6 +20,8 @@ from .errors import Problem
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_FILE_BYTES = 1_000_000
+# A target is at most four levels deep; far deeper nesting is a mistake or an attack.
+MAX_DEPTH = 20
 
 _PREFIX = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_PREFIX + t for t in ("null", "bool", "int", "float", "str", "timestamp")}
@@ -67,7 +69,9 @@ def load_document(path: str, text: bytes) -> tuple[Document | None, list[Problem
     try:
         source = text.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return None, [Problem(path, None, "", f"file is not UTF-8 text ({exc.reason})")]
+        line = text[: exc.start].count(b"\n") + 1
+        message = "file is not UTF-8 text: save it as UTF-8 (the usual choice in editors)"
+        return None, [Problem(path, line, "", message)]
     try:
         node = yaml.compose(source, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -76,10 +80,12 @@ def load_document(path: str, text: bytes) -> tuple[Document | None, list[Problem
         return None, [Problem(path, line, "", f"not valid YAML: {exc.problem or exc.context}")]
     except yaml.YAMLError as exc:
         return None, [Problem(path, None, "", f"not valid YAML: {exc}")]
+    except RecursionError:
+        return None, [Problem(path, None, "", "not valid YAML: nested too deeply")]
     if node is None:
         return None, [Problem(path, 1, "", "file is empty")]
     doc = Document(path, None)
-    converter = _Converter(doc)
+    converter = _Converter(doc, source)
     doc.data = converter.convert(node, ())
     return doc, converter.problems
 
@@ -87,11 +93,26 @@ def load_document(path: str, text: bytes) -> tuple[Document | None, list[Problem
 class _Converter:
     """Turns a YAML node tree into plain values, recording lines and refusing the unsafe."""
 
-    def __init__(self, doc: Document):
+    def __init__(self, doc: Document, source: str):
         self.doc = doc
+        self.source = source
         self.problems: list[Problem] = []
         self.seen: set[int] = set()
         self.scalars = SafeConstructor()
+        self.alias_lines: list[int] | None = None
+
+    def alias_line(self) -> int:
+        """The line of the next alias in the file.
+
+        A composed alias is the anchored node itself, so its own position is lost; the
+        parser's events still have it, and aliases are met in the same order as events.
+        """
+        if self.alias_lines is None:
+            events = yaml.parse(self.source, Loader=_Loader)
+            self.alias_lines = [
+                e.start_mark.line + 1 for e in events if isinstance(e, yaml.AliasEvent)
+            ]
+        return self.alias_lines.pop(0) if self.alias_lines else 0
 
     def fail(self, node: yaml.Node, path: Path, message: str) -> None:
         line = self.doc.lines.get(path, node.start_mark.line + 1)
@@ -101,9 +122,12 @@ class _Converter:
         # Composed aliases are the same node object seen twice; refusing the second
         # visit stops both expansion bombs and self-referencing structures.
         if id(node) in self.seen:
-            self.fail(node, path, "YAML aliases (*name) are not allowed in the register")
+            self.alias(path)
             return None
         self.seen.add(id(node))
+        if len(path) > MAX_DEPTH:
+            self.fail(node, path, f"nested more than {MAX_DEPTH} levels deep")
+            return None
         self.doc.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path)
@@ -111,15 +135,26 @@ class _Converter:
             return self.sequence(node, path)
         return self.scalar(node, path)
 
+    def alias(self, path: Path) -> None:
+        line = self.alias_line() or self.doc.line(path)
+        message = "YAML aliases (*name) are not allowed in the register"
+        self.problems.append(Problem(self.doc.path, line, field_name(path), message))
+
     def mapping(self, node: yaml.MappingNode, path: Path) -> dict | None:
         if node.tag != _MAP_TAG:
             self.fail(node, path, f"YAML tag {node.tag!r} is not allowed")
             return None
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
+            if id(key_node) in self.seen:  # an alias used as a key
+                self.alias(path)
+                continue
+            self.seen.add(id(key_node))
             key = self.scalar(key_node, path) if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, str):
-                self.fail(key_node, path, "every key must be a plain word, such as 'title'")
+                line = key_node.start_mark.line + 1
+                message = "every key must be a plain word, such as 'title'"
+                self.problems.append(Problem(self.doc.path, line, field_name(path), message))
                 continue
             if key in result:
                 line = key_node.start_mark.line + 1
