@@ -43,7 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         result = build.build(settings, Path(args.output))
     except RegisterError as exc:
         print(f"Error: {exc}", file=sys.stderr)
-        print("Nothing was built; the previous site is unchanged.", file=sys.stderr)
+        if args.command == "build":
+            print("Nothing was built; the previous site is unchanged.", file=sys.stderr)
         return 1
     except PortalError as exc:
         print(f"Error: {exc}", file=sys.stderr)
