@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .model import Delay, Target
-from .quarters import Quarter
 from .status import Assessment
 
 
@@ -18,11 +17,6 @@ class Shortfall:
     reported_by_due: bool
     gap: float
     gap_percent: float
-
-    @property
-    def reached_percent(self) -> float:
-        """Share of the distance to go that was covered by the due quarter, in percent."""
-        return 100.0 - self.gap_percent
 
 
 @dataclass(frozen=True)
@@ -92,8 +86,3 @@ def justification(assessment: Assessment) -> DelayJustification:
 def overdue_order(items: list[DelayJustification]) -> list[DelayJustification]:
     """Longest overdue first; then unjustified before justified, then by id."""
     return sorted(items, key=lambda j: (-j.overdue_quarters, j.filed, j.target.id))
-
-
-def quarters_outstanding(due: Quarter, r: Quarter) -> int:
-    """Quarters from the due quarter to the reporting quarter (0 when due this quarter)."""
-    return max(0, r - due)

@@ -7,6 +7,7 @@ from typing import Any
 
 from .model import in_language
 from .portal import GROUP_KINDS, Portal, delay_url, target_url
+from .wording import status_label
 
 GROUP_TITLES = {
     "status": "By status",
@@ -30,8 +31,6 @@ class Page:
 def group_title(kind: str, name: str) -> str:
     """The heading of a group page: ``Housing Bureau``, ``Policy Address 2023``."""
     if kind == "status":
-        from .wording import status_label
-
         return status_label(name)
     return f"Policy Address {name}" if kind == "years" else name
 

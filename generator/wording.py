@@ -7,8 +7,6 @@ from urllib.parse import urlsplit
 from .charts import STATUS_LABELS
 from .model import Target
 from .quarters import describe_span
-
-__all__ = ["describe_span"]
 from .status import Assessment
 
 STATUS_MEANINGS = {
