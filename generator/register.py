@@ -36,6 +36,15 @@ def register_files(directory: Path) -> tuple[list[Path], list[Problem]]:
     return [p for p in files if p.is_file()], problems
 
 
+@dataclass(frozen=True)
+class SourceFile:
+    """One register file's bytes, shown to staff as ``shown``; ``stem`` is its file name."""
+
+    shown: str
+    stem: str
+    text: bytes
+
+
 def load_register(
     directory: Path | str,
     *,
@@ -48,17 +57,40 @@ def load_register(
     reported after it. Raises ``RegisterError`` listing every problem found.
     """
     files, problems = register_files(Path(directory))
+    sources = []
+    for path in files:
+        try:
+            sources.append(SourceFile(display_path(path), path.stem, path.read_bytes()))
+        except OSError as exc:
+            problems.append(Problem(display_path(path), None, "", f"cannot read: {exc.strerror}"))
+    if not files and not problems:
+        problems.append(Problem(display_path(Path(directory)), None, "", "no *.yaml files"))
+    return load_sources(
+        sources, reporting_quarter=reporting_quarter, default_lang=default_lang, problems=problems
+    )
+
+
+def load_sources(
+    sources: list[SourceFile],
+    *,
+    reporting_quarter: Quarter | None = None,
+    default_lang: str = "en",
+    problems: list[Problem] | None = None,
+) -> list[Target]:
+    """Validate register files given as bytes (from disk or from git); sorted targets.
+
+    Raises ``RegisterError`` listing every problem found, ``problems`` included.
+    """
+    problems = list(problems or [])
     targets: list[Target] = []
     claims: list[IdClaim] = []
-    for path in files:
-        target, found, claim = _read(path, default_lang, reporting_quarter)
+    for source in sources:
+        target, found, claim = read_source(source, default_lang, reporting_quarter)
         problems += found
         claims += [claim] if claim else []
         if target is not None and not found:
             targets.append(target)
     problems += check_unique_ids(claims)
-    if not files and not problems:
-        problems.append(Problem(display_path(Path(directory)), None, "", "no *.yaml files"))
     if problems:
         raise RegisterError(problems)
     return sorted(targets, key=lambda t: t.id)
@@ -77,25 +109,26 @@ def read_target(
     path: Path, default_lang: str = "en", reporting_quarter: Quarter | None = None
 ) -> tuple[Target | None, list[Problem]]:
     """Read one target file; return the target (``None`` if invalid) and its problems."""
-    target, problems, _ = _read(path, default_lang, reporting_quarter)
+    shown = display_path(path)
+    try:
+        source = SourceFile(shown, path.stem, path.read_bytes())
+    except OSError as exc:
+        return None, [Problem(shown, None, "", f"cannot read file: {exc.strerror}")]
+    target, problems, _ = read_source(source, default_lang, reporting_quarter)
     return (target if not problems else None), problems
 
 
-def _read(
-    path: Path, default_lang: str, reporting_quarter: Quarter | None
+def read_source(
+    source: SourceFile, default_lang: str = "en", reporting_quarter: Quarter | None = None
 ) -> tuple[Target | None, list[Problem], IdClaim | None]:
-    shown = display_path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(shown, None, "", f"cannot read file: {exc.strerror}")], None
-    doc, problems = load_document(shown, raw)
+    """Validate one file: the target (possibly partial), its problems and its id claim."""
+    doc, problems = load_document(source.shown, source.text)
     if doc is None:
         return None, problems, None
-    target, found = validation.build_target(doc, path.stem, default_lang, reporting_quarter)
+    target, found = validation.build_target(doc, source.stem, default_lang, reporting_quarter)
     claim = None
     if isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
-        claim = IdClaim(doc.data["id"].strip(), shown, doc.line(("id",)))
+        claim = IdClaim(doc.data["id"].strip(), source.shown, doc.line(("id",)))
     return target, problems + found, claim
 
 
