@@ -1,4 +1,7 @@
-"""Tasks: ``invoke build``, ``serve``, ``validate``, ``clean``, ``test``, ``lint``."""
+"""Tasks for staff and maintainers: `invoke --list` shows them, `invoke --help TASK` one.
+
+Each task is a thin call into ``generator.cli``, so CI and staff run the same code.
+"""
 
 import contextlib
 import functools
@@ -31,6 +34,125 @@ def validate(c):
 def build(c, output=str(OUTPUT)):
     """Validate, then build the site into output/ (the old site stays if anything fails)."""
     _cli("build", "--output", output)
+
+
+@task(
+    help={
+        "id": "the new target's id, also its file name, e.g. PA2025-003",
+        "title": "one line saying what is promised",
+        "bureau": "the owning bureau; the file goes in its folder",
+        "due": "the quarter it must be met by, e.g. 2027-Q4",
+        "policy_address": "the year the target was announced",
+        "area": "policy area (optional)",
+        "start": "quarter work starts (optional; default Q4 of the policy-address year)",
+        "unit": "numeric targets: what is counted, e.g. flats; leave out for a milestone",
+        "baseline": "numeric targets: the value at the start",
+        "target": "numeric targets: the value to reach",
+        "direction": "increase (default) or decrease",
+    }
+)
+def new_target(
+    c, id, title, bureau, due, policy_address, area=None, start=None,
+    unit=None, baseline=None, target=None, direction=None,
+):  # fmt: skip
+    """Write a valid skeleton file for a new target in its bureau's folder.
+
+    Example: invoke new-target --id PA2025-003 --title "Build 5,000 flats"
+    --bureau "Housing Bureau" --policy-address 2025 --due 2027-Q4
+    --unit flats --baseline 0 --target 5000
+    """
+    args = ["new-target", "--id", id, "--title", title, "--bureau", bureau, "--due", due]
+    args += ["--policy-address", str(policy_address)]
+    args += _options(area=area, start=start, unit=unit, baseline=baseline, target=target)
+    _cli(*args, *_options(direction=direction))
+
+
+@task(
+    help={
+        "id": "the target's id, e.g. PA2023-017",
+        "quarter": "the quarter reported on, e.g. 2026-Q3",
+        "value": "numeric targets: the value at the end of the quarter",
+        "percent": "milestone targets: percent complete, 0 to 100",
+        "note": "a short note (Markdown)",
+        "source": "a web address backing the figure; repeat for several",
+        "verified_by": "the independent body that checked the figure, if any",
+    },
+    iterable=["source"],
+)
+def report(c, id, quarter, value=None, percent=None, note=None, source=None, verified_by=None):
+    """Add one quarter's progress entry to a target, keeping the file's layout and comments.
+
+    Example: invoke report --id PA2023-017 --quarter 2026-Q3 --value 12
+    --note "Two sites opened." --source https://www.example.gov/press/123
+    """
+    args = ["report", "--id", id, "--quarter", quarter]
+    args += _options(value=value, percent=percent, note=note, verified_by=verified_by)
+    for url in source or []:
+        args += ["--source", url]
+    _cli(*args)
+
+
+@task(
+    help={
+        "id": "the missed target's id",
+        "reason": "why it was missed (Markdown)",
+        "revised_due": "the new quarter promised, e.g. 2027-Q2",
+        "measures": "what is being done to recover (Markdown)",
+        "submitted": "date the justification went to the legislature, YYYY-MM-DD",
+        "responsible": "the accountable office-holder or post",
+    }
+)
+def justify(c, id, reason, revised_due, measures, submitted=None, responsible=None):
+    """File the delay justification of a missed target.
+
+    Example: invoke justify --id PA2023-017 --reason "Site handover slipped."
+    --revised-due 2027-Q2 --measures "A second contractor starts in 2026-Q4."
+    --submitted 2026-10-01 --responsible "Secretary for Housing"
+    """
+    args = ["justify", "--id", id, "--reason", reason, "--revised-due", revised_due]
+    args += ["--measures", measures]
+    _cli(*args, *_options(submitted=submitted, responsible=responsible))
+
+
+@task(
+    help={
+        "csv": "the CSV file: id,quarter,value,percent_complete,note,sources,verified_by",
+        "dry_run": "only show what would change",
+    }
+)
+def import_progress(c, csv, dry_run=False):
+    """Import one quarter's updates for many targets from a spreadsheet's CSV export.
+
+    Every row is checked first; nothing is written unless all rows are good.
+    Example: invoke import-progress --csv updates-2026-Q3.csv --dry-run
+    """
+    _cli("import-progress", "--csv", csv, *(["--dry-run"] if dry_run else []))
+
+
+@task(help={"base": "the git ref to compare with, e.g. main", "output": "write to this file"})
+def changes(c, base, output=None):
+    """Print a Markdown summary of what the register changes since a git ref.
+
+    Example: invoke changes --base origin/main
+    """
+    _cli("changes", "--base", base, *_options(output=output))
+
+
+@task
+def schema(c):
+    """Write docs/target.schema.json, the JSON Schema editors use for register files.
+
+    Example: invoke schema
+    """
+    _cli("schema")
+
+
+def _options(**values) -> list[str]:
+    args = []
+    for name, value in values.items():
+        if value is not None:
+            args += [f"--{name.replace('_', '-')}", str(value)]
+    return args
 
 
 @task

@@ -16,6 +16,7 @@ from . import charts, exports, pages, portal, wording
 from .markup import render_markdown
 from .model import in_language
 from .register import load_register
+from .schema import schema_json
 from .settings import from_pelican
 
 logger = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ class PortalGenerator(Generator):
         self._write_charts(out)
         _write_text(out / "data" / "targets.json", exports.targets_json(self.portal))
         _write_text(out / "data" / "targets.csv", exports.targets_csv(self.portal))
+        _write_text(out / "data" / "schema.json", schema_json())
         for page in pages.plan(self.portal):
             writer.write_file(
                 page.save_as,
