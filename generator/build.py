@@ -43,7 +43,10 @@ def read_settings(settings_file: Path | str, overrides: dict[str, Any] | None = 
 
     if not Path(settings_file).is_file():
         raise PortalError(f"{settings_file}: settings file not found")
-    return pelican_read_settings(str(settings_file), override=overrides or {})
+    try:
+        return pelican_read_settings(str(settings_file), override=overrides or {})
+    except Exception as exc:  # a settings file is Python: any error can come out of it
+        raise PortalError(f"{settings_file}: cannot read the settings: {exc}") from exc
 
 
 def validate(settings: dict) -> list[Target]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import io
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,9 +66,10 @@ def find_target_file(targets_dir: Path, target_id: str) -> Path:
 def round_trip(text: str) -> tuple[YAML, Any]:
     """Parse ``text`` keeping comments and layout; return the YAML engine and the data."""
     indent, offset = HOUSE_INDENT
-    if text.strip():
+    # Only block lists ("- item") show how the file indents lists; without one, a new
+    # list follows the house style rather than ruamel's guess from the mappings.
+    if re.search(r"^\s*- ", text, re.MULTILINE):
         _, guessed, guessed_offset = load_yaml_guess_indent(text)
-        # A file without lists gives no guess: new lists then follow the house style.
         if guessed is not None:
             indent, offset = guessed, guessed_offset or 0
     yaml = YAML()
