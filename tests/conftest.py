@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -35,3 +39,37 @@ def sample_site(tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("sample") / "output"
     build_site(SAMPLE_REGISTER, output)
     return output
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A copy of the project's settings, schema and sample register."""
+    shutil.copytree(SAMPLE_REGISTER, tmp_path / "targets")
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
+    (tmp_path / "settings.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+        f"TARGETS_PATH = {str(tmp_path / 'targets')!r}\n"
+        f"PATH = {str(ROOT / 'content')!r}\nTHEME = {str(ROOT / 'theme')!r}\n"
+    )
+    return tmp_path
+
+
+def run(project: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run the command line on ``project`` as staff would."""
+    return subprocess.run(
+        [sys.executable, "-m", "generator", "--settings", str(project / "settings.py"), *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def added_lines(before: str, after: str) -> list[str]:
+    """The lines ``after`` inserts into ``before``; every line of ``before`` stays as it was."""
+    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    opcodes = difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes()
+    assert all(op in ("equal", "insert") for op, *_ in opcodes), "an existing line changed"
+    return [
+        line.rstrip("\n") for op, _, _, j1, j2 in opcodes if op == "insert" for line in new[j1:j2]
+    ]
