@@ -26,11 +26,15 @@ def display_path(path: Path) -> str:
 def register_files(directory: Path) -> tuple[list[Path], list[Problem]]:
     """Return the register's ``*.yaml`` files in a stable order, and misnamed files."""
     if not directory.is_dir():
-        return [], [Problem(display_path(directory), None, "", "register folder not found")]
+        return [], [
+            Problem(
+                display_path(directory), None, "", "register folder not found: check TARGETS_PATH"
+            )
+        ]
     files = sorted(directory.rglob("*.yaml"), key=lambda p: p.as_posix())
     misnamed = sorted(directory.rglob("*.yml"), key=lambda p: p.as_posix())
     problems = [
-        Problem(display_path(p), None, "", "register files must end in .yaml, not .yml")
+        Problem(display_path(p), None, "", "register files must end in .yaml, not .yml: rename it")
         for p in misnamed
     ]
     return [p for p in files if p.is_file()], problems
@@ -140,7 +144,10 @@ def check_unique_ids(claims: list[IdClaim]) -> list[Problem]:
         key = claim.id.lower()
         # Ids are URL slugs: ids differing only in case collide on case-blind file systems.
         if key in seen:
-            message = f"{claim.id!r} is already used by {seen[key].path}"
+            message = (
+                f"{claim.id!r} is already used by {seen[key].path}: give each target its own "
+                "id and file name"
+            )
             problems.append(Problem(claim.path, claim.line, "id", message))
         seen.setdefault(key, claim)
     return problems

@@ -52,7 +52,8 @@ class Checker:
         value = self.get(path)
         if value is None:  # a key with nothing after the colon
             value = _MISSING
-        if value is _MISSING and required:
+        # A value the YAML reader refused (a tag, an alias) is reported once, already.
+        if value is _MISSING and required and tuple(path) not in self.doc.refused:
             self.fail(path, _missing_message(path))
         return value
 
@@ -61,7 +62,11 @@ class Checker:
         if value is _MISSING:
             return None
         if not isinstance(value, dict):
-            self.fail(path, f"must be a mapping of fields ({', '.join(allowed[:3])}, ...)")
+            self.fail(
+                path,
+                f"must be a mapping of fields ({', '.join(allowed[:3])}, ...): "
+                "write each field on its own line as 'name: value'",
+            )
             return None
         for key in value:
             if key not in allowed:
@@ -73,10 +78,10 @@ class Checker:
         if value is _MISSING:
             return None
         if not isinstance(value, str) or not value.strip():
-            self.fail(path, f"must be text, not {_describe(value)}")
+            self.fail(path, f"must be text, not {_describe(value)}: write the text after the colon")
             return None
         if one_line and ("\n" in value.strip() or "\r" in value):
-            self.fail(path, "must be a single line of text")
+            self.fail(path, "must be a single line of text: join the lines into one")
             return None
         return value.strip()
 
@@ -97,7 +102,11 @@ class Checker:
             if text is not None:
                 result[lang] = text
         if default_lang not in value:
-            self.fail(path, f"the default language '{default_lang}' must be given")
+            self.fail(
+                path,
+                f"the default language '{default_lang}' must be given: "
+                f"add a line '{default_lang}: ...' with that text",
+            )
         return result
 
     def text_list(self, path: Path) -> tuple[str, ...]:
@@ -118,7 +127,11 @@ class Checker:
         if value is _MISSING:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.fail(path, f"must be a number, not {_describe(value)}")
+            self.fail(
+                path,
+                f"must be a number, not {_describe(value)}: write digits only, "
+                "without units or thousands separators",
+            )
             return None
         return value
 
@@ -127,7 +140,10 @@ class Checker:
         if value is _MISSING:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or not 1000 <= value <= 9999:
-            self.fail(path, f"must be a year such as 2023, not {_describe(value)}")
+            self.fail(
+                path,
+                f"must be a year such as 2023, not {_describe(value)}: write it in four digits",
+            )
             return None
         return value
 
@@ -161,16 +177,22 @@ class Checker:
             if isinstance(url, str) and _is_web_url(url.strip()):
                 urls.append(url.strip())
             else:
-                self.fail((*path, i), f"{url!r} is not a web address (http:// or https://)")
+                self.fail(
+                    (*path, i),
+                    f"{url!r} is not a web address: give the full address, starting with https://",
+                )
         return tuple(urls)
 
 
 def _missing_message(path: Path) -> str:
     if not path:
-        return "the file has no fields (it is empty or holds only a value)"
+        return (
+            "the file has no fields: start from a similar target's file, or run 'invoke new-target'"
+        )
     if isinstance(path[-1], int):
-        return "this entry is empty"
-    return f"required field '{path[-1]}' is missing"
+        return "this entry is empty: fill it in or delete its '-' line"
+    parent = f" under '{path[-2]}:'" if len(path) > 1 and isinstance(path[-2], str) else ""
+    return f"required field '{path[-1]}' is missing: add a line '{path[-1]}: ...'{parent}"
 
 
 def _is_web_url(url: str) -> bool:
@@ -193,8 +215,9 @@ def _describe(value: Any) -> str:
 
 def _unknown_field(key: str, allowed: tuple[str, ...]) -> str:
     guess = difflib.get_close_matches(key, allowed, n=1)
-    hint = f"; did you mean '{guess[0]}'?" if guess else f"; known fields: {', '.join(allowed)}"
-    return f"unknown field{hint}"
+    if guess:
+        return f"unknown field; did you mean '{guess[0]}'?"
+    return f"unknown field: remove it, or use one of {', '.join(allowed)}"
 
 
 def build_target(
@@ -215,7 +238,7 @@ def build_target(
         start = Quarter(policy_address, 4)
     due = check.quarter(("due",), True)
     if start and due and due < start:
-        check.fail(("due",), f"{due} is before the start quarter {start}")
+        check.fail(("due",), f"{due} is before the start quarter {start}: check both quarters")
     indicator = _indicator(check)
     target = Target(
         id=target_id or stem,
@@ -243,9 +266,15 @@ def _check_id(check: Checker, stem: str) -> str | None:
     if target_id is None:
         return None
     if not ID_RE.match(target_id):
-        check.fail(("id",), f"{target_id!r} must be letters, digits and '-', at most 64")
+        check.fail(
+            ("id",),
+            f"{target_id!r} must be letters, digits and '-' only (at most 64), such as PA2023-017",
+        )
     elif target_id != stem:
-        check.fail(("id",), f"{target_id!r} must equal the file name ({stem}.yaml)")
+        check.fail(
+            ("id",),
+            f"{target_id!r} must equal the file name ({stem}.yaml): rename the file or fix the id",
+        )
     return target_id
 
 
@@ -263,12 +292,18 @@ def _indicator(check: Checker) -> Indicator | None:
     if None in (unit, baseline, target):
         return None
     if baseline == target:
-        check.fail((*path, "target"), f"must differ from the baseline ({baseline})")
+        check.fail(
+            (*path, "target"),
+            f"must differ from the baseline ({baseline}): a target equal to its baseline "
+            "measures nothing",
+        )
     elif (target > baseline) != (direction == INCREASE):
         way = "above" if direction == INCREASE else "below"
+        other = DECREASE if direction == INCREASE else INCREASE
         check.fail(
             (*path, "direction"),
-            f"'{direction}' needs a target {way} the baseline ({baseline} -> {target})",
+            f"'{direction}' needs a target {way} the baseline ({baseline} -> {target}): "
+            f"check the two numbers, or set direction: {other}",
         )
     return Indicator(unit, baseline, target, direction)
 
@@ -282,8 +317,8 @@ def _progress(check: Checker, milestone: bool) -> tuple[ProgressEntry, ...]:
         if entries and entry.quarter <= entries[-1].quarter:
             check.fail(
                 ("progress", i, "quarter"),
-                f"{entry.quarter} must come after {entries[-1].quarter} "
-                "(entries oldest first, one per quarter)",
+                f"{entry.quarter} must come after {entries[-1].quarter}: "
+                "entries go oldest first, one per quarter",
             )
         entries.append(entry)
     return tuple(entries)
@@ -296,10 +331,10 @@ def _entry(check: Checker, path: Path, milestone: bool) -> ProgressEntry | None:
     measure, wrong = ("percent_complete", "value") if milestone else ("value", "percent_complete")
     if check.get((*path, wrong)) is not _MISSING:
         kind = "milestone target (no indicator)" if milestone else "numeric target"
-        check.fail((*path, wrong), f"a {kind} reports '{measure}', not '{wrong}'")
+        check.fail((*path, wrong), f"a {kind} reports '{measure}', not '{wrong}': rename the field")
     number = check.number((*path, measure))
     if milestone and number is not None and not 0 <= number <= 100:
-        check.fail((*path, measure), f"{number} must be between 0 and 100")
+        check.fail((*path, measure), f"{number} must be between 0 and 100 (per cent complete)")
     entry = ProgressEntry(
         quarter=quarter,
         note=check.text((*path, "note"), one_line=False),
@@ -318,7 +353,10 @@ def _delay(check: Checker, due: Quarter | None) -> Delay | None:
     revised = check.quarter((*path, "revised_due"), True)
     measures = check.text((*path, "measures"), True, one_line=False)
     if revised and due and revised <= due:
-        check.fail((*path, "revised_due"), f"{revised} must be after the due quarter {due}")
+        check.fail(
+            (*path, "revised_due"),
+            f"{revised} must be after the due quarter {due}: it is the new quarter promised",
+        )
     submitted = check.date((*path, "submitted"))
     responsible = check.text((*path, "responsible"))
     if None in (reason, revised, measures):
@@ -341,5 +379,6 @@ def _check_not_after(check: Checker, entries: tuple[ProgressEntry, ...], last: Q
         if any(e.quarter > last and str(e.quarter) == quarter for e in entries):
             check.fail(
                 ("progress", i, "quarter"),
-                f"{quarter} is after the reporting quarter {last} (REPORTING_QUARTER)",
+                f"{quarter} is after the reporting quarter {last} (REPORTING_QUARTER): "
+                "check the quarter; a later quarter is reported once it is published",
             )

@@ -46,6 +46,7 @@ class Document:
     path: str
     data: Any
     lines: dict[Path, int] = field(default_factory=dict)
+    refused: set[Path] = field(default_factory=set)
 
     def line(self, path: Path) -> int | None:
         """Return the line of ``path``, or of its nearest ancestor that has one."""
@@ -59,13 +60,31 @@ class Document:
         return Problem(self.path, self.line(path), field_name(path), message)
 
 
+EMPTY_FILE = "file is empty: a target needs at least id, title, policy_address, bureau and due"
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    return (
+        f"not valid YAML: {exc.problem or exc.context}: check the indentation, colons and "
+        "quotes on this line and the one before"
+    )
+
+
+def _tag_message(tag: str) -> str:
+    return f"YAML tag {tag!r} is not allowed: remove the '!' tag and write plain text or numbers"
+
+
 def load_document(path: str, text: bytes) -> tuple[Document | None, list[Problem]]:
     """Parse ``text`` (the bytes of the file shown as ``path``) into a ``Document``.
 
     Returns the document (``None`` when nothing usable was read) and the problems found.
     """
     if len(text) > MAX_FILE_BYTES:
-        return None, [Problem(path, None, "", f"file is larger than {MAX_FILE_BYTES} bytes")]
+        return None, [
+            Problem(
+                path, None, "", f"file is larger than {MAX_FILE_BYTES} bytes: one target per file"
+            )
+        ]
     try:
         source = text.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -77,13 +96,13 @@ def load_document(path: str, text: bytes) -> tuple[Document | None, list[Problem
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        return None, [Problem(path, line, "", f"not valid YAML: {exc.problem or exc.context}")]
+        return None, [Problem(path, line, "", _yaml_message(exc))]
     except yaml.YAMLError as exc:
         return None, [Problem(path, None, "", f"not valid YAML: {exc}")]
     except RecursionError:
         return None, [Problem(path, None, "", "not valid YAML: nested too deeply")]
     if node is None:
-        return None, [Problem(path, 1, "", "file is empty")]
+        return None, [Problem(path, 1, "", EMPTY_FILE)]
     doc = Document(path, None)
     converter = _Converter(doc, source)
     doc.data = converter.convert(node, ())
@@ -115,6 +134,7 @@ class _Converter:
         return self.alias_lines.pop(0) if self.alias_lines else 0
 
     def fail(self, node: yaml.Node, path: Path, message: str) -> None:
+        self.doc.refused.add(path)
         line = self.doc.lines.get(path, node.start_mark.line + 1)
         self.problems.append(Problem(self.doc.path, line, field_name(path), message))
 
@@ -136,13 +156,14 @@ class _Converter:
         return self.scalar(node, path)
 
     def alias(self, path: Path) -> None:
+        self.doc.refused.add(path)
         line = self.alias_line() or self.doc.line(path)
-        message = "YAML aliases (*name) are not allowed in the register"
+        message = "YAML aliases (*name) are not allowed in the register: write the value out"
         self.problems.append(Problem(self.doc.path, line, field_name(path), message))
 
     def mapping(self, node: yaml.MappingNode, path: Path) -> dict | None:
         if node.tag != _MAP_TAG:
-            self.fail(node, path, f"YAML tag {node.tag!r} is not allowed")
+            self.fail(node, path, _tag_message(node.tag))
             return None
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
@@ -164,7 +185,7 @@ class _Converter:
                         self.doc.path,
                         line,
                         field_name((*path, key)),
-                        f"duplicate key: this field is already given on line {first}",
+                        f"duplicate key: this field is already given on line {first}; keep one",
                     )
                 )
                 continue
@@ -175,20 +196,20 @@ class _Converter:
 
     def sequence(self, node: yaml.SequenceNode, path: Path) -> list | None:
         if node.tag != _SEQ_TAG:
-            self.fail(node, path, f"YAML tag {node.tag!r} is not allowed")
+            self.fail(node, path, _tag_message(node.tag))
             return None
         return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
 
     def scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
         if node.tag not in _SCALAR_TAGS:
-            self.fail(node, path, f"YAML tag {node.tag!r} is not allowed")
+            self.fail(node, path, _tag_message(node.tag))
             return None
         try:
             value = self.scalars.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
-            self.fail(node, path, f"cannot read this value: {exc}")
+            self.fail(node, path, f"cannot read this value ({exc}): check it, or put it in quotes")
             return None
         if isinstance(value, float) and not math.isfinite(value):
-            self.fail(node, path, f"{node.value!r} is not a finite number")
+            self.fail(node, path, f"{node.value!r} is not a finite number: write a number")
             return None
         return value
