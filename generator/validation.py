@@ -334,7 +334,7 @@ def _entry(check: Checker, path: Path, milestone: bool) -> ProgressEntry | None:
         check.fail((*path, wrong), f"a {kind} reports '{measure}', not '{wrong}': rename the field")
     number = check.number((*path, measure))
     if milestone and number is not None and not 0 <= number <= 100:
-        check.fail((*path, measure), f"{number} must be between 0 and 100 (per cent complete)")
+        check.fail((*path, measure), f"{number} must be between 0 and 100: give the per cent complete, e.g. 60")
     entry = ProgressEntry(
         quarter=quarter,
         note=check.text((*path, "note"), one_line=False),
