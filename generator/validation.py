@@ -118,7 +118,11 @@ class Checker:
         if value is _MISSING:
             return []
         if not isinstance(value, list):
-            self.fail(path, f"must be a list (lines starting with '- '), not {_describe(value)}")
+            self.fail(
+                path,
+                f"must be a list, not {_describe(value)}: "
+                "put each item on its own line starting with '- '",
+            )
             return []
         return value
 
@@ -268,7 +272,8 @@ def _check_id(check: Checker, stem: str) -> str | None:
     if not ID_RE.match(target_id):
         check.fail(
             ("id",),
-            f"{target_id!r} must be letters, digits and '-' only (at most 64), such as PA2023-017",
+            f"{target_id!r} must be letters, digits and '-' only (at most 64): use an id such as "
+            "PA2023-017, and the same file name",
         )
     elif target_id != stem:
         check.fail(
@@ -334,7 +339,10 @@ def _entry(check: Checker, path: Path, milestone: bool) -> ProgressEntry | None:
         check.fail((*path, wrong), f"a {kind} reports '{measure}', not '{wrong}': rename the field")
     number = check.number((*path, measure))
     if milestone and number is not None and not 0 <= number <= 100:
-        check.fail((*path, measure), f"{number} must be between 0 and 100: give the per cent complete, e.g. 60")
+        check.fail(
+            (*path, measure),
+            f"{number} must be between 0 and 100: give the per cent complete, e.g. 60",
+        )
     entry = ProgressEntry(
         quarter=quarter,
         note=check.text((*path, "note"), one_line=False),
