@@ -14,7 +14,7 @@ from generator.errors import Problem
 from generator.yamldoc import MAX_FILE_BYTES, Document, field_name, load_document
 
 PATH = "targets/X.yaml"
-ALIAS_MESSAGE = "YAML aliases (*name) are not allowed in the register"
+ALIAS_MESSAGE = "YAML aliases (*name) are not allowed in the register: write the value out"
 
 
 def load(text: str | bytes) -> tuple[Document | None, list[Problem]]:
@@ -145,7 +145,10 @@ def test_utf8_byte_order_mark_is_accepted():
 def test_empty_file_is_a_problem(text):
     doc, problems = load(text)
     assert doc is None
-    assert shown(problems) == ["targets/X.yaml:1: file is empty"]
+    assert shown(problems) == [
+        "targets/X.yaml:1: file is empty: "
+        "a target needs at least id, title, policy_address, bureau and due"
+    ]
 
 
 def test_non_utf8_bytes_are_a_problem_not_an_exception():
@@ -195,7 +198,9 @@ def test_control_characters_are_a_problem_not_an_exception():
 def test_a_file_larger_than_the_limit_is_refused_unread():
     doc, problems = load(b"#" * (MAX_FILE_BYTES + 1))
     assert doc is None
-    assert shown(problems) == [f"targets/X.yaml: file is larger than {MAX_FILE_BYTES} bytes"]
+    assert shown(problems) == [
+        f"targets/X.yaml: file is larger than {MAX_FILE_BYTES} bytes: one target per file"
+    ]
 
 
 # --- aliases -----------------------------------------------------------------
@@ -296,7 +301,10 @@ def test_billion_laughs_fails_fast_with_the_alias_message():
 )
 def test_non_plain_tags_are_refused(text, tag):
     doc, problems = load(text)
-    assert shown(problems) == [f"targets/X.yaml:1: a: YAML tag {tag!r} is not allowed"]
+    assert shown(problems) == [
+        f"targets/X.yaml:1: a: YAML tag {tag!r} is not allowed: "
+        "remove the '!' tag and write plain text or numbers"
+    ]
     assert doc.data == {"a": None}
 
 
@@ -324,7 +332,7 @@ def test_duplicate_key_is_refused_on_its_second_line_and_the_first_value_is_kept
         """
     )
     assert shown(problems) == [
-        "targets/X.yaml:3: id: duplicate key: this field is already given on line 1"
+        "targets/X.yaml:3: id: duplicate key: this field is already given on line 1; keep one"
     ]
     assert doc.data["id"] == "X"
 
@@ -339,7 +347,8 @@ def test_duplicate_key_in_a_nested_mapping_names_the_nested_field():
         """
     )
     assert shown(problems) == [
-        "targets/X.yaml:4: progress[0].value: duplicate key: this field is already given on line 3"
+        "targets/X.yaml:4: progress[0].value: duplicate key: "
+        "this field is already given on line 3; keep one"
     ]
 
 
@@ -364,7 +373,9 @@ def test_a_bad_key_is_reported_at_its_own_line(key):
 @pytest.mark.parametrize("value", [".inf", "-.inf", ".nan", "1.0e+999"])
 def test_non_finite_numbers_are_refused(value):
     doc, problems = load(f"id: X\nvalue: {value}\n")
-    assert shown(problems) == [f"targets/X.yaml:2: value: {value!r} is not a finite number"]
+    assert shown(problems) == [
+        f"targets/X.yaml:2: value: {value!r} is not a finite number: write a number"
+    ]
     assert doc.data["value"] is None
 
 
@@ -373,7 +384,7 @@ def test_impossible_dates_are_a_problem_not_an_exception(value):
     doc, problems = load(f"id: X\nsubmitted: {value}\n")
     assert len(problems) == 1
     assert (problems[0].line, problems[0].field) == (2, "submitted")
-    assert problems[0].message.startswith("cannot read this value: ")
+    assert problems[0].message.startswith("cannot read this value (")
     assert doc.data["submitted"] is None
 
 
