@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.changes import ChangesError, compare, escape, sources_at_ref, summarize, to_markdown
+from generator.changes import compare, escape, summarize, to_markdown
 from generator.errors import RegisterError
+from generator.gitrefs import ChangesError, sources_at_ref
 from generator.quarters import Quarter
 from generator.register import load_register
 
