@@ -66,7 +66,12 @@ def build(settings: dict, output: Path | str) -> BuildResult:
     """
     started = time.perf_counter()
     targets = validate(settings)
-    site = build_portal(targets, from_pelican(settings))
+    try:
+        site = build_portal(targets, from_pelican(settings))
+    except PortalError:
+        raise
+    except Exception as exc:  # a bug, not bad input: say so plainly, keep the old site
+        raise BuildError(f"could not assess the register: {exc.__class__.__name__}: {exc}") from exc
     output = Path(output).resolve()
     staging = output.with_name(output.name + ".building")
     shutil.rmtree(staging, ignore_errors=True)

@@ -90,6 +90,13 @@ def main(argv: list[str] | None = None) -> int:
     except PortalError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
+    except Exception as exc:  # a bug in the portal, not in the register: no traceback for staff
+        print(
+            f"Error: the portal failed unexpectedly ({exc.__class__.__name__}: {exc}). "
+            "Nothing was changed. Please report this with the command you ran.",
+            file=sys.stderr,
+        )
+        return 2
     return 0
 
 

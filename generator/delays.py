@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .model import Delay, Target
+from .quarters import Quarter
 from .status import Assessment
 
 
@@ -17,6 +18,8 @@ class Shortfall:
     reported_by_due: bool
     gap: float
     gap_percent: float
+    as_of: Quarter | None = None
+    """The quarter of the figure used: the due quarter, or the last one reported before it."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ def shortfall_at_due(target: Target) -> Shortfall:
         reported_by_due=entry is not None,
         gap=gap,
         gap_percent=100.0 * gap / distance,
+        as_of=entry.quarter if entry else None,
     )
 
 

@@ -51,7 +51,7 @@ class Edit:
 
 def find_target_file(targets_dir: Path, target_id: str) -> Path:
     """The file of target ``target_id`` (its file name is its id); raise ``EditError``."""
-    matches = sorted(Path(targets_dir).rglob(f"{target_id}.yaml"))
+    matches = _files_named(targets_dir, target_id)
     if not matches:
         raise EditError(
             f"no target '{target_id}' in {display_path(Path(targets_dir))}: check the id "
@@ -61,6 +61,11 @@ def find_target_file(targets_dir: Path, target_id: str) -> Path:
         shown = ", ".join(display_path(p) for p in matches)
         raise EditError(f"target '{target_id}' is in more than one file: {shown}")
     return matches[0]
+
+
+def _files_named(targets_dir: Path, target_id: str) -> list[Path]:
+    # Compared as plain names: an id must never act as a wildcard pattern.
+    return sorted(p for p in Path(targets_dir).rglob("*.yaml") if p.stem == target_id)
 
 
 def round_trip(text: str) -> tuple[YAML, Any]:
@@ -119,7 +124,7 @@ def new_target_edit(
     and indicator (unit, baseline, target, direction). Raises ``EditError``.
     """
     target_id = fields["id"]
-    existing = sorted(Path(targets_dir).rglob(f"{target_id}.yaml"))
+    existing = _files_named(targets_dir, target_id)
     if existing:
         raise EditError(f"target '{target_id}' already exists: {display_path(existing[0])}")
     path = Path(targets_dir) / slugify(fields["bureau"]) / f"{target_id}.yaml"

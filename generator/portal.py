@@ -112,7 +112,7 @@ def build_portal(targets: list[Target], settings: PortalSettings) -> Portal:
 
 def _groups(kind, assessments, key, order=None) -> list[Group]:
     names = list(order) if order else sorted({key(a) for a in assessments})
-    slugs: set[str] = set()
+    slugs: set[str] = {"index"}  # each kind's list of groups is its index.html
     groups = []
     for name in names:
         slug = name if order else _unique(slugify(name), slugs)

@@ -31,13 +31,21 @@ def register_files(directory: Path) -> tuple[list[Path], list[Problem]]:
                 display_path(directory), None, "", "register folder not found: check TARGETS_PATH"
             )
         ]
-    files = sorted(directory.rglob("*.yaml"), key=lambda p: p.as_posix())
-    misnamed = sorted(directory.rglob("*.yml"), key=lambda p: p.as_posix())
-    problems = [
-        Problem(display_path(p), None, "", "register files must end in .yaml, not .yml: rename it")
-        for p in misnamed
-    ]
-    return [p for p in files if p.is_file()], problems
+    files, problems = [], []
+    for path in sorted(directory.rglob("*"), key=lambda p: p.as_posix()):
+        suffix = path.suffix.lower()
+        if suffix not in (".yaml", ".yml"):
+            continue
+        # A target must never vanish silently because of how its file is named or linked.
+        if path.suffix != ".yaml":
+            message = f"register files must end in .yaml, not {path.suffix}: rename it"
+        elif not path.is_file():
+            message = "not a readable file (a broken link?): replace it with the file itself"
+        else:
+            files.append(path)
+            continue
+        problems.append(Problem(display_path(path), None, "", message))
+    return files, problems
 
 
 @dataclass(frozen=True)

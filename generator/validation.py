@@ -14,6 +14,7 @@ from .quarters import Quarter
 from .yamldoc import Document, Path
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
+DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 TARGET_FIELDS = (
@@ -26,6 +27,11 @@ DELAY_FIELDS = ("reason", "revised_due", "measures", "submitted", "responsible")
 WITHDRAWN_FIELDS = ("quarter", "reason")
 
 _MISSING = object()
+MAX_NUMBER = 10**15
+RESERVED_IDS = {"index"}  # list pages live at targets/index.html
+# Quarters are checked against the policy-address year, so that a typo such as
+# 3025-Q4 is caught here rather than drawn as a chart a thousand years wide.
+YEARS_BEFORE, YEARS_AFTER = 10, 30
 
 
 class Checker:
@@ -34,6 +40,7 @@ class Checker:
     def __init__(self, doc: Document):
         self.doc = doc
         self.problems: list[Problem] = []
+        self.policy_address: int | None = None
 
     def fail(self, path: Path, message: str) -> None:
         self.problems.append(self.doc.problem(path, message))
@@ -137,6 +144,10 @@ class Checker:
                 "without units or thousands separators",
             )
             return None
+        # Larger figures overflow the arithmetic and are always a typo in a register.
+        if abs(value) > MAX_NUMBER:
+            self.fail(path, f"{value} is too large: check the figure (at most 10^15)")
+            return None
         return value
 
     def integer(self, path: Path) -> int | None:
@@ -156,10 +167,19 @@ class Checker:
         if value is _MISSING:
             return None
         try:
-            return Quarter.parse(value if isinstance(value, str) else str(value))
+            quarter = Quarter.parse(value if isinstance(value, str) else str(value))
         except ValueError as exc:
             self.fail(path, str(exc))
             return None
+        year = self.policy_address
+        if year is not None and not year - YEARS_BEFORE <= quarter.year <= year + YEARS_AFTER:
+            self.fail(
+                path,
+                f"{quarter} is too far from the policy address ({year}): check the year "
+                f"(quarters from {year - YEARS_BEFORE} to {year + YEARS_AFTER} are accepted)",
+            )
+            return None
+        return quarter
 
     def date(self, path: Path) -> datetime.date | None:
         value = self.present(path, False)
@@ -170,6 +190,9 @@ class Checker:
         if isinstance(value, datetime.date):
             return value
         try:
+            # fromisoformat alone also takes 20260115 and week dates on newer Pythons.
+            if not DATE_RE.fullmatch(str(value)):
+                raise ValueError
             return datetime.date.fromisoformat(str(value))
         except ValueError:
             self.fail(path, f"{value!r} is not a date (use YYYY-MM-DD)")
@@ -200,11 +223,16 @@ def _missing_message(path: Path) -> str:
 
 
 def _is_web_url(url: str) -> bool:
+    # Browsers read "\\" as "/" and hide "user@" prefixes: both can make a link show one
+    # host and open another, so neither is accepted.
+    if "\\" in url or any(ch.isspace() or ord(ch) < 32 for ch in url):
+        return False
     try:
         parts = urlsplit(url)
+        hostname = parts.hostname
     except ValueError:  # e.g. a malformed IPv6 address in brackets
         return False
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in url
+    return parts.scheme in ("http", "https") and bool(hostname) and "@" not in parts.netloc
 
 
 def _describe(value: Any) -> str:
@@ -232,7 +260,7 @@ def build_target(
     if check.mapping((), TARGET_FIELDS, True) is None:
         return None, check.problems
     target_id = _check_id(check, stem)
-    policy_address = check.integer(("policy_address",))
+    policy_address = check.policy_address = check.integer(("policy_address",))
     start = check.quarter(("start",), False)
     if (
         start is None
@@ -269,7 +297,9 @@ def _check_id(check: Checker, stem: str) -> str | None:
     target_id = check.text(("id",), True)
     if target_id is None:
         return None
-    if not ID_RE.match(target_id):
+    if target_id.lower() in RESERVED_IDS:
+        check.fail(("id",), f"{target_id!r} is reserved for a list page: choose another id")
+    elif not ID_RE.fullmatch(target_id):
         check.fail(
             ("id",),
             f"{target_id!r} must be letters, digits and '-' only (at most 64): use an id such as "

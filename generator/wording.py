@@ -56,6 +56,14 @@ def fmt_measure(target: Target, number: float | None) -> str:
     return f"{fmt_number(number)}{unit}" if unit == "%" else f"{fmt_number(number)} {unit}"
 
 
+def fmt_gap(target: Target, gap: float) -> str:
+    """A shortfall with its unit; per cent figures fall short in percentage points."""
+    if target.indicator is None or target.indicator.unit == "%":
+        points = "percentage point" if gap == 1 else "percentage points"
+        return f"{fmt_number(gap)} {points}"
+    return fmt_measure(target, gap)
+
+
 def fmt_percent(fraction: float) -> str:
     """A fraction as a whole percentage: ``0.456`` → ``46%``."""
     return f"{fraction * 100:.0f}%"

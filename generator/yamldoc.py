@@ -97,8 +97,14 @@ def load_document(path: str, text: bytes) -> tuple[Document | None, list[Problem
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         return None, [Problem(path, line, "", _yaml_message(exc))]
+    except yaml.reader.ReaderError as exc:
+        line = source[: exc.position].count("\n") + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        message = f"not valid YAML: the invisible character U+{code:04X} is not allowed: delete it"
+        return None, [Problem(path, line, "", message)]
     except yaml.YAMLError as exc:
-        return None, [Problem(path, None, "", f"not valid YAML: {exc}")]
+        first = str(exc).splitlines()[0]
+        return None, [Problem(path, None, "", f"not valid YAML: {first}: check the file")]
     except RecursionError:
         return None, [Problem(path, None, "", "not valid YAML: nested too deeply")]
     if node is None:

@@ -54,10 +54,11 @@ def project(tmp_path) -> Path:
     return tmp_path
 
 
-def run(project: Path, *args: str) -> subprocess.CompletedProcess:
+def run(project: Path, *args: str, settings: Path | None = None) -> subprocess.CompletedProcess:
     """Run the command line on ``project`` as staff would."""
+    settings = settings or project / "settings.py"
     return subprocess.run(
-        [sys.executable, "-m", "generator", "--settings", str(project / "settings.py"), *args],
+        [sys.executable, "-m", "generator", "--settings", str(settings), *args],
         cwd=project,
         capture_output=True,
         text=True,
