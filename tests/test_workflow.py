@@ -1,0 +1,425 @@
+"""The pull-request tooling agrees with the project.
+
+The GitHub workflows have the triggers, permissions and steps they need; every
+``invoke`` command they run, or that the staff guide shows, names a task of
+tasks.py with options it has; and CODEOWNERS routes every bureau folder of the
+register to its own reviewers.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import importlib
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from invoke import Collection
+
+ROOT = Path(__file__).resolve().parent.parent
+PULL_REQUEST = ROOT / ".github" / "workflows" / "pull-request.yml"
+PUBLISH = ROOT / ".github" / "workflows" / "publish.yml"
+CODEOWNERS = ROOT / ".github" / "CODEOWNERS"
+STAFF_GUIDE = ROOT / "docs" / "staff-guide.md"
+TARGETS = ROOT / "targets"
+
+# The paths whose changes must trigger the pull-request checks.
+CHECKED_PATHS = [
+    "targets/**",
+    "generator/**",
+    "theme/**",
+    "content/**",
+    "pelicanconf.py",
+    "pyproject.toml",
+]
+# The tasks staff use; the guide must show each of them.
+STAFF_TASKS = ["validate", "build", "changes", "new-target", "report", "justify", "import-progress"]
+
+
+# --- Reading the files ------------------------------------------------------------------------
+
+
+def load_workflow(path: Path) -> dict:
+    workflow = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(workflow, dict), f"{path.name} is not a YAML mapping"
+    return workflow
+
+
+def triggers(workflow: dict) -> dict:
+    """The workflow's events as a dict of event name to its settings (or None)."""
+    # PyYAML reads YAML 1.1, where the bare key `on` is the boolean True.
+    on = workflow["on"] if "on" in workflow else workflow.get(True)
+    assert on, "the workflow has no 'on:' triggers"
+    if isinstance(on, str):
+        return {on: None}
+    if isinstance(on, list):
+        return dict.fromkeys(on)
+    return on
+
+
+def steps(workflow: dict, job: str | None = None) -> list[dict]:
+    jobs = [workflow["jobs"][job]] if job else workflow["jobs"].values()
+    return [step for each in jobs for step in each.get("steps", [])]
+
+
+def run_scripts(workflow: dict, job: str | None = None) -> list[str]:
+    return [step["run"] for step in steps(workflow, job) if "run" in step]
+
+
+def uses(workflow: dict, action: str, job: str | None = None) -> list[dict]:
+    """The steps of ``job`` (default: any job) that use ``action`` (any version)."""
+    return [s for s in steps(workflow, job) if s.get("uses", "").split("@")[0] == action]
+
+
+def job_running(workflow: dict, command: str) -> str:
+    """The id of the job with a step whose script contains ``command``."""
+    found = [
+        name
+        for name in workflow["jobs"]
+        if any(command in script for script in run_scripts(workflow, name))
+    ]
+    assert found, f"no job runs {command!r}"
+    return found[0]
+
+
+# --- Finding `invoke` commands ---------------------------------------------------------------
+
+# A lookahead, so that a second command on the same line is found too.
+INVOKE = re.compile(r"(?<![\w.-])invoke[ \t]+(?=(?P<rest>[^\n]*))")
+QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
+# Where a shell command ends: a comment, a chain, a pipe, a redirection, an inline-code tick.
+COMMAND_END = re.compile(r"\s#|&&|\|\||[;|>`]")
+
+
+def invoke_commands(text: str) -> list[tuple[str, str | None, list[str]]]:
+    """Every ``invoke`` command in shell text: (command, task or None, its --options)."""
+    text = re.sub(r"\s*\\\n\s*", " ", text)  # join lines continued with a backslash
+    commands = []
+    for match in INVOKE.finditer(text):
+        raw = match["rest"]
+        # Blank out quoted values, keeping positions: they are never options or ends.
+        masked = QUOTED.sub(lambda quoted: '"' + "_" * (len(quoted[0]) - 2) + '"', raw)
+        end = COMMAND_END.search(masked)
+        cut = end.start() if end else len(raw)
+        words = masked[:cut].split()
+        # Options before the task name are invoke's own (`invoke --help report`).
+        while words and words[0].startswith("-"):
+            words.pop(0)
+        task = words[0] if words else None
+        options = [word.split("=")[0] for word in words[1:] if word.startswith("--")]
+        commands.append((f"invoke {raw[:cut].strip()}", task, options))
+    return commands
+
+
+def code_in_markdown(text: str) -> list[str]:
+    """The contents of the fenced code blocks and inline code spans of a Markdown text."""
+    fence = re.compile(r"^[ \t]*```[^\n]*\n(.*?)^[ \t]*```[ \t]*$", re.S | re.M)
+    blocks = fence.findall(text)
+    spans = re.findall(r"`([^`\n]+)`", fence.sub("", text))
+    return blocks + spans
+
+
+def workflow_commands() -> list[tuple[str, str, str | None, list[str]]]:
+    found = []
+    for path in (PULL_REQUEST, PUBLISH):
+        for script in run_scripts(load_workflow(path)):
+            found += [(path.name, *command) for command in invoke_commands(script)]
+    return found
+
+
+def guide_commands() -> list[tuple[str, str, str | None, list[str]]]:
+    found = []
+    for code in code_in_markdown(STAFF_GUIDE.read_text(encoding="utf-8")):
+        found += [(STAFF_GUIDE.name, *command) for command in invoke_commands(code)]
+    return found
+
+
+def command_id(command: tuple) -> str:
+    where, text, _task, _options = command
+    return f"{where}: {text[:70]}"
+
+
+@pytest.fixture(scope="module")
+def tasks() -> Collection:
+    """The invoke tasks of the project's tasks.py, as `invoke` itself loads them."""
+    root = str(ROOT)
+    added = root not in sys.path
+    if added:
+        sys.path.insert(0, root)
+    try:
+        module = importlib.import_module("tasks")
+    finally:
+        if added:
+            sys.path.remove(root)
+    assert Path(module.__file__).resolve() == ROOT / "tasks.py", module.__file__
+    return Collection.from_module(module)
+
+
+@pytest.fixture(scope="module")
+def task_options(tasks) -> dict[str, set[str]]:
+    """Each task name (with dashes, as typed) and the --options it accepts."""
+    return {
+        context.name: {*context.flags, *context.inverse_flags, "--help"}
+        for context in tasks.to_contexts()
+    }
+
+
+def check_command(command, tasks, task_options) -> None:
+    where, text, task, options = command
+    if task is None:  # `invoke --list` and the like: no task named
+        return
+    names = {*tasks.task_names, *(a for aliases in tasks.task_names.values() for a in aliases)}
+    assert task in names, (
+        f"{where}: {text!r} names no task of tasks.py; tasks are: {', '.join(sorted(names))}"
+    )
+    primary = next(name for name, aliases in tasks.task_names.items() if task in (name, *aliases))
+    unknown = [option for option in options if option not in task_options[primary]]
+    assert not unknown, (
+        f"{where}: {text!r}: 'invoke {task}' has no option {', '.join(unknown)}; "
+        f"it has {', '.join(sorted(task_options[primary]))}"
+    )
+
+
+# --- (a) the workflows ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [PULL_REQUEST, PUBLISH], ids=lambda path: path.name)
+def test_workflow_is_valid_yaml_with_jobs_and_steps(path):
+    workflow = load_workflow(path)
+    assert workflow.get("name")
+    triggers(workflow)
+    assert workflow.get("jobs"), "no jobs"
+    for name, job in workflow["jobs"].items():
+        assert job.get("runs-on"), f"job {name} has no runs-on"
+        assert job.get("steps"), f"job {name} has no steps"
+        for step in job["steps"]:
+            assert ("uses" in step) != ("run" in step), f"job {name}: {step}"
+            if "uses" in step:
+                assert re.fullmatch(r"[\w.-]+/[\w./-]+@\S+", step["uses"]), step["uses"]
+
+
+def test_pull_request_runs_on_changes_to_the_register_and_code():
+    on = triggers(load_workflow(PULL_REQUEST))
+    assert "pull_request" in on
+    paths = (on["pull_request"] or {}).get("paths", [])
+    missing = [path for path in CHECKED_PATHS if path not in paths]
+    assert not missing, f"pull_request.paths lacks {missing}"
+
+
+def test_pull_request_has_read_only_permissions():
+    workflow = load_workflow(PULL_REQUEST)
+    assert workflow.get("permissions") == {"contents": "read"}
+    for name, job in workflow["jobs"].items():
+        assert job.get("permissions", {"contents": "read"}) == {"contents": "read"}, name
+
+
+def test_pull_request_validates_builds_summarises_and_uploads_a_preview():
+    workflow = load_workflow(PULL_REQUEST)
+    job = job_running(workflow, "invoke validate")
+
+    checkout = uses(workflow, "actions/checkout", job)
+    assert checkout, "no checkout"
+    assert checkout[0].get("with", {}).get("fetch-depth") == 0, "'invoke changes' needs history"
+    python = uses(workflow, "actions/setup-python", job)
+    assert python, "no setup-python"
+    assert str(python[0]["with"]["python-version"]) == "3.11"
+    assert python[0]["with"].get("cache") == "pip"
+
+    script = "\n".join(run_scripts(workflow, job))
+    order = [
+        "pip install -e .",
+        "invoke validate",
+        "invoke build",
+        "invoke changes --base",
+        'cat changes.md >> "$GITHUB_STEP_SUMMARY"',
+    ]
+    for command in order:
+        assert command in script, f"{job} does not run {command!r}"
+    positions = [script.index(command) for command in order]
+    assert positions == sorted(positions), f"{job} runs these out of order: {order}"
+    changes = next(c for c in invoke_commands(script) if c[1] == "changes")
+    assert "--output" in changes[2] and "changes.md" in changes[0]
+    assert "origin/" in changes[0], "compare with the pull request's base branch"
+
+    upload = uses(workflow, "actions/upload-artifact", job)
+    assert upload, "no upload of the site preview"
+    assert upload[0]["with"]["path"].rstrip("/") == "output"
+    assert upload[0]["with"].get("name")
+    assert 1 <= int(upload[0]["with"]["retention-days"]) <= 30
+    assert steps(workflow, job)[-1] is upload[0], "upload the preview after the build"
+
+
+def test_pull_request_runs_the_test_suite_as_the_readme_says():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    workflow = load_workflow(PULL_REQUEST)
+    install, test = "pip install -e '.[test]'", "python -m pytest"
+    assert install in readme and test in readme, "the README's test command changed"
+    job = job_running(workflow, test)
+    script = "\n".join(run_scripts(workflow, job))
+    assert f"python -m {install}" in script
+    assert script.index(install) < script.index(test)
+
+
+def test_publish_runs_on_main_and_by_hand():
+    on = triggers(load_workflow(PUBLISH))
+    assert "main" in (on.get("push") or {}).get("branches", [])
+    assert "workflow_dispatch" in on
+    assert "pull_request" not in on, "only main is published"
+
+
+def test_publish_builds_and_deploys_to_pages():
+    workflow = load_workflow(PUBLISH)
+    assert workflow.get("permissions") == {
+        "contents": "read",
+        "pages": "write",
+        "id-token": "write",
+    }
+    assert workflow.get("concurrency", {}).get("group") == "pages"
+
+    job = job_running(workflow, "invoke build")
+    script = "\n".join(run_scripts(workflow, job))
+    assert script.index("pip install -e .") < script.index("invoke build")
+    assert uses(workflow, "actions/configure-pages", job)
+    upload = uses(workflow, "actions/upload-pages-artifact", job)
+    assert upload and upload[0]["with"]["path"].rstrip("/") == "output"
+    build_step = next(s for s in steps(workflow, job) if "invoke build" in s.get("run", ""))
+    assert "PORTAL_SAMPLE_DATA" in build_step.get("env", {}) | workflow.get("env", {})
+
+    deploy = [name for name in workflow["jobs"] if uses(workflow, "actions/deploy-pages", name)]
+    assert deploy, "no deploy-pages step"
+    needs = workflow["jobs"][deploy[0]].get("needs", [])
+    if deploy[0] != job:
+        assert job in ([needs] if isinstance(needs, str) else needs)
+    assert workflow["jobs"][deploy[0]]["environment"]["name"] == "github-pages"
+
+
+# --- (b) the workflows' invoke commands -------------------------------------------------------
+
+
+def test_the_workflows_run_invoke_commands():
+    tasks_run = {task for _, _, task, _ in workflow_commands()}
+    assert {"validate", "build", "changes"} <= tasks_run
+
+
+@pytest.mark.parametrize("command", workflow_commands(), ids=command_id)
+def test_workflow_invoke_command_names_an_existing_task(command, tasks, task_options):
+    check_command(command, tasks, task_options)
+
+
+# --- (c) CODEOWNERS ---------------------------------------------------------------------------
+
+
+def codeowners_rules() -> list[tuple[str, list[str]]]:
+    rules = []
+    for line in CODEOWNERS.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            pattern, *owners = line.split()
+            rules.append((pattern, owners))
+    return rules
+
+
+def codeowners_matches(pattern: str, path: str) -> bool:
+    """Whether a CODEOWNERS ``pattern`` covers ``path`` (gitignore rules, simplified)."""
+    parts = path.split("/")
+    # A slash at the start or in the middle anchors the pattern at the repository root.
+    if "/" not in pattern.strip("/") and not pattern.startswith("/"):
+        return any(fnmatch.fnmatchcase(part, pattern.strip("/")) for part in parts)
+    return _match_parts(pattern.strip("/").split("/"), parts)
+
+
+def _match_parts(pattern: list[str], parts: list[str]) -> bool:
+    if not pattern:  # the pattern named a folder holding the path
+        return True
+    if pattern[0] == "**":
+        return any(_match_parts(pattern[1:], parts[i:]) for i in range(len(parts) + 1))
+    return (
+        bool(parts)
+        and fnmatch.fnmatchcase(parts[0], pattern[0])
+        and _match_parts(pattern[1:], parts[1:])
+    )
+
+
+def bureau_folders() -> list[str]:
+    return sorted(path.name for path in TARGETS.iterdir() if path.is_dir())
+
+
+def test_codeowners_lines_name_owners():
+    rules = codeowners_rules()
+    assert rules, "CODEOWNERS has no rules"
+    for pattern, owners in rules:
+        assert owners, f"CODEOWNERS: {pattern} has no owner"
+        for owner in owners:
+            assert re.fullmatch(r"@[\w-]+(/[\w.-]+)?|[^@\s]+@[^@\s]+", owner), owner
+
+
+@pytest.mark.parametrize("folder", bureau_folders())
+def test_every_bureau_folder_has_its_codeowners_line(folder):
+    sample = f"targets/{folder}/PA2099-001.yaml"
+    matching = [(p, o) for p, o in codeowners_rules() if codeowners_matches(p, sample)]
+    assert matching, f"no CODEOWNERS line covers targets/{folder}/: add one"
+    pattern, _owners = matching[-1]  # the last matching line wins
+    assert pattern.strip("/").removesuffix("/**") == f"targets/{folder}", (
+        f"targets/{folder}/ has no CODEOWNERS line of its own (its files go to {pattern}): "
+        f"add '/targets/{folder}/ @your-org/your-team' after the general rules"
+    )
+
+
+def test_codeowners_names_no_missing_bureau_folder():
+    folders = set(bureau_folders())
+    for pattern, _owners in codeowners_rules():
+        parts = pattern.strip("/").removesuffix("/**").split("/")
+        if len(parts) == 2 and parts[0] == "targets" and "*" not in parts[1]:
+            assert parts[1] in folders, f"CODEOWNERS: {pattern} is not a folder of targets/"
+
+
+# --- (d) the staff guide's invoke commands ----------------------------------------------------
+
+
+def test_the_staff_guide_shows_every_staff_task():
+    shown = {task for _, _, task, _ in guide_commands()}
+    missing = [task for task in STAFF_TASKS if task not in shown]
+    assert not missing, f"docs/staff-guide.md shows no 'invoke {missing[0]}' command"
+
+
+@pytest.mark.parametrize("command", guide_commands(), ids=command_id)
+def test_staff_guide_invoke_command_names_an_existing_task(command, tasks, task_options):
+    check_command(command, tasks, task_options)
+
+
+# --- The parsing above, on its own ------------------------------------------------------------
+
+
+def test_invoke_commands_are_parsed_like_a_shell():
+    text = (
+        'invoke report --id X --quarter 2026-Q3 --note "see --fake" \\\n'
+        "  --verified-by=Audit # --comment\n"
+        "invoke --help new-target && .venv/bin/invoke build --output out; invoke --list\n"
+        "invoke.Collection is not a command"
+    )
+    assert [(task, options) for _, task, options in invoke_commands(text)] == [
+        ("report", ["--id", "--quarter", "--note", "--verified-by"]),
+        ("new-target", []),
+        ("build", ["--output"]),
+        (None, []),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "covered"),
+    [
+        ("*", True),
+        ("/targets/", True),
+        ("/targets/housing-bureau/", True),
+        ("targets/housing-bureau/**", True),
+        ("/targets/transport-bureau/", False),
+        ("*.yaml", True),
+        ("housing-bureau/", True),
+        ("/housing-bureau/", False),
+        ("/generator/", False),
+    ],
+)
+def test_codeowners_patterns_are_matched_like_github(pattern, covered):
+    assert codeowners_matches(pattern, "targets/housing-bureau/PA2023-001.yaml") is covered
