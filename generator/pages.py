@@ -64,6 +64,27 @@ def plan(portal: Portal) -> list[Page]:
         title = f"Delay justification: {in_language(j.target.title, lang)}"
         pages.append(Page(delay_url(tid), "delay", title, crumbs, {"j": j, "a": j.assessment}))
     pages += _group_pages(portal)
+    pages += _briefing_pages(portal)
+    return pages
+
+
+def briefing_url(group_slug: str) -> str:
+    """The printable briefing pack of one bureau's missed targets."""
+    return f"briefing/{group_slug}.html"
+
+
+def _briefing_pages(portal: Portal) -> list[Page]:
+    index = "briefing/index.html"
+    pages = [Page(index, "briefings", "Briefing packs", (("Briefing packs", ""),))]
+    by_id = {j.target.id: j for j in portal.justifications}
+    for group in portal.groups["bureaus"]:
+        items = [by_id[a.target.id] for a in group.missed]
+        if not items:
+            continue
+        title = f"Briefing pack: {group.name}"
+        crumbs = (("Briefing packs", index), (group.name, ""))
+        variables = {"group": group, "items": items}
+        pages.append(Page(briefing_url(group.slug), "briefing", title, crumbs, variables))
     return pages
 
 

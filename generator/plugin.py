@@ -36,6 +36,7 @@ TEMPLATE_GLOBALS = {
     "chart_url": portal.chart_url,
     "expected_at": charts.expected_at,
     "group_title": pages.group_title,
+    "briefing_url": pages.briefing_url,
     "GROUP_TITLES": pages.GROUP_TITLES,
 }
 

@@ -46,6 +46,25 @@ def slugify(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """How the latest figures of a set of targets are backed."""
+
+    reported: int
+    verified: int
+    sourced: int
+
+
+def evidence(assessments: tuple[Assessment, ...] | list[Assessment]) -> Evidence:
+    """Count the latest figures that an independent body checked, and that cite a source."""
+    latest = [a.latest for a in assessments if a.latest is not None]
+    return Evidence(
+        reported=len(latest),
+        verified=sum(1 for e in latest if e.verified_by),
+        sourced=sum(1 for e in latest if e.sources),
+    )
+
+
+@dataclass(frozen=True)
 class Group:
     """A set of targets sharing a bureau, area, year or status, with its own page."""
 
@@ -63,6 +82,16 @@ class Group:
     def counts(self) -> Counter:
         """Targets per status in this group."""
         return Counter(a.status for a in self.assessments)
+
+    @property
+    def evidence(self) -> Evidence:
+        """How this group's latest figures are backed."""
+        return evidence(self.assessments)
+
+    @property
+    def missed(self) -> tuple[Assessment, ...]:
+        """This group's missed targets."""
+        return tuple(a for a in self.assessments if a.status == MISSED)
 
 
 @dataclass

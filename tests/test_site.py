@@ -178,3 +178,37 @@ def test_achieved_target_that_fell_back_says_so(sample_site):
     assert statuses(sample_site)["PA2023-004"][0] == "achieved"
     text = " ".join(soup(sample_site / "targets" / "PA2023-004.html").get_text().split())
     assert "The latest figure no longer meets the target: 96 minutes in 2026-Q3" in text
+
+
+def test_briefing_pack_puts_each_missed_target_on_its_own_page(fixture_site):
+    index = soup(fixture_site / "briefing" / "index.html")
+    links = {a.get_text(): a["href"] for a in index.select("table a")}
+    assert links == {
+        "Housing Bureau": "../briefing/housing-bureau.html",
+        "Transport Bureau": "../briefing/transport-bureau.html",
+    }
+    pack = soup(fixture_site / "briefing" / "housing-bureau.html")
+    items = pack.select("section.briefing-item")
+    assert [item["id"] for item in items] == ["FX-MISS"]
+    assert "No justification has been filed" in items[0].get_text()
+    print_css = (fixture_site / "theme" / "css" / "print.css").read_text()
+    assert ".briefing-item { break-before: page;" in print_css
+
+
+def test_target_page_marks_verified_and_self_reported_figures(fixture_site):
+    rows = soup(fixture_site / "targets" / "FX-ACH.html").select("table.progress tbody tr")
+    checks = [" ".join(r.find_all("td")[-1].get_text().split()) for r in rows]
+    assert checks == ["Verified by Audit Office", "Self-reported"]
+
+
+def test_dashboard_shows_how_latest_figures_are_backed(fixture_site):
+    evidence = soup(fixture_site / "index.html").select_one(
+        "section[aria-labelledby=evidence] table"
+    )
+    rows = {
+        r.th.get_text(): [td.get_text() for td in r.find_all("td")]
+        for r in evidence.tbody.find_all("tr")
+    }
+    # FX-ACH's latest figure (2025-Q1) is verified and has no source.
+    assert rows["Health Bureau"] == ["1", "100% (1)", "0% (0)"]
+    assert rows["Transport Bureau"] == ["1", "0% (0)", "0% (0)"]  # FX-DROP has none
