@@ -24,6 +24,10 @@ AT_RISK_LAG = 0.20
 # Show on every page that the register is illustrative sample data.
 SAMPLE_DATA = True
 
+# The licence of the published data, shown on the open data page.
+DATA_LICENSE = "Creative Commons Attribution 4.0 International (CC BY 4.0)"
+DATA_LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
+
 PLUGINS = ["generator.plugin"]
 
 # Register text is untrusted: escape everything unless a template says otherwise.

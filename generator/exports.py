@@ -1,7 +1,9 @@
-"""Open data exports: ``data/targets.json`` and ``data/targets.csv``, one row per target.
+"""Open data exports: ``data/targets.json`` and ``.csv`` (one row per target), a JSON
+file per target, and the overdue list as CSV.
 
 The JSON follows REGISTER.md ("The published data"); fields beyond the required
-ones are additions, never renames. The CSV carries the same rows.
+ones are additions, never renames. The CSV carries the same rows. File names
+derive from ids only, so a target's data never moves once published.
 """
 
 from __future__ import annotations
@@ -75,13 +77,95 @@ def targets_json(portal: Portal) -> str:
 
 def targets_csv(portal: Portal) -> str:
     """The text of ``data/targets.csv``: the JSON rows, lists joined with ';'."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
+    rows = []
     for record in records(portal):
         row = dict(record)
         row["flags"] = ";".join(record["flags"])
         row["partners"] = ";".join(record["partners"])
+        rows.append(row)
+    return _csv(CSV_COLUMNS, rows)
+
+
+OVERDUE_COLUMNS = (
+    "id", "title", "bureau", "due", "overdue_quarters", "justification_filed", "revised_due",
+    "revised_due_passed", "submitted", "responsible", "shortfall", "shortfall_percent",
+    "url", "delay_url",
+)  # fmt: skip
+
+
+def target_data_url(target_id: str) -> str:
+    """The stable address of one target's JSON file."""
+    return f"data/targets/{target_id}.json"
+
+
+def target_document(assessment: Assessment, lang: str) -> dict[str, Any]:
+    """Everything published about one target: its record plus progress, delay, withdrawal."""
+    t = assessment.target
+    document = target_record(assessment, lang)
+    document["data_url"] = target_data_url(t.id)
+    document["descriptions"] = dict(sorted(t.description.items()))
+    document["progress"] = [_entry_record(t, e) for e in t.progress]
+    document["delay"] = _delay_record(t)
+    document["withdrawn"] = (
+        {"quarter": str(t.withdrawn.quarter), "reason": t.withdrawn.reason} if t.withdrawn else None
+    )
+    return document
+
+
+def _entry_record(target, entry) -> dict[str, Any]:
+    return {
+        "quarter": str(entry.quarter),
+        "value": entry.value,
+        "percent_complete": entry.percent_complete,
+        "note": entry.note,
+        "sources": list(entry.sources),
+        "verified_by": entry.verified_by,
+    }
+
+
+def _delay_record(target) -> dict[str, Any] | None:
+    delay = target.delay
+    if delay is None:
+        return None
+    return {
+        "reason": delay.reason,
+        "revised_due": str(delay.revised_due),
+        "measures": delay.measures,
+        "submitted": delay.submitted.isoformat() if delay.submitted else None,
+        "responsible": delay.responsible,
+    }
+
+
+def target_json(assessment: Assessment, lang: str) -> str:
+    """The text of ``data/targets/<id>.json``."""
+    return json.dumps(target_document(assessment, lang), ensure_ascii=False, indent=2) + "\n"
+
+
+def overdue_csv(portal: Portal) -> str:
+    """The overdue list as CSV, longest overdue first, as on the overdue page."""
+    rows = []
+    lang = portal.settings.default_lang
+    for j in portal.justifications:
+        t, delay = j.target, j.delay
+        rows.append({
+            "id": t.id, "title": in_language(t.title, lang), "bureau": t.bureau,
+            "due": str(t.due), "overdue_quarters": j.overdue_quarters,
+            "justification_filed": j.filed,
+            "revised_due": str(delay.revised_due) if delay else None,
+            "revised_due_passed": j.revised_due_passed,
+            "submitted": delay.submitted.isoformat() if delay and delay.submitted else None,
+            "responsible": delay.responsible if delay else None,
+            "shortfall": j.shortfall.gap, "shortfall_percent": round(j.shortfall.gap_percent, 1),
+            "url": target_url(t.id), "delay_url": delay_url(t.id),
+        })  # fmt: skip
+    return _csv(OVERDUE_COLUMNS, rows)
+
+
+def _csv(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
         writer.writerow({k: _cell(v) for k, v in row.items()})
     return out.getvalue()
 

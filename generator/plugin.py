@@ -37,6 +37,7 @@ TEMPLATE_GLOBALS = {
     "expected_at": charts.expected_at,
     "group_title": pages.group_title,
     "briefing_url": pages.briefing_url,
+    "target_data_url": exports.target_data_url,
     "GROUP_TITLES": pages.GROUP_TITLES,
 }
 
@@ -62,6 +63,11 @@ class PortalGenerator(Generator):
         _write_text(out / "data" / "targets.json", exports.targets_json(self.portal))
         _write_text(out / "data" / "targets.csv", exports.targets_csv(self.portal))
         _write_text(out / "data" / "schema.json", schema_json())
+        _write_text(out / "data" / "overdue.csv", exports.overdue_csv(self.portal))
+        lang = self.portal.settings.default_lang
+        for a in self.portal.assessments:
+            path = out / exports.target_data_url(a.target.id)
+            _write_text(path, exports.target_json(a, lang))
         for page in pages.plan(self.portal):
             writer.write_file(
                 page.save_as,
