@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import altair as alt
@@ -175,7 +176,26 @@ def _style(chart: alt.TopLevelMixin, width: int, height: int) -> alt.TopLevelMix
 
 def render_svg(chart: alt.TopLevelMixin) -> str:
     """Render ``chart`` to a standalone SVG document (no scripts, no network)."""
-    return vl_convert.vegalite_to_svg(chart.to_dict())
+    return stable_ids(vl_convert.vegalite_to_svg(chart.to_dict()))
+
+
+_NUMBERED_ID = re.compile(r'id="([A-Za-z]+_)(\d+)"')
+
+
+def stable_ids(svg: str) -> str:
+    """Renumber ids such as ``gradient_7`` from 0 within the document.
+
+    vl-convert numbers gradients with a counter that lives as long as the process, so the
+    same chart would otherwise differ from build to build.
+    """
+    names = {}
+    for prefix, number in _NUMBERED_ID.findall(svg):
+        old = prefix + number
+        names.setdefault(old, f"{prefix}{len(names)}")
+    if not names:
+        return svg
+    pattern = re.compile(r'(?<=id=")(%s)(?=")|(?<=url\(#)(%s)(?=\))' % (("|".join(names),) * 2))
+    return pattern.sub(lambda m: names[m.group(0)], svg)
 
 
 def _fmt(number: float) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from .model import in_language
@@ -25,8 +26,15 @@ CSV_COLUMNS = (
 )  # fmt: skip
 
 
-def target_record(assessment: Assessment, lang: str) -> dict[str, Any]:
-    """The published record of one assessed target."""
+def history_records(history) -> list[dict[str, Any]]:
+    """A status history as published: quarter, status and flags at the end of each quarter."""
+    return [
+        {"quarter": str(p.quarter), "status": p.status, "flags": list(p.flags)} for p in history
+    ]
+
+
+def target_record(assessment: Assessment, lang: str, history=()) -> dict[str, Any]:
+    """The published record of one assessed target, with its status history."""
     t = assessment.target
     indicator = t.indicator
     latest = assessment.latest
@@ -59,6 +67,7 @@ def target_record(assessment: Assessment, lang: str) -> dict[str, Any]:
         revised_due=str(t.delay.revised_due) if t.delay else None,
         justification_filed=t.delay is not None,
         withdrawn_quarter=str(t.withdrawn.quarter) if t.withdrawn else None,
+        history=history_records(history),
     )
     return record
 
@@ -66,7 +75,8 @@ def target_record(assessment: Assessment, lang: str) -> dict[str, Any]:
 def records(portal: Portal) -> list[dict[str, Any]]:
     """Every target's record, sorted by id."""
     lang = portal.settings.default_lang
-    return [target_record(a, lang) for a in sorted(portal.assessments, key=lambda a: a.target.id)]
+    ordered = sorted(portal.assessments, key=lambda a: a.target.id)
+    return [target_record(a, lang, portal.histories.get(a.target.id, ())) for a in ordered]
 
 
 def targets_json(portal: Portal) -> str:
@@ -98,10 +108,10 @@ def target_data_url(target_id: str) -> str:
     return f"data/targets/{target_id}.json"
 
 
-def target_document(assessment: Assessment, lang: str) -> dict[str, Any]:
+def target_document(assessment: Assessment, lang: str, history=()) -> dict[str, Any]:
     """Everything published about one target: its record plus progress, delay, withdrawal."""
     t = assessment.target
-    document = target_record(assessment, lang)
+    document = target_record(assessment, lang, history)
     document["data_url"] = target_data_url(t.id)
     document["descriptions"] = dict(sorted(t.description.items()))
     document["progress"] = [_entry_record(t, e) for e in t.progress]
@@ -136,9 +146,10 @@ def _delay_record(target) -> dict[str, Any] | None:
     }
 
 
-def target_json(assessment: Assessment, lang: str) -> str:
+def target_json(assessment: Assessment, lang: str, history=()) -> str:
     """The text of ``data/targets/<id>.json``."""
-    return json.dumps(target_document(assessment, lang), ensure_ascii=False, indent=2) + "\n"
+    document = target_document(assessment, lang, history)
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
 def overdue_csv(portal: Portal) -> str:
@@ -175,3 +186,53 @@ def _cell(value: Any) -> Any:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
     return "" if value is None else value
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """One published data file, as the open data page lists it."""
+
+    path: str
+    format: str
+    description: str
+
+
+def feed_paths(bureau_slugs: list[str]) -> dict[str, str]:
+    """Where each Atom feed lives: site-wide and per bureau, status changes and newly missed."""
+    paths = {"status": "feeds/status.xml", "missed": "feeds/missed.xml"}
+    for slug in bureau_slugs:
+        paths[f"{slug}/status"] = f"feeds/bureaus/{slug}/status.xml"
+        paths[f"{slug}/missed"] = f"feeds/bureaus/{slug}/missed.xml"
+    return paths
+
+
+CALENDAR_PATH = "feeds/due.ics"
+
+
+def catalogue(portal: Portal) -> list[DataFile]:
+    """Every file under ``data/`` and ``feeds/``, with what it holds (for the open data page)."""
+    slugs = [g.slug for g in portal.groups["bureaus"]]
+    example = portal.assessments[0].target.id if portal.assessments else "PA2023-017"
+    files = [
+        DataFile("data/targets.json", "JSON", "Every target with its status, flags and "
+                 "status history as of the reporting quarter."),
+        DataFile("data/targets.csv", "CSV", "The same rows as targets.json, one per target; "
+                 "lists joined with ';'."),
+        DataFile(target_data_url(example), "JSON", "One target in full: its record, every "
+                 "quarterly update, its delay justification and status history. Every target "
+                 "has one at data/targets/<id>.json."),
+        DataFile("data/overdue.csv", "CSV", "The overdue list: every missed target, longest "
+                 "overdue first, with its justification."),
+        DataFile("data/schema.json", "JSON Schema", "The format of a register file."),
+        DataFile("feeds/status.xml", "Atom", "Status changes of every target, newest first."),
+        DataFile("feeds/missed.xml", "Atom", "Targets newly missed, newest first."),
+        DataFile(CALENDAR_PATH, "iCalendar", "Upcoming due quarters of targets not yet met."),
+    ]  # fmt: skip
+    if slugs:
+        files += [
+            DataFile(f"feeds/bureaus/{slugs[0]}/status.xml", "Atom", "Status changes of one "
+                     "bureau's targets; each bureau has one at feeds/bureaus/<bureau>/status.xml."),
+            DataFile(f"feeds/bureaus/{slugs[0]}/missed.xml", "Atom", "Newly missed targets of "
+                     "one bureau; every bureau has one at feeds/bureaus/<bureau>/missed.xml."),
+        ]  # fmt: skip
+    return files

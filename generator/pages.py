@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .exports import catalogue
 from .model import in_language
 from .portal import GROUP_KINDS, Portal, delay_url, target_url
+from .publish import heatmap_views
 from .wording import status_label
 
 GROUP_TITLES = {
@@ -48,7 +50,13 @@ def plan(portal: Portal) -> list[Page]:
             (("All targets", ""),),
             {"assessments": portal.assessments},
         ),
-        Page("data/index.html", "opendata", "Open data", (("Open data", ""),)),
+        Page(
+            "data/index.html",
+            "opendata",
+            "Open data",
+            (("Open data", ""),),
+            {"data_files": catalogue(portal)},
+        ),
     ]
     for a in portal.assessments:
         title = in_language(a.target.title, lang)
@@ -65,6 +73,45 @@ def plan(portal: Portal) -> list[Page]:
         pages.append(Page(delay_url(tid), "delay", title, crumbs, {"j": j, "a": j.assessment}))
     pages += _group_pages(portal)
     pages += _briefing_pages(portal)
+    pages += _quarter_pages(portal)
+    pages.append(
+        Page(
+            "performance.html",
+            "performance",
+            "Delivery over time",
+            (("Delivery over time", ""),),
+            {"heatmaps": heatmap_views(portal)},
+        )
+    )
+    pages.append(Page("corrections.html", "corrections", "Corrections", (("Corrections", ""),)))
+    return pages
+
+
+def quarter_url(quarter) -> str:
+    """The page of what changed in one quarter."""
+    return f"quarters/{quarter}.html"
+
+
+def _quarter_pages(portal: Portal) -> list[Page]:
+    index = "quarters/index.html"
+    title = "Quarterly reports"
+    pages = [Page(index, "quarters", title, ((title, ""),), {"reports": portal.reports})]
+    missed_ids = {j.target.id for j in portal.justifications}
+    reports = portal.reports
+    for i, report in enumerate(reports):
+        later = reports[i + 1].quarter if i + 1 < len(reports) else None
+        variables = {
+            "report": report,
+            "missed_ids": missed_ids,
+            "previous_url": quarter_url(report.previous) if i > 0 else None,
+            "next_url": quarter_url(later) if later else None,
+            "next_quarter": later,
+        }
+        crumbs = ((title, index), (str(report.quarter), ""))
+        pages.append(
+            Page(quarter_url(report.quarter), "quarter", f"What changed in {report.quarter}",
+                 crumbs, variables)
+        )  # fmt: skip
     return pages
 
 

@@ -12,11 +12,11 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
-from . import charts, exports, pages, portal, wording
+from . import charts, exports, pages, portal, publish, wording
+from .corrections import corrections_log
 from .markup import render_markdown
 from .model import in_language
 from .register import load_register
-from .schema import schema_json
 from .settings import from_pelican
 
 logger = logging.getLogger(__name__)
@@ -38,6 +38,8 @@ TEMPLATE_GLOBALS = {
     "group_title": pages.group_title,
     "briefing_url": pages.briefing_url,
     "target_data_url": exports.target_data_url,
+    "quarter_url": pages.quarter_url,
+    "feed_paths": exports.feed_paths,
     "GROUP_TITLES": pages.GROUP_TITLES,
 }
 
@@ -54,20 +56,15 @@ class PortalGenerator(Generator):
             default_lang=settings.default_lang,
         )
         self.portal = portal.build_portal(targets, settings)
+        # Git history is read here, at the edge: the core stays free of I/O beyond files.
+        self.portal.corrections = corrections_log(settings.targets_path)
         self.context["portal"] = self.portal
 
     def generate_output(self, writer) -> None:
-        """Write the charts, the data files and every page of the plan."""
+        """Write the charts, data files and feeds, then every page of the plan."""
         out = Path(self.output_path)
-        self._write_charts(out)
-        _write_text(out / "data" / "targets.json", exports.targets_json(self.portal))
-        _write_text(out / "data" / "targets.csv", exports.targets_csv(self.portal))
-        _write_text(out / "data" / "schema.json", schema_json())
-        _write_text(out / "data" / "overdue.csv", exports.overdue_csv(self.portal))
-        lang = self.portal.settings.default_lang
-        for a in self.portal.assessments:
-            path = out / exports.target_data_url(a.target.id)
-            _write_text(path, exports.target_json(a, lang))
+        for path, text in publish.site_files(self.portal):
+            _write_text(out / path, text)
         for page in pages.plan(self.portal):
             writer.write_file(
                 page.save_as,
@@ -78,16 +75,6 @@ class PortalGenerator(Generator):
                 crumbs=page.crumbs,
                 **page.variables,
             )
-
-    def _write_charts(self, out: Path) -> None:
-        quarter = self.portal.quarter
-        for a in self.portal.assessments:
-            svg = charts.render_svg(charts.target_chart(a.target, quarter))
-            _write_text(out / portal.chart_url(a.target.id), svg)
-        overview = charts.status_by_bureau_chart(self.portal.assessments)
-        _write_text(
-            out / portal.chart_url("overview/status-by-bureau"), charts.render_svg(overview)
-        )
 
 
 def _write_text(path: Path, text: str) -> None:

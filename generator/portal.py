@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from .delays import DelayJustification, justification, overdue_order
 from .errors import PortalError
+from .history import quarter_report, register_history, report_quarters
 from .model import Target
 from .quarters import Quarter
 from .settings import PortalSettings
@@ -103,6 +104,12 @@ class Portal:
     assessments: list[Assessment]
     justifications: list[DelayJustification] = field(default_factory=list)
     groups: dict[str, list[Group]] = field(default_factory=dict)
+    histories: dict[str, tuple] = field(default_factory=dict)
+    """Status at every quarter up to R, by target id (see ``history``)."""
+    reports: list = field(default_factory=list)
+    """A ``QuarterReport`` per quarter, oldest first."""
+    corrections: list | None = None
+    """Corrections to published figures from git history; None when it is unavailable."""
 
     def counts(self) -> dict[str, int]:
         """Targets per status, in display order."""
@@ -130,6 +137,10 @@ def build_portal(targets: list[Target], settings: PortalSettings) -> Portal:
     assessments = [assess(t, quarter, settings.at_risk_lag) for t in targets]
     missed = [justification(a) for a in assessments if a.status == MISSED]
     portal = Portal(settings, quarter, assessments, overdue_order(missed))
+    portal.histories = register_history(targets, quarter, settings.at_risk_lag)
+    portal.reports = [
+        quarter_report(targets, portal.histories, q) for q in report_quarters(targets, quarter)
+    ]
     portal.groups = {
         "status": _groups("status", assessments, lambda a: a.status, order=DISPLAY_ORDER),
         "bureaus": _groups("bureaus", assessments, lambda a: a.target.bureau),

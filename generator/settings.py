@@ -27,6 +27,8 @@ class PortalSettings:
     """DEFAULT_LANG: the language of ``title`` in the published data. Default ``en``."""
     sample_data: bool = False
     """SAMPLE_DATA: show a notice on every page that the register is illustrative."""
+    siteurl: str = ""
+    """SITEURL: the site's public address; feeds and the calendar use it for absolute links."""
 
 
 def from_pelican(settings: dict[str, Any]) -> PortalSettings:
@@ -52,4 +54,5 @@ def from_pelican(settings: dict[str, Any]) -> PortalSettings:
         at_risk_lag=float(lag),
         default_lang=str(settings.get("DEFAULT_LANG", "en")),
         sample_data=bool(settings.get("SAMPLE_DATA", False)),
+        siteurl=str(settings.get("SITEURL") or ""),
     )

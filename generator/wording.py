@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from .charts import STATUS_LABELS
 from .model import Target
-from .quarters import describe_span
+from .quarters import Quarter, describe_span
 from .status import Assessment
 
 STATUS_MEANINGS = {
@@ -111,3 +112,36 @@ def overdue_words(quarters: int) -> str:
 def url_host(url: str) -> str:
     """The site a source link points to, for its link text: ``www.example.gov``."""
     return urlsplit(url).hostname or url
+
+
+@dataclass(frozen=True)
+class StatusRun:
+    """Consecutive quarters with the same status and flags, for a compact timeline."""
+
+    first: Quarter
+    last: Quarter
+    status: str
+    flags: tuple[str, ...]
+
+
+def status_runs(points) -> list[StatusRun]:
+    """Fold a status history (points with quarter, status, flags) into runs, oldest first."""
+    runs: list[StatusRun] = []
+    for p in points:
+        if runs and (runs[-1].status, runs[-1].flags) == (p.status, p.flags):
+            runs[-1] = StatusRun(runs[-1].first, p.quarter, p.status, p.flags)
+        else:
+            runs.append(StatusRun(p.quarter, p.quarter, p.status, p.flags))
+    return runs
+
+
+CORRECTION_FIELDS = {"value": "Value", "percent_complete": "Per cent complete", "note": "Note"}
+
+
+def fmt_value(value) -> str:
+    """A corrected figure or note as shown in the corrections log."""
+    if value is None:
+        return "—"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return fmt_number(value)
+    return str(value)

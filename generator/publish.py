@@ -1,0 +1,112 @@
+"""The files the portal publishes besides its pages: charts, data, feeds and calendar.
+
+``site_files`` yields each file's site-relative path and text; the Pelican plugin
+only writes them. Everything here is deterministic: the same register and
+settings give the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from . import charts, exports, feeds, heatmap
+from .portal import Portal, chart_url
+from .schema import schema_json
+
+HEATMAPS = (
+    ("bureau", "bureaus", "By bureau", "Bureau"),
+    ("policy_address", "years", "By policy address", "Policy address"),
+)
+
+
+def site_files(portal: Portal) -> Iterator[tuple[str, str]]:
+    """Every published file other than a page, as (site-relative path, text)."""
+    yield from chart_files(portal)
+    yield from data_files(portal)
+    yield from feed_files(portal)
+
+
+def chart_files(portal: Portal) -> Iterator[tuple[str, str]]:
+    """A progress chart per target, the status-by-bureau chart and the heat maps."""
+    for a in portal.assessments:
+        yield (
+            chart_url(a.target.id),
+            charts.render_svg(charts.target_chart(a.target, portal.quarter)),
+        )
+    overview = charts.status_by_bureau_chart(portal.assessments)
+    yield chart_url("overview/status-by-bureau"), charts.render_svg(overview)
+    targets = [a.target for a in portal.assessments]
+    for by, key, _, group_title in HEATMAPS:
+        shares = heatmap.delivery_share(targets, portal.histories, by)
+        if len(shares):
+            chart = heatmap.heatmap_chart(shares, group_title)
+            yield chart_url(f"overview/heatmap-{key}"), charts.render_svg(chart)
+
+
+def heatmap_views(portal: Portal) -> list[dict]:
+    """What the performance page shows for each heat map: chart, title and table."""
+    targets = [a.target for a in portal.assessments]
+    views = []
+    for by, key, title, group_title in HEATMAPS:
+        shares = heatmap.delivery_share(targets, portal.histories, by)
+        if not len(shares):
+            continue
+        quarters, rows = heatmap.share_table(shares)
+        views.append(
+            {
+                "key": key,
+                "title": title,
+                "group_title": group_title,
+                "chart": chart_url(f"overview/heatmap-{key}"),
+                "quarters": quarters,
+                "rows": rows,
+            }
+        )
+    return views
+
+
+def data_files(portal: Portal) -> Iterator[tuple[str, str]]:
+    """The open data: targets as JSON and CSV, one JSON per target, overdue list, schema."""
+    yield "data/targets.json", exports.targets_json(portal)
+    yield "data/targets.csv", exports.targets_csv(portal)
+    yield "data/overdue.csv", exports.overdue_csv(portal)
+    yield "data/schema.json", schema_json()
+    lang = portal.settings.default_lang
+    for a in portal.assessments:
+        history = portal.histories.get(a.target.id, ())
+        yield exports.target_data_url(a.target.id), exports.target_json(a, lang, history)
+
+
+def feed_files(portal: Portal) -> Iterator[tuple[str, str]]:
+    """Atom feeds site-wide and per bureau, and the calendar of upcoming due quarters."""
+    lang = portal.settings.default_lang
+    site_url = portal.settings.siteurl
+    paths = exports.feed_paths([g.slug for g in portal.groups["bureaus"]])
+    scopes = [("", "All bureaus", [a.target for a in portal.assessments])]
+    scopes += [
+        (f"{g.slug}/", g.name, [a.target for a in g.assessments]) for g in portal.groups["bureaus"]
+    ]
+    for prefix, scope, targets in scopes:
+        for kind, make, what in (
+            ("status", feeds.status_change_entries, "status changes"),
+            ("missed", feeds.newly_missed_entries, "newly missed targets"),
+        ):
+            path = paths[f"{prefix}{kind}"]
+            entries = make(targets, portal.histories, lang)
+            yield (
+                path,
+                feeds.atom_feed(
+                    entries,
+                    feed_id=feeds.feed_id(path.removesuffix(".xml")),
+                    title=f"{scope}: {what}",
+                    self_path=path,
+                    site_url=site_url,
+                    updated=feeds.quarter_published(portal.quarter),
+                ),
+            )
+    statuses = {a.target.id: a.status for a in portal.assessments}
+    targets = [a.target for a in portal.assessments]
+    calendar = feeds.upcoming_due_calendar(
+        targets, statuses, portal.quarter, site_url=site_url, lang=lang
+    )
+    yield exports.CALENDAR_PATH, calendar
