@@ -1,11 +1,12 @@
 """Status history: the status rules applied at every quarter, and what changed each quarter.
 
 A target's status at quarter Q is ``status.status_as_of(target, Q)``: the same rules as
-the site, using only the progress entries for Q and before.
+the site, using only the progress entries for Q and before. Nothing here re-states a rule.
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from . import status
@@ -13,7 +14,8 @@ from .model import Target
 from .quarters import Quarter, quarter_range
 from .status import DEFAULT_AT_RISK_LAG
 
-# Lower is better; "improved" and "worsened" compare these ranks.
+# Lower is better; "improved" and "worsened" compare these ranks. Withdrawn has no rank:
+# a dropped target is neither better nor worse, it is reported on its own.
 STATUS_RANK = {
     status.ACHIEVED: 0,
     status.ACHIEVED_LATE: 1,
@@ -21,7 +23,13 @@ STATUS_RANK = {
     status.AT_RISK: 3,
     status.MISSED: 4,
 }
-GOOD_ENDINGS = (status.ACHIEVED, status.ACHIEVED_LATE)
+IMPROVED = "improved"
+WORSENED = "worsened"
+WITHDRAWN = "withdrawn"
+UNCHANGED = "unchanged"
+_GOOD_ENDINGS = (status.ACHIEVED, status.ACHIEVED_LATE)
+# QuarterReport's lists of moves; _kind names one of them for each move.
+_MOVE_LISTS = ("newly_missed", "newly_achieved", IMPROVED, WORSENED, WITHDRAWN)
 
 
 @dataclass(frozen=True)
@@ -41,7 +49,7 @@ def history_start(target: Target) -> Quarter:
 def status_history(
     target: Target, last: Quarter, at_risk_lag: float = DEFAULT_AT_RISK_LAG
 ) -> tuple[StatusPoint, ...]:
-    """Status and flags at every quarter from the history's start to ``last``."""
+    """Status and flags at every quarter from history_start to ``last`` (empty if before)."""
     points = []
     for quarter in quarter_range(history_start(target), last):
         current = status.status_as_of(target, quarter, at_risk_lag)
@@ -52,29 +60,31 @@ def status_history(
 def register_history(
     targets: list[Target], last: Quarter, at_risk_lag: float = DEFAULT_AT_RISK_LAG
 ) -> dict[str, tuple[StatusPoint, ...]]:
-    """The status history of every target up to ``last``, by id."""
-    return {t.id: status_history(t, last, at_risk_lag) for t in targets}
+    """The status history of every target up to ``last``, by id (ids in sorted order)."""
+    ordered = sorted(targets, key=lambda t: t.id)
+    return {t.id: status_history(t, last, at_risk_lag) for t in ordered}
 
 
 def first_quarter(targets: list[Target]) -> Quarter | None:
-    """The earliest quarter of any target's history."""
+    """The earliest quarter of any target's history; None for an empty register."""
     return min((history_start(t) for t in targets), default=None)
 
 
 def direction(old: str, new: str) -> str:
-    """How a status moved: improved, worsened, withdrawn or unchanged."""
+    """How a status moved: "improved", "worsened", "withdrawn" or "unchanged"."""
     if old == new:
-        return "unchanged"
+        return UNCHANGED
     if new == status.WITHDRAWN:
-        return "withdrawn"
+        return WITHDRAWN
     if old == status.WITHDRAWN:
-        return "improved"  # reinstated: it counts again
-    return "improved" if STATUS_RANK[new] < STATUS_RANK[old] else "worsened"
+        # The rules never un-withdraw a target; if data ever did, it counts again: better.
+        return IMPROVED
+    return IMPROVED if STATUS_RANK[new] < STATUS_RANK[old] else WORSENED
 
 
 @dataclass(frozen=True)
 class StatusMove:
-    """A target whose status changed from one quarter to the next."""
+    """A target whose status in a quarter differs from the quarter before (None: no status)."""
 
     target: Target
     old: str | None
@@ -83,7 +93,12 @@ class StatusMove:
 
 @dataclass(frozen=True)
 class QuarterReport:
-    """What changed in one quarter compared with the one before."""
+    """What changed in one quarter compared with the one before.
+
+    A target whose history begins this quarter on track or at risk has not changed
+    status, so it is in no list of moves; one that begins missed, achieved or
+    withdrawn is news, and is listed with ``old`` None.
+    """
 
     quarter: Quarter
     previous: Quarter
@@ -99,72 +114,84 @@ class QuarterReport:
     @property
     def changed(self) -> int:
         """The number of status moves of any kind."""
-        groups = (self.newly_missed, self.newly_achieved, self.improved, self.worsened)
-        return sum(len(g) for g in groups) + len(self.withdrawn)
+        lists = (self.newly_missed, self.newly_achieved, self.improved, self.worsened)
+        return sum(len(moves) for moves in lists) + len(self.withdrawn)
 
 
-def _point(history: tuple[StatusPoint, ...], quarter: Quarter) -> StatusPoint | None:
+def point_at(history: tuple[StatusPoint, ...], quarter: Quarter) -> StatusPoint | None:
+    """The point of ``history`` for ``quarter``; None outside the history."""
+    # status_history gives one point per consecutive quarter, so the offset is the index;
+    # the search is for a history put together some other way.
+    offset = quarter - history[0].quarter if history else -1
+    if 0 <= offset < len(history) and history[offset].quarter == quarter:
+        return history[offset]
     return next((p for p in history if p.quarter == quarter), None)
 
 
-def _moves(targets, histories, quarter: Quarter) -> list[StatusMove]:
-    moves = []
-    for target in sorted(targets, key=lambda t: t.id):
-        history = histories.get(target.id, ())
-        now, before = _point(history, quarter), _point(history, quarter.shift(-1))
-        if now is not None and (before is None or before.status != now.status):
-            moves.append(StatusMove(target, before.status if before else None, now.status))
-    return moves
-
-
-def _classify(move: StatusMove) -> str:
+def _kind(move: StatusMove) -> str | None:
+    """The report list a move belongs in; None for a history that merely begins."""
     if move.new == status.MISSED:
         return "newly_missed"
-    if move.new in GOOD_ENDINGS and move.old not in GOOD_ENDINGS:
+    if move.new in _GOOD_ENDINGS and move.old not in _GOOD_ENDINGS:
         return "newly_achieved"
+    if move.new == status.WITHDRAWN:
+        return WITHDRAWN
     if move.old is None:
-        return "started"  # a target entering its history is not a change of status
+        return None
     return direction(move.old, move.new)
+
+
+def _moves(
+    targets: list[Target], histories: dict[str, tuple[StatusPoint, ...]], quarter: Quarter
+) -> dict[str, tuple[StatusMove, ...]]:
+    """The quarter's status moves, by report list, each list in the order of ``targets``."""
+    lists: dict[str, list[StatusMove]] = {kind: [] for kind in _MOVE_LISTS}
+    for target in targets:
+        history = histories.get(target.id, ())
+        now, before = point_at(history, quarter), point_at(history, quarter.shift(-1))
+        old = before.status if before else None
+        if now is None or old == now.status:
+            continue
+        move = StatusMove(target, old, now.status)
+        kind = _kind(move)
+        if kind is not None:
+            lists[kind].append(move)
+    return {kind: tuple(moves) for kind, moves in lists.items()}
 
 
 def quarter_report(
     targets: list[Target], histories: dict[str, tuple[StatusPoint, ...]], quarter: Quarter
 ) -> QuarterReport:
     """What changed in ``quarter``: status moves, justifications filed, targets not reported."""
-    kinds: dict[str, list[StatusMove]] = {}
-    for move in _moves(targets, histories, quarter):
-        kinds.setdefault(_classify(move), []).append(move)
     ordered = sorted(targets, key=lambda t: t.id)
-    points = [p for t in ordered if (p := _point(histories.get(t.id, ()), quarter))]
-    counts = {s: sum(1 for p in points if p.status == s) for s in status.DISPLAY_ORDER}
+    points = {t.id: point_at(histories.get(t.id, ()), quarter) for t in ordered}
+    current = [p for p in points.values() if p is not None]
     return QuarterReport(
         quarter=quarter,
         previous=quarter.shift(-1),
-        newly_missed=tuple(kinds.get("newly_missed", ())),
-        newly_achieved=tuple(kinds.get("newly_achieved", ())),
-        improved=tuple(kinds.get("improved", ())),
-        worsened=tuple(kinds.get("worsened", ())),
-        withdrawn=tuple(kinds.get("withdrawn", ())),
-        justifications_filed=tuple(t for t in ordered if _filed_in(t, quarter)),
+        **_moves(ordered, histories, quarter),
+        justifications_filed=tuple(t for t in ordered if filed_in(t, quarter)),
         not_reported=tuple(
-            t
-            for t in ordered
-            if (p := _point(histories.get(t.id, ()), quarter)) and status.NOT_REPORTED in p.flags
+            t for t in ordered if points[t.id] and status.NOT_REPORTED in points[t.id].flags
         ),
-        counts=counts,
+        counts={s: sum(1 for p in current if p.status == s) for s in status.DISPLAY_ORDER},
     )
 
 
-def _filed_in(target: Target, quarter: Quarter) -> bool:
+def quarter_of(day: datetime.date) -> Quarter:
+    """The calendar quarter a date falls in."""
+    return Quarter(day.year, (day.month - 1) // 3 + 1)
+
+
+def filed_in(target: Target, quarter: Quarter) -> bool:
+    """True when the target's delay justification was submitted during ``quarter``."""
     submitted = target.delay.submitted if target.delay else None
-    return (
-        submitted is not None and Quarter(submitted.year, (submitted.month - 1) // 3 + 1) == quarter
-    )
+    return submitted is not None and quarter_of(submitted) == quarter
 
 
 def report_quarters(targets: list[Target], last: Quarter) -> list[Quarter]:
-    """The quarters that get a report: each after the register's first, up to ``last``."""
+    """Every quarter after the register's first, up to ``last``: each gets a report page."""
     first = first_quarter(targets)
-    if first is None or first >= last:
+    if first is None:
         return []
     return quarter_range(first.shift(1), last)
