@@ -172,6 +172,19 @@ def overdue_csv(portal: Portal) -> str:
     return _csv(OVERDUE_COLUMNS, rows)
 
 
+HISTORY_COLUMNS = ("id", "quarter", "status", "flags")
+
+
+def history_csv(portal: Portal) -> str:
+    """Every target's status history as CSV: one row per target and quarter."""
+    rows = [
+        {"id": target_id, "quarter": str(p.quarter), "status": p.status, "flags": ";".join(p.flags)}
+        for target_id, points in sorted(portal.histories.items())
+        for p in points
+    ]
+    return _csv(HISTORY_COLUMNS, rows)
+
+
 def _csv(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
@@ -221,6 +234,8 @@ def catalogue(portal: Portal) -> list[DataFile]:
         DataFile(target_data_url(example), "JSON", "One target in full: its record, every "
                  "quarterly update, its delay justification and status history. Every target "
                  "has one at data/targets/<id>.json."),
+        DataFile("data/history.csv", "CSV", "Every target's status and flags at the end of "
+                 "each quarter: columns id, quarter, status, flags."),
         DataFile("data/overdue.csv", "CSV", "The overdue list: every missed target, longest "
                  "overdue first, with its justification."),
         DataFile("data/schema.json", "JSON Schema", "The format of a register file."),
