@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import ROOT, build_site
 from tests.sitecheck import broken_links, soup
 
-HISTORY_REGISTER = ROOT / "tests" / "fixtures" / "history-register"
+HISTORY_REGISTER = ROOT / "tests" / "fixtures" / "transitions"
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 

@@ -1,49 +1,161 @@
-"""The delivery heat map's figures against statuses worked by hand (see test_history)."""
+"""The delivery heat map: shares worked by hand from the timelines in test_history.py."""
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
 
 from generator import charts, heatmap, history
 from generator.quarters import Quarter
 from generator.register import load_register
-from tests.test_history import LAST, REGISTER
+
+REGISTER = Path(__file__).resolve().parent / "fixtures" / "history-register"
+LAST = Quarter(2025, 4)
+
+QUARTERS = [
+    "2023-Q4", "2024-Q1", "2024-Q2", "2024-Q3", "2024-Q4",
+    "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4",
+]  # fmt: skip
+
+# (good, targets) per quarter above; None where the group has no target with a status.
+# Environment: HX-ACHIEVE, HX-EDGE (from 2024-Q3), HX-SNAP (from 2024-Q4, missed then).
+# Housing: HX-LATE, HX-FLATS (from 2024-Q4). Transport: HX-SLIP, HX-DROP (from 2024-Q4,
+# withdrawn from 2025-Q3 and so left out).
+BY_BUREAU = {
+    "Environment Bureau": [(1, 1), (1, 1), (1, 1), (2, 2), (2, 3), (3, 3), (3, 3), (2, 3), (3, 3)],
+    "Housing Bureau": [(1, 1), (1, 1), (0, 1), (0, 1), (1, 2), (1, 2), (0, 2), (0, 2), (1, 2)],
+    "Transport Bureau": [(1, 1), (1, 1), (1, 1), (0, 1), (2, 2), (1, 2), (1, 2), (1, 1), (0, 1)],
+}
+# 2023: HX-ACHIEVE, HX-LATE, HX-SLIP. 2024: HX-EDGE, then HX-DROP, HX-FLATS, HX-SNAP.
+BY_POLICY_ADDRESS = {
+    "2023": [(3, 3), (3, 3), (2, 3), (1, 3), (2, 3), (1, 3), (2, 3), (2, 3), (2, 3)],
+    "2024": [None, None, None, (1, 1), (3, 4), (4, 4), (2, 4), (1, 3), (2, 3)],
+}
 
 
-def shares(by: str):
-    targets = load_register(REGISTER)
-    frame = heatmap.delivery_share(targets, history.register_history(targets, LAST), by)
-    return {(r.group, r.quarter): (r.good, r.targets) for r in frame.itertuples()}
+@pytest.fixture(scope="module")
+def targets():
+    return load_register(REGISTER)
 
 
-def test_shares_by_bureau_match_hand_computed_statuses():
-    s = shares("bureau")
-    # 2025-Q2: Housing: H-RISK-BACK on track, H-MISS achieved late -> 2/2.
-    assert s[("Housing Bureau", "2025-Q2")] == (2, 2)
-    # Transport: H-ONMISS missed, H-ACH achieved -> 1/2.
-    assert s[("Transport Bureau", "2025-Q2")] == (1, 2)
-    # Environment: H-WD at risk, H-DEC missed -> 0/2; then H-WD withdrawn is left out.
-    assert s[("Environment Bureau", "2025-Q2")] == (0, 2)
-    assert s[("Environment Bureau", "2025-Q3")] == (0, 1)
-    # 2024-Q4: H-MISS missed, H-RISK-BACK on track (its first quarter) -> 1/2.
-    assert s[("Housing Bureau", "2024-Q4")] == (1, 2)
+@pytest.fixture(scope="module")
+def histories(targets):
+    return history.register_history(targets, LAST)
 
 
-def test_shares_by_policy_address():
-    s = shares("policy_address")
-    # 2023 targets: H-MISS, H-ACH, H-DEC. In 2024-Q2: at risk, on track, at risk -> 1/3.
-    assert s[("2023", "2024-Q2")] == (1, 3)
-    # 2024 targets in 2025-Q4: H-RISK-BACK on track, H-ONMISS missed (H-WD withdrawn) -> 1/2.
-    assert s[("2024", "2025-Q4")] == (1, 2)
+def expected_frame(table: dict[str, list[tuple[int, int] | None]]) -> pd.DataFrame:
+    rows = [
+        {"group": group, "quarter": quarter, "targets": cell[1], "good": cell[0],
+         "share": cell[0] / cell[1]}
+        for group, cells in table.items()
+        for quarter, cell in zip(QUARTERS, cells, strict=True)
+        if cell is not None
+    ]  # fmt: skip
+    return pd.DataFrame(rows)
 
 
-def test_chart_and_table():
-    targets = load_register(REGISTER)
-    frame = heatmap.delivery_share(targets, history.register_history(targets, LAST), "bureau")
-    svg = charts.render_svg(heatmap.heatmap_chart(frame, "Bureau"))
-    for bureau in ("Housing Bureau", "Transport Bureau", "Environment Bureau"):
-        assert bureau in svg
-    quarters, rows = heatmap.share_table(frame)
-    assert quarters[0] == "2023-Q4" and quarters[-1] == str(Quarter(2025, 4))
-    table = dict(rows)
-    assert table["Transport Bureau"][quarters.index("2025-Q2")] == "50% (1/2)"
-    assert table["Transport Bureau"][0] == "100% (1/1)"  # only H-ACH had started
-    assert table["Environment Bureau"][quarters.index("2025-Q3")] == "0% (0/1)"
+@pytest.mark.parametrize(
+    ("by", "table"), [("bureau", BY_BUREAU), ("policy_address", BY_POLICY_ADDRESS)]
+)
+def test_delivery_share_worked_by_hand(targets, histories, by, table):
+    shares = heatmap.delivery_share(targets, histories, by)
+    assert list(shares.columns) == ["group", "quarter", "targets", "good", "share"]
+    pd.testing.assert_frame_equal(shares, expected_frame(table))
+
+
+def test_delivery_share_without_histories_is_empty(targets):
+    shares = heatmap.delivery_share(targets, {}, "bureau")
+    assert shares.empty and list(shares.columns) == heatmap.COLUMNS
+
+
+def test_delivery_share_refuses_an_unknown_grouping(targets, histories):
+    with pytest.raises(ValueError, match="area"):
+        heatmap.delivery_share(targets, histories, "area")
+
+
+@pytest.mark.parametrize(
+    ("good", "total", "text"),
+    [(0, 3, "0%"), (1, 3, "33%"), (2, 3, "67%"), (1, 1, "100%"), (1, 8, "13%"), (5, 8, "63%")],
+)
+def test_percent_rounds_halves_up(good, total, text):
+    assert heatmap.percent(good, total) == text
+
+
+@pytest.mark.parametrize(
+    ("by", "title", "groups"),
+    [
+        ("bureau", "Bureau", list(BY_BUREAU)),
+        ("policy_address", "Policy address", list(BY_POLICY_ADDRESS)),
+    ],
+)
+def test_heatmap_renders_every_group_and_quarter(targets, histories, by, title, groups):
+    svg = charts.render_svg(
+        heatmap.heatmap_chart(heatmap.delivery_share(targets, histories, by), title)
+    )
+    assert svg.startswith("<svg") and "<script" not in svg
+    for name in [*groups, *QUARTERS, title, heatmap.LEGEND_TITLE]:
+        assert f">{name}<" in svg, name
+
+
+CELL = re.compile(r'aria-label="(quarter: [^;"]+; [^;"]+: [^;"]+); [^"]*"[^>]*fill="([^"]+)"')
+
+
+def contrast(one: str, other: str) -> float:
+    """WCAG contrast ratio of two colours written #rrggbb or rgb(r, g, b)."""
+
+    def luminance(colour: str) -> float:
+        if colour.startswith("#"):
+            channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        else:
+            channels = [int(c) / 255 for c in re.findall(r"\d+", colour)]
+        r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    high, low = sorted([luminance(one), luminance(other)], reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_cell_labels_contrast_with_their_cell_at_every_share():
+    # One cell per whole per cent from 0% to 100%, so every colour of the scale is tried.
+    shares = pd.DataFrame(
+        [{"group": "G", "quarter": f"{2000 + i // 4}-Q{i % 4 + 1}", "targets": 100, "good": i,
+          "share": i / 100} for i in range(101)]
+    )  # fmt: skip
+    svg = charts.render_svg(heatmap.heatmap_chart(shares, "Group"))
+    rects = dict(CELL.findall(re.sub(r"<text.*?</text>", "", svg)))
+    texts = dict(CELL.findall("".join(re.findall(r"<text[^>]*>\d+%</text>", svg))))
+    assert len(rects) == len(texts) == 101
+    for cell, text_colour in texts.items():
+        assert contrast(text_colour, rects[cell]) >= 4.5, (cell, text_colour, rects[cell])
+
+
+def test_share_table_by_bureau(targets, histories):
+    quarters, rows = heatmap.share_table(heatmap.delivery_share(targets, histories, "bureau"))
+    assert quarters == QUARTERS
+    assert rows == [
+        ("Environment Bureau", ["100% (1/1)", "100% (1/1)", "100% (1/1)", "100% (2/2)", "67% (2/3)",
+                                "100% (3/3)", "100% (3/3)", "67% (2/3)", "100% (3/3)"]),
+        ("Housing Bureau", ["100% (1/1)", "100% (1/1)", "0% (0/1)", "0% (0/1)", "50% (1/2)",
+                            "50% (1/2)", "0% (0/2)", "0% (0/2)", "50% (1/2)"]),
+        ("Transport Bureau", ["100% (1/1)", "100% (1/1)", "100% (1/1)", "0% (0/1)", "100% (2/2)",
+                              "50% (1/2)", "50% (1/2)", "100% (1/1)", "0% (0/1)"]),
+    ]  # fmt: skip
+
+
+def test_share_table_by_policy_address_marks_quarters_without_targets(targets, histories):
+    shares = heatmap.delivery_share(targets, histories, "policy_address")
+    quarters, rows = heatmap.share_table(shares)
+    assert quarters == QUARTERS
+    assert rows == [
+        ("2023", ["100% (3/3)", "100% (3/3)", "67% (2/3)", "33% (1/3)", "67% (2/3)",
+                  "33% (1/3)", "67% (2/3)", "67% (2/3)", "67% (2/3)"]),
+        ("2024", ["—", "—", "—", "100% (1/1)", "75% (3/4)", "100% (4/4)", "50% (2/4)",
+                  "33% (1/3)", "67% (2/3)"]),
+    ]  # fmt: skip
+
+
+def test_share_table_of_nothing():
+    assert heatmap.share_table(pd.DataFrame(columns=heatmap.COLUMNS)) == ([], [])
