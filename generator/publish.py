@@ -98,7 +98,7 @@ def feed_files(portal: Portal) -> Iterator[tuple[str, str]]:
                 path,
                 feeds.atom_feed(
                     entries,
-                    feed_id=feeds.feed_id(path.removesuffix(".xml")),
+                    feed_id=feeds.feed_id(path.removeprefix("feeds/").removesuffix(".xml")),
                     title=f"{scope}: {what}",
                     self_path=path,
                     site_url=site_url,

@@ -111,3 +111,12 @@ def test_corrections_page_without_git_says_unavailable(history_site):
 def test_no_broken_links(history_site):
     one, _ = history_site
     assert broken_links(one) == []
+
+
+def test_feed_ids_name_the_feed_once(history_site):
+    one, _ = history_site
+    root = ET.fromstring((one / "feeds" / "status.xml").read_bytes())
+    assert root.find(f"{ATOM}id").text == "tag:kpi-portal,2024:feeds/status"
+    bureau = next((one / "feeds" / "bureaus").iterdir())
+    root = ET.fromstring((bureau / "missed.xml").read_bytes())
+    assert root.find(f"{ATOM}id").text == f"tag:kpi-portal,2024:feeds/bureaus/{bureau.name}/missed"
