@@ -13,6 +13,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from . import charts, exports, pages, portal, publish, wording
+from .build import VALIDATED_REGISTER
 from .corrections import corrections_log
 from .markup import render_markdown
 from .model import in_language
@@ -50,11 +51,13 @@ class PortalGenerator(Generator):
     def generate_context(self) -> None:
         """Load and assess the register; share the result with every template."""
         settings = from_pelican(self.settings)
-        targets = load_register(
-            settings.targets_path,
-            reporting_quarter=settings.reporting_quarter,
-            default_lang=settings.default_lang,
-        )
+        targets = self.settings.get(VALIDATED_REGISTER)
+        if targets is None:  # run by plain `pelican`, not through generator.build
+            targets = load_register(
+                settings.targets_path,
+                reporting_quarter=settings.reporting_quarter,
+                default_lang=settings.default_lang,
+            )
         self.portal = portal.build_portal(targets, settings)
         # Git history is read here, at the edge: the core stays free of I/O beyond files.
         self.portal.corrections = corrections_log(settings.targets_path)
