@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -134,3 +136,33 @@ def test_cli_build_says_where_to_open_the_site(tmp_path):
     result = _cli("build", "--output", str(tmp_path / "site"), cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert "index.html" in result.stdout and "Built" in result.stdout
+
+
+def test_build_killed_half_way_leaves_the_old_site(register, tmp_path):
+    output = tmp_path / "output"
+    build_site(register, output)
+    before = snapshot(output)
+    settings = tmp_path / "settings.py"
+    settings.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+        f"TARGETS_PATH = {str(register)!r}\n"
+        f"PATH = {str(ROOT / 'content')!r}\nTHEME = {str(ROOT / 'theme')!r}\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "--settings", str(settings), "build",
+         "--output", str(output)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    staging = tmp_path / "output.building"
+    deadline = time.monotonic() + 120
+    # Kill it once it has started writing the new site, as a power cut would.
+    while not (staging / "charts").exists() and process.poll() is None:
+        assert time.monotonic() < deadline, "the build never started writing"
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=60)
+    assert process.returncode == -signal.SIGKILL, "the build finished before it was killed"
+    assert snapshot(output) == before
+    # The next build clears the half-written folder and succeeds.
+    build_site(register, output)
+    assert not staging.exists()
