@@ -128,3 +128,12 @@ def test_payload_text_is_shown_as_text(hostile_site):
 def test_no_chart_or_feed_has_active_content(hostile_site):
     for path in sorted(hostile_site.rglob("*.svg")) + sorted(hostile_site.rglob("*.xml")):
         assert active_content(path, "html.parser") == [], path
+
+
+def test_every_page_forbids_scripts_and_other_hosts(hostile_site):
+    for path in sorted(hostile_site.rglob("*.html")):
+        page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        policy = page.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+        assert policy is not None, path
+        assert "default-src 'self'" in policy["content"]
+        assert "script-src 'none'" in policy["content"]
