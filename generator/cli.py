@@ -125,8 +125,14 @@ def _portal_settings(pelican_settings: dict):
 
 def _validate(args, pelican_settings) -> str:
     from .build import validate
+    from .delays import misplaced_justifications
+    from .portal import build_portal
 
-    return f"The register is valid: {len(validate(pelican_settings))} targets."
+    targets = validate(pelican_settings)
+    portal = build_portal(targets, _portal_settings(pelican_settings))
+    for warning in misplaced_justifications(portal.assessments):
+        print(f"Warning: {warning}", file=sys.stderr)
+    return f"The register is valid: {len(targets)} targets."
 
 
 def _build(args, pelican_settings) -> str:

@@ -90,3 +90,19 @@ def justification(assessment: Assessment) -> DelayJustification:
 def overdue_order(items: list[DelayJustification]) -> list[DelayJustification]:
     """Longest overdue first; then unjustified before justified, then by id."""
     return sorted(items, key=lambda j: (-j.overdue_quarters, j.filed, j.target.id))
+
+
+# A justification belongs to a missed target; one that was missed and then met late
+# keeps its justification as part of the record, so it is not questioned either.
+JUSTIFIED_STATUSES = ("missed", "achieved_late")
+
+
+def misplaced_justifications(assessments: list[Assessment]) -> list[str]:
+    """Warnings for delay justifications filed on targets that were never missed."""
+    return [
+        f"{a.target.source_path}: delay: a delay justification is filed, but the target is "
+        f"{a.status.replace('_', ' ')} as of {a.quarter}: check the due quarter and the "
+        "figures, or remove the 'delay:' block (warning only)"
+        for a in assessments
+        if a.target.delay is not None and a.status not in JUSTIFIED_STATUSES
+    ]

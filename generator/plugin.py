@@ -15,6 +15,7 @@ from pelican.generators import Generator
 from . import charts, exports, pages, portal, publish, wording
 from .build import VALIDATED_REGISTER
 from .corrections import corrections_log
+from .delays import misplaced_justifications
 from .markup import render_markdown
 from .model import in_language
 from .register import load_register
@@ -59,6 +60,8 @@ class PortalGenerator(Generator):
                 default_lang=settings.default_lang,
             )
         self.portal = portal.build_portal(targets, settings)
+        for warning in misplaced_justifications(self.portal.assessments):
+            logger.warning(warning)
         # Git history is read here, at the edge: the core stays free of I/O beyond files.
         self.portal.corrections = corrections_log(settings.targets_path)
         self.context["portal"] = self.portal

@@ -136,3 +136,24 @@ def test_staff_ids_are_not_patterns(project):
         assert result.returncode == 1
         assert f"no target '{pattern}'" in result.stderr
         assert "Traceback" not in result.stderr
+
+
+def test_delay_on_a_target_that_is_not_missed_is_a_warning(tmp_path):
+    folder = tmp_path / "targets"
+    write(folder)  # T-1: missed (5 of 30 at due 2024-Q4), with a delay: no warning
+    late = write(folder, id="T-2", value=30)  # met in 2023-Q4, before due: achieved
+    settings = tmp_path / "settings.py"
+    settings.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+        f"TARGETS_PATH = {str(folder)!r}\nPATH = {str(ROOT / 'content')!r}\n"
+        f"THEME = {str(ROOT / 'theme')!r}\nREPORTING_QUARTER = '2025-Q4'\n"
+    )
+    result = run(tmp_path, "validate", settings=settings)
+    assert result.returncode == 0
+    assert "The register is valid: 2 targets." in result.stdout
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning:")]
+    assert warnings == [
+        f"Warning: targets/{late.name}: delay: a delay justification is filed, but the target "
+        "is achieved as of 2025-Q4: check the due quarter and the figures, or remove the "
+        "'delay:' block (warning only)"
+    ]
