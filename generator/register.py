@@ -14,7 +14,7 @@ from . import validation
 from .errors import Problem, RegisterError
 from .model import Target
 from .quarters import Quarter
-from .yamldoc import load_document
+from .yamldoc import MAX_FILE_BYTES, load_document, too_large
 
 
 def display_path(path: Path) -> str:
@@ -72,6 +72,10 @@ def load_register(
     sources = []
     for path in files:
         try:
+            # A huge file is refused by its size, without reading it into memory.
+            if path.stat().st_size > MAX_FILE_BYTES:
+                problems.append(too_large(display_path(path)))
+                continue
             sources.append(SourceFile(display_path(path), path.stem, path.read_bytes()))
         except OSError as exc:
             problems.append(Problem(display_path(path), None, "", f"cannot read: {exc.strerror}"))

@@ -74,17 +74,20 @@ def _tag_message(tag: str) -> str:
     return f"YAML tag {tag!r} is not allowed: remove the '!' tag and write plain text or numbers"
 
 
+def too_large(path: str) -> Problem:
+    """The problem of a file too large to be one target."""
+    return Problem(
+        path, None, "", f"file is larger than {MAX_FILE_BYTES} bytes: one target per file"
+    )
+
+
 def load_document(path: str, text: bytes) -> tuple[Document | None, list[Problem]]:
     """Parse ``text`` (the bytes of the file shown as ``path``) into a ``Document``.
 
     Returns the document (``None`` when nothing usable was read) and the problems found.
     """
     if len(text) > MAX_FILE_BYTES:
-        return None, [
-            Problem(
-                path, None, "", f"file is larger than {MAX_FILE_BYTES} bytes: one target per file"
-            )
-        ]
+        return None, [too_large(path)]
     try:
         source = text.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

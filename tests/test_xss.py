@@ -40,7 +40,7 @@ PAYLOADS = [
     "<details open ontoggle=alert(1)>",
 ]
 URL_ATTRIBUTES = ("href", "src", "action", "data", "background", "formaction", "xlink:href")
-ACTIVE_TAGS = ("script", "iframe", "object", "embed", "base", "form", "input")
+ACTIVE_TAGS = ("script", "iframe", "object", "embed", "base", "form", "input", "style")
 
 
 def target_yaml(number: int, payload: str) -> str:
