@@ -108,6 +108,8 @@ class Portal:
     """Status at every quarter up to R, by target id (see ``history``)."""
     reports: list = field(default_factory=list)
     """A ``QuarterReport`` per quarter, oldest first."""
+    heat_shares: dict = field(default_factory=dict)
+    """Delivery shares by grouping, filled once by ``publish.heat_shares``."""
     corrections: list | None = None
     """Corrections to published figures from git history; None when it is unavailable."""
 

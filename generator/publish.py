@@ -35,20 +35,27 @@ def chart_files(portal: Portal) -> Iterator[tuple[str, str]]:
         )
     overview = charts.status_by_bureau_chart(portal.assessments)
     yield chart_url("overview/status-by-bureau"), charts.render_svg(overview)
-    targets = [a.target for a in portal.assessments]
     for by, key, _, group_title in HEATMAPS:
-        shares = heatmap.delivery_share(targets, portal.histories, by)
+        shares = heat_shares(portal)[by]
         if len(shares):
             chart = heatmap.heatmap_chart(shares, group_title)
             yield chart_url(f"overview/heatmap-{key}"), charts.render_svg(chart)
 
 
+def heat_shares(portal: Portal) -> dict:
+    """The heat maps' shares by grouping, worked out once for the charts and the page."""
+    if not portal.heat_shares:
+        targets = [a.target for a in portal.assessments]
+        for by, *_ in HEATMAPS:
+            portal.heat_shares[by] = heatmap.delivery_share(targets, portal.histories, by)
+    return portal.heat_shares
+
+
 def heatmap_views(portal: Portal) -> list[dict]:
     """What the performance page shows for each heat map: chart, title and table."""
-    targets = [a.target for a in portal.assessments]
     views = []
     for by, key, title, group_title in HEATMAPS:
-        shares = heatmap.delivery_share(targets, portal.histories, by)
+        shares = heat_shares(portal)[by]
         if not len(shares):
             continue
         quarters, rows = heatmap.share_table(shares)
