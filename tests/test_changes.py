@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from pathlib import Path
@@ -14,18 +13,7 @@ from generator.errors import RegisterError
 from generator.gitrefs import ChangesError, sources_at_ref
 from generator.quarters import Quarter
 from generator.register import load_register
-
-# Git must never see the caller's repository or configuration: every repository here is
-# built in tmp_path, with a fixed identity.
-GIT_ENV = {
-    **{k: v for k, v in os.environ.items() if not k.startswith("GIT_")},
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_AUTHOR_NAME": "Test",
-    "GIT_AUTHOR_EMAIL": "test@example.org",
-    "GIT_COMMITTER_NAME": "Test",
-    "GIT_COMMITTER_EMAIL": "test@example.org",
-}
+from tests.gitenv import GIT_ENV
 
 
 @pytest.fixture(autouse=True)

@@ -12,18 +12,7 @@ import pytest
 from generator import gitrefs
 from generator.corrections import FigureCorrection, corrections_log
 from generator.quarters import Quarter
-
-# Git must never see the caller's repository or configuration: every repository here is
-# built in tmp_path, with a fixed identity.
-GIT_ENV = {
-    **{k: v for k, v in os.environ.items() if not k.startswith("GIT_")},
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_AUTHOR_NAME": "Test",
-    "GIT_AUTHOR_EMAIL": "test@example.org",
-    "GIT_COMMITTER_NAME": "Test",
-    "GIT_COMMITTER_EMAIL": "test@example.org",
-}
+from tests.gitenv import GIT_ENV
 
 
 @pytest.fixture(autouse=True)

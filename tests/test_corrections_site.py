@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import textwrap
 
 from tests.conftest import build_site
+from tests.gitenv import GIT_ENV
 from tests.sitecheck import soup
 
 TARGET = """\
@@ -24,12 +24,7 @@ TARGET = """\
 
 def git(repo, *args, date="2025-08-01T09:00:00+00:00") -> str:
     """Run git in ``repo`` with a clean, fixed identity and date."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env |= {
-        "GIT_AUTHOR_NAME": "Staff", "GIT_AUTHOR_EMAIL": "staff@example.gov",
-        "GIT_COMMITTER_NAME": "Staff", "GIT_COMMITTER_EMAIL": "staff@example.gov",
-        "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "GIT_CONFIG_GLOBAL": os.devnull,
-    }  # fmt: skip
+    env = {**GIT_ENV, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
     result = subprocess.run(
         ["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True
     )
