@@ -12,6 +12,12 @@ PATH = "content"
 THEME = "theme"
 TIMEZONE = "UTC"
 DEFAULT_LANG = "en"
+# Every page is published in each language; the first (DEFAULT_LANG) at the site root,
+# the others under a folder each (zh-hant/). Interface strings: generator/locale/.
+LANGUAGES = ["en", "zh-Hant"]
+# True: refuse titles and descriptions not given in every language. False: show the
+# language there is, marked, with a note.
+REQUIRE_TRANSLATIONS = False
 
 # --- Portal settings (see README "Settings") ---
 # The register folder: every *.yaml file below it is one target.
@@ -38,8 +44,11 @@ ARTICLE_PATHS = []
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = []
 DIRECT_TEMPLATES = []
-PAGE_URL = "pages/{slug}.html"
-PAGE_SAVE_AS = "pages/{slug}.html"
+# The portal writes content/pages itself, once per language (pages/{slug}.html).
+PAGE_URL = ""
+PAGE_SAVE_AS = ""
+PAGE_LANG_URL = ""
+PAGE_LANG_SAVE_AS = ""
 ARTICLE_SAVE_AS = ""
 CATEGORY_SAVE_AS = ""
 TAG_SAVE_AS = ""

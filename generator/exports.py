@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from .i18n import N_
 from .model import in_language
 from .portal import Portal, delay_url, target_url
 from .status import Assessment
@@ -227,27 +228,29 @@ def catalogue(portal: Portal) -> list[DataFile]:
     slugs = [g.slug for g in portal.groups["bureaus"]]
     example = portal.assessments[0].target.id if portal.assessments else "PA2023-017"
     files = [
-        DataFile("data/targets.json", "JSON", "Every target with its status, flags and "
-                 "status history as of the reporting quarter."),
-        DataFile("data/targets.csv", "CSV", "The same rows as targets.json, one per target; "
-                 "lists joined with ';'."),
-        DataFile(target_data_url(example), "JSON", "One target in full: its record, every "
+        DataFile("data/targets.json", "JSON", N_("Every target with its status, flags and "
+                 "status history as of the reporting quarter.")),
+        DataFile("data/targets.csv", "CSV", N_("The same rows as targets.json, one per target; "
+                 "lists joined with ';'.")),
+        DataFile(target_data_url(example), "JSON", N_("One target in full: its record, every "
                  "quarterly update, its delay justification and status history. Every target "
-                 "has one at data/targets/<id>.json."),
-        DataFile("data/history.csv", "CSV", "Every target's status and flags at the end of "
-                 "each quarter: columns id, quarter, status, flags."),
-        DataFile("data/overdue.csv", "CSV", "The overdue list: every missed target, longest "
-                 "overdue first, with its justification."),
-        DataFile("data/schema.json", "JSON Schema", "The format of a register file."),
-        DataFile("feeds/status.xml", "Atom", "Status changes of every target, newest first."),
-        DataFile("feeds/missed.xml", "Atom", "Targets newly missed, newest first."),
-        DataFile(CALENDAR_PATH, "iCalendar", "Upcoming due quarters of targets not yet met."),
+                 "has one at data/targets/<id>.json.")),
+        DataFile("data/history.csv", "CSV", N_("Every target's status and flags at the end of "
+                 "each quarter: columns id, quarter, status, flags.")),
+        DataFile("data/overdue.csv", "CSV", N_("The overdue list: every missed target, longest "
+                 "overdue first, with its justification.")),
+        DataFile("data/schema.json", "JSON Schema", N_("The format of a register file.")),
+        DataFile("feeds/status.xml", "Atom", N_("Status changes of every target, newest first.")),
+        DataFile("feeds/missed.xml", "Atom", N_("Targets newly missed, newest first.")),
+        DataFile(CALENDAR_PATH, "iCalendar", N_("Upcoming due quarters of targets not yet met.")),
     ]  # fmt: skip
     if slugs:
         files += [
-            DataFile(f"feeds/bureaus/{slugs[0]}/status.xml", "Atom", "Status changes of one "
-                     "bureau's targets; each bureau has one at feeds/bureaus/<bureau>/status.xml."),
-            DataFile(f"feeds/bureaus/{slugs[0]}/missed.xml", "Atom", "Newly missed targets of "
-                     "one bureau; every bureau has one at feeds/bureaus/<bureau>/missed.xml."),
+            DataFile(f"feeds/bureaus/{slugs[0]}/status.xml", "Atom", N_(
+                "Status changes of one "
+                "bureau's targets; each bureau has one at feeds/bureaus/<bureau>/status.xml.")),
+            DataFile(f"feeds/bureaus/{slugs[0]}/missed.xml", "Atom", N_(
+                "Newly missed targets of "
+                "one bureau; every bureau has one at feeds/bureaus/<bureau>/missed.xml.")),
         ]  # fmt: skip
     return files

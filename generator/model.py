@@ -119,3 +119,8 @@ def in_language(texts: dict[str, str], lang: str) -> str:
     if lang in texts:
         return texts[lang]
     return next(iter(texts.values()), "")
+
+
+def shown_language(texts: dict[str, str], lang: str) -> str:
+    """The language ``in_language`` shows from ``texts`` when asked for ``lang``."""
+    return lang if lang in texts else next(iter(texts), lang)

@@ -6,16 +6,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .exports import catalogue
+from .i18n import N_, current
+from .i18n import gettext as _
 from .model import in_language
 from .portal import GROUP_KINDS, Portal, delay_url, target_url
 from .publish import heatmap_views
 from .wording import status_label
 
 GROUP_TITLES = {
-    "status": "By status",
-    "bureaus": "By bureau",
-    "years": "By policy address",
-    "areas": "By policy area",
+    "status": N_("By status"),
+    "bureaus": N_("By bureau"),
+    "years": N_("By policy address"),
+    "areas": N_("By policy area"),
 }
 
 
@@ -30,60 +32,119 @@ class Page:
     variables: dict[str, Any] = field(default_factory=dict)
 
 
-def group_title(kind: str, name: str) -> str:
+def group_title(kind: str, name: str, glossary: dict | None = None) -> str:
     """The heading of a group page: ``Housing Bureau``, ``Policy Address 2023``."""
     if kind == "status":
         return status_label(name)
-    return f"Policy Address {name}" if kind == "years" else name
+    if kind == "years":
+        return _("Policy Address %(year)s") % {"year": name}
+    if kind == "areas" and name == OTHER_AREA:
+        return _(OTHER_AREA)
+    lang = current()
+    return (glossary or {}).get(lang, {}).get(name, name)
+
+
+OTHER_AREA = N_("Other")
+# List pages come pre-sorted both ways, so sorting works without JavaScript.
+SORTS = {"due": N_("Due date"), "status": N_("Status")}
+
+
+def sorted_url(url: str, sort: str) -> str:
+    """A list page sorted by ``sort``: ``bureaus/x.html`` → ``bureaus/x-by-status.html``."""
+    return url if sort == "due" else url.removesuffix(".html") + f"-by-{sort}.html"
+
+
+def sort_assessments(assessments, sort: str) -> list:
+    """Soonest due first; or by status in display order, most urgent first."""
+    if sort == "status":
+        rank = {s: i for i, s in enumerate(STATUS_SORT)}
+        return sorted(assessments, key=lambda a: (rank[a.status], a.target.due, a.target.id))
+    return sorted(assessments, key=lambda a: (a.target.due, a.target.id))
+
+
+STATUS_SORT = ("missed", "at_risk", "on_track", "achieved_late", "achieved", "withdrawn")
+
+
+def overdue_url(bureau_slug: str | None = None) -> str:
+    """The overdue list, all bureaus or one."""
+    return f"overdue/{bureau_slug}.html" if bureau_slug else "overdue.html"
 
 
 def plan(portal: Portal) -> list[Page]:
-    """Every page of the portal, in a stable order."""
-    lang = portal.settings.default_lang
-    pages = [
-        Page("index.html", "dashboard", "Dashboard"),
-        Page("overdue.html", "overdue", "Overdue targets", (("Overdue targets", ""),)),
-        Page(
-            "targets/index.html",
-            "listing",
-            "All targets",
-            (("All targets", ""),),
-            {"assessments": portal.assessments},
-        ),
-        Page(
-            "data/index.html",
-            "opendata",
-            "Open data",
-            (("Open data", ""),),
-            {"data_files": catalogue(portal)},
-        ),
-    ]
+    """Every page of the portal in the language in force, in a stable order."""
+    lang = current() or portal.settings.default_lang
+    all_targets = _("All targets")
+    pages = [Page("index.html", "dashboard", _("Dashboard"))]
+    pages += _overdue_pages(portal)
+    pages += _listing_pages("targets/index.html", all_targets, ((all_targets, ""),),
+                            portal.assessments)  # fmt: skip
+    pages.append(
+        Page("data/index.html", "opendata", _("Open data"), ((_("Open data"), ""),),
+             {"data_files": catalogue(portal)})
+    )  # fmt: skip
     for a in portal.assessments:
         title = in_language(a.target.title, lang)
-        crumbs = (("All targets", "targets/index.html"), (a.target.id, ""))
+        crumbs = ((all_targets, "targets/index.html"), (a.target.id, ""))
         pages.append(Page(target_url(a.target.id), "target", title, crumbs, {"a": a}))
     for j in portal.justifications:
         tid = j.target.id
         crumbs = (
-            ("Overdue targets", "overdue.html"),
+            (_("Overdue targets"), "overdue.html"),
             (tid, target_url(tid)),
-            ("Delay justification", ""),
+            (_("Delay justification"), ""),
         )
-        title = f"Delay justification: {in_language(j.target.title, lang)}"
+        title = _("Delay justification: %(title)s") % {"title": in_language(j.target.title, lang)}
         pages.append(Page(delay_url(tid), "delay", title, crumbs, {"j": j, "a": j.assessment}))
     pages += _group_pages(portal)
     pages += _briefing_pages(portal)
     pages += _quarter_pages(portal)
+    title = _("Delivery over time")
     pages.append(
+        Page("performance.html", "performance", title, ((title, ""),),
+             {"heatmaps": heatmap_views(portal)})
+    )  # fmt: skip
+    pages.append(Page("corrections.html", "corrections", _("Corrections"),
+                      ((_("Corrections"), ""),)))  # fmt: skip
+    pages.append(Page("search.html", "search", _("Search"), ((_("Search"), ""),)))
+    return pages
+
+
+def _listing_pages(url: str, title: str, crumbs: tuple, assessments, **variables) -> list[Page]:
+    """A list page in each sort order, each linking to the others."""
+    sort_links = [(sort, label, sorted_url(url, sort)) for sort, label in SORTS.items()]
+    return [
         Page(
-            "performance.html",
-            "performance",
-            "Delivery over time",
-            (("Delivery over time", ""),),
-            {"heatmaps": heatmap_views(portal)},
+            sorted_url(url, sort),
+            "listing",
+            title,
+            crumbs,
+            {
+                "assessments": sort_assessments(assessments, sort),
+                "sort": sort,
+                "sort_links": sort_links,
+                **variables,
+            },
         )
-    )
-    pages.append(Page("corrections.html", "corrections", "Corrections", (("Corrections", ""),)))
+        for sort in SORTS
+    ]
+
+
+def _overdue_pages(portal: Portal) -> list[Page]:
+    """The overdue list, and the same list for each bureau with overdue targets."""
+    title = _("Overdue targets")
+    bureaus = [g for g in portal.groups["bureaus"] if g.missed]
+    filters = [(None, overdue_url())] + [(g, overdue_url(g.slug)) for g in bureaus]
+    everything = {"items": portal.justifications, "bureau": None, "filters": filters}
+    pages = [Page(overdue_url(), "overdue", title, ((title, ""),), everything)]
+    for group in bureaus:
+        ids = {a.target.id for a in group.missed}
+        items = [j for j in portal.justifications if j.target.id in ids]
+        name = group_title("bureaus", group.name, portal.glossary)
+        crumbs = ((title, overdue_url()), (name, ""))
+        variables = {"items": items, "bureau": group, "filters": filters}
+        pages.append(
+            Page(overdue_url(group.slug), "overdue", f"{title}: {name}", crumbs, variables)
+        )
     return pages
 
 
@@ -94,7 +155,7 @@ def quarter_url(quarter) -> str:
 
 def _quarter_pages(portal: Portal) -> list[Page]:
     index = "quarters/index.html"
-    title = "Quarterly reports"
+    title = _("Quarterly reports")
     pages = [Page(index, "quarters", title, ((title, ""),), {"reports": portal.reports})]
     missed_ids = {j.target.id for j in portal.justifications}
     reports = portal.reports
@@ -109,7 +170,8 @@ def _quarter_pages(portal: Portal) -> list[Page]:
         }
         crumbs = ((title, index), (str(report.quarter), ""))
         pages.append(
-            Page(quarter_url(report.quarter), "quarter", f"What changed in {report.quarter}",
+            Page(quarter_url(report.quarter), "quarter",
+                 _("What changed in %(quarter)s") % {"quarter": report.quarter},
                  crumbs, variables)
         )  # fmt: skip
     return pages
@@ -122,14 +184,16 @@ def briefing_url(group_slug: str) -> str:
 
 def _briefing_pages(portal: Portal) -> list[Page]:
     index = "briefing/index.html"
-    pages = [Page(index, "briefings", "Briefing packs", (("Briefing packs", ""),))]
+    title = _("Briefing packs")
+    pages = [Page(index, "briefings", title, ((title, ""),))]
     by_id = {j.target.id: j for j in portal.justifications}
     for group in portal.groups["bureaus"]:
         items = [by_id[a.target.id] for a in group.missed]
         if not items:
             continue
-        title = f"Briefing pack: {group.name}"
-        crumbs = (("Briefing packs", index), (group.name, ""))
+        name = group_title("bureaus", group.name, portal.glossary)
+        title = _("Briefing pack: %(bureau)s") % {"bureau": name}
+        crumbs = ((_("Briefing packs"), index), (name, ""))
         variables = {"group": group, "items": items}
         pages.append(Page(briefing_url(group.slug), "briefing", title, crumbs, variables))
     return pages
@@ -139,12 +203,10 @@ def _group_pages(portal: Portal) -> list[Page]:
     pages = []
     for kind in GROUP_KINDS:
         index = f"{kind}/index.html"
-        pages.append(
-            Page(index, "groups", GROUP_TITLES[kind], ((GROUP_TITLES[kind], ""),), {"kind": kind})
-        )
+        kind_title = _(GROUP_TITLES[kind])
+        pages.append(Page(index, "groups", kind_title, ((kind_title, ""),), {"kind": kind}))
         for group in portal.groups[kind]:
-            title = group_title(kind, group.name)
-            crumbs = ((GROUP_TITLES[kind], index), (title, ""))
-            variables = {"assessments": group.assessments, "group": group}
-            pages.append(Page(group.url, "listing", title, crumbs, variables))
+            title = group_title(kind, group.name, portal.glossary)
+            crumbs = ((kind_title, index), (title, ""))
+            pages += _listing_pages(group.url, title, crumbs, group.assessments, group=group)
     return pages

@@ -9,15 +9,18 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from jinja2 import pass_context
+from markupsafe import Markup, escape
 from pelican import signals
 from pelican.generators import Generator
 
-from . import charts, exports, pages, portal, publish, wording
+from . import charts, exports, i18n, pages, portal, publish, wording
 from .build import VALIDATED_REGISTER
 from .corrections import corrections_log
 from .delays import misplaced_justifications
 from .markup import render_markdown
-from .model import in_language
+from .model import in_language, shown_language
+from .names import load_glossary, translate_name
 from .register import load_register
 from .settings import from_pelican
 
@@ -25,10 +28,12 @@ logger = logging.getLogger(__name__)
 
 TEMPLATE_FILTERS = {
     "markdown": render_markdown,
+    "tr": i18n.gettext,  # for strings held in variables: plain text, escaped like any other
     "status_label": wording.status_label,
     "fmt_number": wording.fmt_number,
     "fmt_percent": wording.fmt_percent,
     "in_language": in_language,
+    "shown_language": shown_language,
     "url_host": wording.url_host,
 }
 TEMPLATE_GLOBALS = {
@@ -36,6 +41,7 @@ TEMPLATE_GLOBALS = {
     "target_url": portal.target_url,
     "delay_url": portal.delay_url,
     "chart_url": portal.chart_url,
+    "chart_png_url": portal.chart_png_url,
     "expected_at": charts.expected_at,
     "group_title": pages.group_title,
     "briefing_url": pages.briefing_url,
@@ -43,11 +49,25 @@ TEMPLATE_GLOBALS = {
     "quarter_url": pages.quarter_url,
     "feed_paths": exports.feed_paths,
     "GROUP_TITLES": pages.GROUP_TITLES,
+    "language_name": i18n.language_name,
+    "lang_root": i18n.lang_root,
 }
 
 
 class PortalGenerator(Generator):
-    """Loads the register, assesses every target and writes the portal."""
+    """Loads the register, assesses every target and writes the portal in every language."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Interface strings follow the language set by i18n.use() while a page is written.
+        self.env.add_extension("jinja2.ext.i18n")
+        self.env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+        self.env.globals.update(
+            href=href,
+            lang_chart_url=lang_chart_url,
+            local_name=self.local_name,
+            plain_name=self.plain_name,
+        )
 
     def generate_context(self) -> None:
         """Load and assess the register; share the result with every template."""
@@ -64,6 +84,7 @@ class PortalGenerator(Generator):
             logger.warning(warning)
         # Git history is read here, at the edge: the core stays free of I/O beyond files.
         self.portal.corrections = corrections_log(settings.targets_path)
+        self.portal.glossary = load_glossary(self.settings["PATH"], settings.languages)
         self.context["portal"] = self.portal
 
     def generate_output(self, writer) -> None:
@@ -71,16 +92,70 @@ class PortalGenerator(Generator):
         out = Path(self.output_path)
         for path, text in publish.site_files(self.portal):
             _write_text(out / path, text)
-        for page in pages.plan(self.portal):
-            writer.write_file(
-                page.save_as,
-                self.get_template(page.template),
-                self.context,
-                relative_urls=self.settings["RELATIVE_URLS"],
-                page_title=page.title,
-                crumbs=page.crumbs,
-                **page.variables,
+        for lang in self.portal.settings.languages:
+            with i18n.use(lang):
+                for page in pages.plan(self.portal) + self.content_pages(lang):
+                    self.write_page(writer, page, lang)
+
+    def write_page(self, writer, page: pages.Page, lang: str) -> None:
+        """Write one page in ``lang``, under that language's folder."""
+        root = i18n.lang_root(lang, self.portal.settings.default_lang)
+        writer.write_file(
+            root + page.save_as,
+            self.get_template(page.template),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            page_title=page.title,
+            crumbs=page.crumbs,
+            LANG=lang,
+            LANGUAGES=self.portal.settings.languages,
+            LANG_ROOT=root,
+            page_path=page.save_as,
+            **page.variables,
+        )
+
+    def content_pages(self, lang: str) -> list[pages.Page]:
+        """The hand-written pages under content/, each in ``lang`` where a translation exists."""
+        found = []
+        for original in self.context.get("pages", []):
+            translated = [p for p in original.translations if p.lang == lang]
+            page = translated[0] if translated else original
+            save_as = f"pages/{original.slug}.html"
+            variables = {"page": page, "content_lang": page.lang}
+            found.append(
+                pages.Page(save_as, page.template, page.title, ((page.title, ""),), variables)
             )
+        return found
+
+    def plain_name(self, name: str) -> str:
+        """A name in the language being written, as plain text (for titles and attributes)."""
+        lang = i18n.current() or self.portal.settings.default_lang
+        return translate_name(self.portal.glossary, name, lang) or name
+
+    def local_name(self, name: str) -> Markup:
+        """A bureau, partner or area name in the language being written, from the glossary.
+
+        A name the glossary lacks is shown as the register gives it, marked with the
+        default language so screen readers pronounce it right.
+        """
+        lang = i18n.current() or self.portal.settings.default_lang
+        default = self.portal.settings.default_lang
+        translated = translate_name(self.portal.glossary, name, lang)
+        if translated is not None or lang == default:
+            return escape(translated or name)
+        return Markup('<span lang="{}">{}</span>').format(default, name)
+
+
+@pass_context
+def lang_chart_url(context, name: str) -> str:
+    """An overview chart with words in it, drawn in the language of the page being written."""
+    return portal.chart_url(name)
+
+
+@pass_context
+def href(context, path: str) -> str:
+    """A link to ``path`` (site-relative) in the language of the page being written."""
+    return f"{context['SITEURL']}/{context.get('LANG_ROOT', '')}{path}"
 
 
 def _write_text(path: Path, text: str) -> None:

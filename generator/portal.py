@@ -36,6 +36,11 @@ def chart_url(name: str) -> str:
     return f"charts/{name}.svg"
 
 
+def chart_png_url(target_id: str) -> str:
+    """A target chart's PNG, for link previews (Open Graph)."""
+    return f"charts/{target_id}.png"
+
+
 def slugify(text: str) -> str:
     """A URL-safe slug for a free-text name; non-Latin names get a stable hash slug."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -112,6 +117,8 @@ class Portal:
     """Delivery shares by grouping, filled once by ``publish.heat_shares``."""
     corrections: list | None = None
     """Corrections to published figures from git history; None when it is unavailable."""
+    glossary: dict = field(default_factory=dict)
+    """Translated bureau, partner and area names by language (see ``names``)."""
 
     def counts(self) -> dict[str, int]:
         """Targets per status, in display order."""

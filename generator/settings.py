@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SettingsError
+from .i18n import catalog_path, has_catalog
 from .quarters import Quarter
 from .status import DEFAULT_AT_RISK_LAG
 
@@ -29,6 +30,14 @@ class PortalSettings:
     """SAMPLE_DATA: show a notice on every page that the register is illustrative."""
     siteurl: str = ""
     """SITEURL: the site's public address; feeds and the calendar use it for absolute links."""
+    languages: tuple[str, ...] = ("en",)
+    """LANGUAGES: the languages every page is published in, the default language first
+    (it lives at the site root; the others in a folder each, e.g. ``zh-hant/``).
+    Default: DEFAULT_LANG only."""
+    require_translations: bool = False
+    """REQUIRE_TRANSLATIONS: refuse a register whose titles and descriptions are not given
+    in every one of LANGUAGES. Default False: a missing translation is shown in the
+    language it exists in, with a note."""
 
 
 def from_pelican(settings: dict[str, Any]) -> PortalSettings:
@@ -48,11 +57,31 @@ def from_pelican(settings: dict[str, Any]) -> PortalSettings:
     path = settings.get("TARGETS_PATH", "targets")
     if not isinstance(path, str | Path):
         raise SettingsError(f"TARGETS_PATH: {path!r} must be a folder path")
+    default_lang = str(settings.get("DEFAULT_LANG", "en"))
     return PortalSettings(
         targets_path=Path(path),
         reporting_quarter=quarter,
         at_risk_lag=float(lag),
-        default_lang=str(settings.get("DEFAULT_LANG", "en")),
+        default_lang=default_lang,
         sample_data=bool(settings.get("SAMPLE_DATA", False)),
         siteurl=str(settings.get("SITEURL") or ""),
+        languages=_languages(settings.get("LANGUAGES"), default_lang),
+        require_translations=bool(settings.get("REQUIRE_TRANSLATIONS", False)),
     )
+
+
+def _languages(value: Any, default_lang: str) -> tuple[str, ...]:
+    if value is None:
+        return (default_lang,)
+    if isinstance(value, str) or not all(isinstance(lang, str) for lang in value):
+        raise SettingsError(f"LANGUAGES: {value!r} must be a list of language tags")
+    languages = tuple(dict.fromkeys(value))
+    if not languages or languages[0] != default_lang:
+        raise SettingsError(f"LANGUAGES: must start with DEFAULT_LANG ({default_lang!r})")
+    missing = [lang for lang in languages if not has_catalog(lang)]
+    if missing:
+        raise SettingsError(
+            f"LANGUAGES: no interface translation for {', '.join(missing)}; "
+            f"add {catalog_path(missing[0])} (see CONTRIBUTING.md)"
+        )
+    return languages

@@ -1,41 +1,57 @@
-"""The words the site uses for statuses, flags, figures and chart captions."""
+"""The words the site uses for statuses, flags, figures and chart captions.
+
+Each is in the language set by ``i18n.use`` (English outside it), so the same functions
+serve every language of the site.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .charts import STATUS_LABELS
+from .i18n import N_, ngettext
+from .i18n import gettext as _
 from .model import Target
-from .quarters import Quarter, describe_span
+from .quarters import Quarter
 from .status import Assessment
 
+STATUS_LABELS = {
+    "achieved": N_("Achieved"),
+    "achieved_late": N_("Achieved late"),
+    "on_track": N_("On track"),
+    "at_risk": N_("At risk"),
+    "missed": N_("Missed"),
+    "withdrawn": N_("Withdrawn"),
+}
 STATUS_MEANINGS = {
-    "achieved": "The target was met by its due quarter.",
-    "achieved_late": "The target was met, but only after its due quarter.",
-    "missed": "The due quarter has passed and the target has not been met.",
-    "at_risk": "Progress trails the straight-line path from start to due by more than the "
-    "allowed lag.",
-    "on_track": "Progress is within the allowed lag of the straight-line path to the target.",
-    "withdrawn": "The government has dropped this target. It stays on the site for the record.",
+    "achieved": N_("The target was met by its due quarter."),
+    "achieved_late": N_("The target was met, but only after its due quarter."),
+    "missed": N_("The due quarter has passed and the target has not been met."),
+    "at_risk": N_(
+        "Progress trails the straight-line path from start to due by more than the allowed lag."
+    ),
+    "on_track": N_("Progress is within the allowed lag of the straight-line path to the target."),
+    "withdrawn": N_("The government has dropped this target. It stays on the site for the record."),
 }
 FLAG_LABELS = {
-    "not_reported": "No update this quarter",
-    "justification_missing": "No justification filed",
-    "revised_due_passed": "Revised date also passed",
+    "not_reported": N_("No update this quarter"),
+    "justification_missing": N_("No justification filed"),
+    "revised_due_passed": N_("Revised date also passed"),
 }
 FLAG_MEANINGS = {
-    "not_reported": "The bureau has not reported progress for the reporting quarter.",
-    "justification_missing": "The target was missed and no delay justification has been filed "
-    "with the legislature.",
-    "revised_due_passed": "A justification was filed, but the revised due quarter it promised "
-    "has also passed.",
+    "not_reported": N_("The bureau has not reported progress for the reporting quarter."),
+    "justification_missing": N_(
+        "The target was missed and no delay justification has been filed with the legislature."
+    ),
+    "revised_due_passed": N_(
+        "A justification was filed, but the revised due quarter it promised has also passed."
+    ),
 }
 
 
 def status_label(status: str) -> str:
     """The status in words: ``Achieved late``."""
-    return STATUS_LABELS.get(status, status)
+    return _(STATUS_LABELS[status]) if status in STATUS_LABELS else status
 
 
 def fmt_number(number: float | None) -> str:
@@ -52,7 +68,7 @@ def fmt_measure(target: Target, number: float | None) -> str:
     if number is None:
         return "—"
     if target.indicator is None:
-        return f"{fmt_number(number)}% complete"
+        return _("%(number)s%% complete") % {"number": fmt_number(number)}
     unit = target.indicator.unit
     return f"{fmt_number(number)}{unit}" if unit == "%" else f"{fmt_number(number)} {unit}"
 
@@ -60,8 +76,8 @@ def fmt_measure(target: Target, number: float | None) -> str:
 def fmt_gap(target: Target, gap: float) -> str:
     """A shortfall with its unit; per cent figures fall short in percentage points."""
     if target.indicator is None or target.indicator.unit == "%":
-        points = "percentage point" if gap == 1 else "percentage points"
-        return f"{fmt_number(gap)} {points}"
+        words = ngettext("%(num)s percentage point", "%(num)s percentage points", int(gap == 1))
+        return words % {"num": fmt_number(gap)}
     return fmt_measure(target, gap)
 
 
@@ -73,10 +89,11 @@ def fmt_percent(fraction: float) -> str:
 def promise(target: Target) -> str:
     """What was promised, in one phrase: ``30 sites by 2025-Q4`` or ``completion by 2025-Q4``."""
     if target.indicator is None:
-        return f"completion by {target.due}"
-    verb = "down to" if target.indicator.direction == "decrease" else ""
+        return _("completion by %(due)s") % {"due": target.due}
     goal = fmt_measure(target, target.indicator.target)
-    return f"{verb} {goal} by {target.due}".strip()
+    if target.indicator.direction == "decrease":
+        return _("down to %(goal)s by %(due)s") % {"goal": goal, "due": target.due}
+    return _("%(goal)s by %(due)s") % {"goal": goal, "due": target.due}
 
 
 def chart_caption(assessment: Assessment) -> str:
@@ -84,15 +101,18 @@ def chart_caption(assessment: Assessment) -> str:
     target, latest = assessment.target, assessment.latest
     goal = promise(target)
     if latest is None:
-        return f"No progress has been reported yet towards {goal}."
-    reported = fmt_measure(target, target.measure(latest))
-    return (
-        f"Latest report: {reported} in {latest.quarter}, "
-        f"{fmt_percent(assessment.fraction)} of the way from the baseline to the target "
-        f"({goal}); "
-        f"the straight-line path expected {fmt_percent(assessment.expected)} "
-        f"by {assessment.quarter}."
-    )
+        return _("No progress has been reported yet towards %(goal)s.") % {"goal": goal}
+    return _(
+        "Latest report: %(reported)s in %(quarter)s, %(share)s of the way from the baseline "
+        "to the target (%(goal)s); the straight-line path expected %(expected)s by %(now)s."
+    ) % {
+        "reported": fmt_measure(target, target.measure(latest)),
+        "quarter": latest.quarter,
+        "share": fmt_percent(assessment.fraction),
+        "goal": goal,
+        "expected": fmt_percent(assessment.expected),
+        "now": assessment.quarter,
+    }
 
 
 def fell_back(assessment: Assessment) -> bool:
@@ -105,8 +125,21 @@ def fell_back(assessment: Assessment) -> bool:
 def overdue_words(quarters: int) -> str:
     """How long past due: ``due this quarter`` or ``3 quarters overdue``."""
     if quarters <= 0:
-        return "due this reporting quarter"
-    return f"{describe_span(quarters)} overdue"
+        return _("due this reporting quarter")
+    return _("%(span)s overdue") % {"span": describe_span(quarters)}
+
+
+def describe_span(quarters: int) -> str:
+    """A number of quarters in words: ``1 quarter``, ``5 quarters (1 year 1 quarter)``."""
+    text = ngettext("%(num)s quarter", "%(num)s quarters", quarters) % {"num": quarters}
+    years, rest = divmod(quarters, 4)
+    if not years:
+        return text
+    parts = ngettext("%(num)s year", "%(num)s years", years) % {"num": years}
+    if rest:
+        rest_words = ngettext("%(num)s quarter", "%(num)s quarters", rest) % {"num": rest}
+        parts = _("%(years)s %(quarters)s") % {"years": parts, "quarters": rest_words}
+    return _("%(span)s (%(parts)s)") % {"span": text, "parts": parts}
 
 
 def url_host(url: str) -> str:
@@ -135,7 +168,11 @@ def status_runs(points) -> list[StatusRun]:
     return runs
 
 
-CORRECTION_FIELDS = {"value": "Value", "percent_complete": "Per cent complete", "note": "Note"}
+CORRECTION_FIELDS = {
+    "value": N_("Value"),
+    "percent_complete": N_("Per cent complete"),
+    "note": N_("Note"),
+}
 
 
 def fmt_value(value) -> str:

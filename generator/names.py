@@ -1,0 +1,59 @@
+"""Translated names of bureaus, partners and policy areas, from a glossary file per language.
+
+The register gives these names once, in the default language, because they are shared by
+many targets. ``content/names.<lang>.yaml`` maps each name to its form in ``<lang>``; a
+name missing from the glossary is shown as written in the register.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import Problem, RegisterError
+from .yamldoc import load_document
+
+Glossary = dict[str, dict[str, str]]  # language → register name → translated name
+
+
+def glossary_path(content: Path, lang: str) -> Path:
+    """The glossary file of one language."""
+    return content / f"names.{lang}.yaml"
+
+
+def load_glossary(content: Path | str, languages: tuple[str, ...]) -> Glossary:
+    """Read every language's glossary; raise ``RegisterError`` naming file and line."""
+    glossary: Glossary = {}
+    problems: list[Problem] = []
+    for lang in languages:
+        path = glossary_path(Path(content), lang)
+        if path.is_file():
+            names, found = _read(path)
+            glossary[lang] = names
+            problems += found
+    if problems:
+        raise RegisterError(problems)
+    return glossary
+
+
+def _read(path: Path) -> tuple[dict[str, str], list[Problem]]:
+    document, problems = load_document(str(path), path.read_bytes())
+    if document is None or problems:
+        return {}, problems
+    data = document.data
+    if data is None:
+        return {}, []
+    if not isinstance(data, dict):
+        return {}, [document.problem((), "must be a mapping of `Register name: translated name`")]
+    names = {}
+    for key, value in data.items():
+        if not isinstance(key, str) or not isinstance(value, str) or not value.strip():
+            message = "each entry must be `Register name: translated name`, both text"
+            problems.append(document.problem((key,), message))
+        else:
+            names[key] = value.strip()
+    return names, problems
+
+
+def translate_name(glossary: Glossary, name: str, lang: str) -> str | None:
+    """``name`` in ``lang``, or None when the glossary has no translation for it."""
+    return glossary.get(lang, {}).get(name)

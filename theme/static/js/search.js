@@ -1,0 +1,108 @@
+// Search over the Pagefind index built with the site. It only enhances search.html:
+// without JavaScript, or without the index, the page offers the list pages instead.
+const tag = document.querySelector("script[data-index]");
+const form = document.getElementById("search-form");
+const input = document.getElementById("search-input");
+const fieldset = document.getElementById("search-filters");
+const selects = [...document.querySelectorAll("select[data-filter]")];
+const results = document.getElementById("search-results");
+const status = document.getElementById("search-status");
+const messages = document.getElementById("search-messages").dataset;
+const MAX_SHOWN = 50;
+
+function say(text) {
+  status.textContent = text;
+}
+
+function chosenFilters() {
+  const filters = {};
+  for (const select of selects) {
+    if (select.value) filters[select.dataset.filter] = select.value;
+  }
+  return filters;
+}
+
+function fillFilters(available, params) {
+  for (const select of selects) {
+    const values = Object.keys(available[select.dataset.filter] || {}).sort();
+    for (const value of values) {
+      select.add(new Option(value, value));
+    }
+    select.value = params.get(select.dataset.filter) || "";
+  }
+  fieldset.hidden = false;
+}
+
+function plainText(html) {
+  // Excerpts carry <mark> tags; text is set with textContent so nothing in it can run.
+  const doc = new DOMParser().parseFromString(html, "text/html");
+  return doc.body.textContent || "";
+}
+
+function resultItem(data) {
+  const item = document.createElement("li");
+  const link = document.createElement("a");
+  link.href = data.url;
+  link.textContent = data.meta.title || data.url;
+  const excerpt = document.createElement("p");
+  excerpt.textContent = plainText(data.excerpt);
+  item.append(link, excerpt);
+  return item;
+}
+
+function countMessage(count) {
+  if (count === 0) return messages.none;
+  if (count === 1) return messages.countOne;
+  return messages.countMany.replace("{count}", String(count));
+}
+
+function remember(query, filters) {
+  const params = new URLSearchParams();
+  if (query) params.set("q", query);
+  for (const [key, value] of Object.entries(filters)) params.set(key, value);
+  const search = params.toString();
+  history.replaceState(null, "", search ? `?${search}` : location.pathname);
+}
+
+async function run(pagefind) {
+  const query = input.value.trim();
+  const filters = chosenFilters();
+  remember(query, filters);
+  results.replaceChildren();
+  if (!query && Object.keys(filters).length === 0) {
+    say("");
+    return;
+  }
+  const search = await pagefind.search(query || null, { filters });
+  const shown = await Promise.all(search.results.slice(0, MAX_SHOWN).map((r) => r.data()));
+  results.replaceChildren(...shown.map(resultItem));
+  say(countMessage(search.results.length));
+}
+
+async function start() {
+  let pagefind;
+  try {
+    pagefind = await import(tag.dataset.index);
+    await pagefind.options({ baseUrl: new URL(tag.dataset.root, location.href).pathname });
+    await pagefind.init();
+  } catch {
+    say(messages.unavailable);
+    return;
+  }
+  const params = new URLSearchParams(location.search);
+  input.value = params.get("q") || "";
+  fillFilters(await pagefind.filters(), params);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run(pagefind);
+  });
+  for (const select of selects) select.addEventListener("change", () => run(pagefind));
+  let timer;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => run(pagefind), 250);
+  });
+  await run(pagefind);
+}
+
+start();
