@@ -6,6 +6,7 @@ Each task is a thin call into ``generator.cli``, so CI and staff run the same co
 import contextlib
 import functools
 import http.server
+import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -184,3 +185,21 @@ def test(c):
 def lint(c):
     """Check formatting and lint with ruff."""
     c.run("ruff format --check . && ruff check .")
+
+
+@task(
+    help={
+        "targets": "how many synthetic targets to build (default 1000; try 10000)",
+        "quarters": "progress entries per target (default 12)",
+        "work_dir": "folder for the synthetic sites, kept afterwards (default: a temp folder)",
+    }
+)
+def bench(c, targets=1000, quarters=12, work_dir=None):
+    """Benchmark the build against plain Pelican and print times, memory and page weight.
+
+    Example: invoke bench --targets 10000
+    """
+    args = ["--targets", str(targets), "--quarters", str(quarters)]
+    args += _options(work_dir=work_dir)
+    with c.cd(str(HERE)):
+        c.run(shlex.join([sys.executable, "-m", "benchmarks.run", *args]), pty=False)

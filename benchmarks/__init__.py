@@ -1,0 +1,1 @@
+"""Benchmarks of the portal build: ``invoke bench`` or ``python -m benchmarks.run``."""
