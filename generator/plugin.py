@@ -22,6 +22,7 @@ from .markup import render_markdown
 from .model import in_language, shown_language
 from .names import load_glossary, translate_name
 from .register import load_register
+from .search import build_search_index
 from .settings import from_pelican
 
 logger = logging.getLogger(__name__)
@@ -174,7 +175,13 @@ def get_generators(pelican) -> type[Generator]:
     return PortalGenerator
 
 
+def index_for_search(pelican) -> None:
+    """Once every page is written, build the search index over them."""
+    build_search_index(Path(pelican.output_path))
+
+
 def register() -> None:
     """Connect the plugin to Pelican's signals."""
     signals.initialized.connect(add_template_helpers)
     signals.get_generators.connect(get_generators)
+    signals.finalized.connect(index_for_search)

@@ -1,5 +1,7 @@
 // Search over the Pagefind index built with the site. It only enhances search.html:
 // without JavaScript, or without the index, the page offers the list pages instead.
+// Filters compare codes (status, bureau, year, area as in data/targets.json) that each
+// target page carries as Pagefind metadata; choosing filters alone lists data/targets.json.
 const tag = document.querySelector("script[data-index]");
 const form = document.getElementById("search-form");
 const input = document.getElementById("search-input");
@@ -8,7 +10,8 @@ const selects = [...document.querySelectorAll("select[data-filter]")];
 const results = document.getElementById("search-results");
 const status = document.getElementById("search-status");
 const messages = document.getElementById("search-messages").dataset;
-const MAX_SHOWN = 50;
+const MAX_SHOWN = 100;
+const MAX_LOADED = 300; // results whose metadata is fetched to apply the filters
 
 function say(text) {
   status.textContent = text;
@@ -22,15 +25,34 @@ function chosenFilters() {
   return filters;
 }
 
-function fillFilters(available, params) {
-  for (const select of selects) {
-    const values = Object.keys(available[select.dataset.filter] || {}).sort();
-    for (const value of values) {
-      select.add(new Option(value, value));
-    }
-    select.value = params.get(select.dataset.filter) || "";
-  }
+function showFilters(params) {
+  for (const select of selects) select.value = params.get(select.dataset.filter) || "";
   fieldset.hidden = false;
+}
+
+function matches(meta, filters) {
+  return Object.entries(filters).every(([key, value]) => meta[key] === value);
+}
+
+let targets;
+async function allTargets() {
+  // Filters without words: every target from the open data, in this page's language.
+  if (!targets) {
+    const response = await fetch(tag.dataset.targets);
+    const data = await response.json();
+    targets = data.targets.map((t) => ({
+      url: `${tag.dataset.root}${tag.dataset.langRoot}${t.url}`,
+      meta: {
+        title: (t.titles && t.titles[tag.dataset.lang]) || t.title,
+        status: t.status,
+        bureau: t.bureau,
+        year: String(t.policy_address),
+        area: t.area || "Other",
+      },
+      excerpt: `${t.id} · ${t.due}`,
+    }));
+  }
+  return targets;
 }
 
 function plainText(html) {
@@ -73,16 +95,23 @@ async function run(pagefind) {
     say("");
     return;
   }
-  const search = await pagefind.search(query || null, { filters });
-  const shown = await Promise.all(search.results.slice(0, MAX_SHOWN).map((r) => r.data()));
-  results.replaceChildren(...shown.map(resultItem));
-  say(countMessage(search.results.length));
+  let found;
+  if (query) {
+    const search = await pagefind.search(query);
+    const pages = await Promise.all(search.results.slice(0, MAX_LOADED).map((r) => r.data()));
+    found = pages.filter((page) => matches(page.meta, filters));
+  } else {
+    found = (await allTargets()).filter((t) => matches(t.meta, filters));
+  }
+  results.replaceChildren(...found.slice(0, MAX_SHOWN).map(resultItem));
+  say(countMessage(found.length));
 }
 
 async function start() {
   let pagefind;
   try {
-    pagefind = await import(tag.dataset.index);
+    // import() resolves against this script, not the page: make the address absolute.
+    pagefind = await import(new URL(tag.dataset.index, location.href).href);
     await pagefind.options({ baseUrl: new URL(tag.dataset.root, location.href).pathname });
     await pagefind.init();
   } catch {
@@ -91,7 +120,7 @@ async function start() {
   }
   const params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
-  fillFilters(await pagefind.filters(), params);
+  showFilters(params);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     run(pagefind);
