@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import PortalError
+from .errors import PortalError, RegisterError
 from .model import Target
 from .register import load_register
 from .settings import from_pelican
+from .translations import translation_problems
 
 logger = logging.getLogger(__name__)
 
@@ -55,11 +56,16 @@ def read_settings(settings_file: Path | str, overrides: dict[str, Any] | None = 
 def validate(settings: dict) -> list[Target]:
     """Load and validate the register named by ``settings``; raise ``RegisterError``."""
     portal_settings = from_pelican(settings)
-    return load_register(
+    targets = load_register(
         portal_settings.targets_path,
         reporting_quarter=portal_settings.reporting_quarter,
         default_lang=portal_settings.default_lang,
     )
+    if portal_settings.require_translations:
+        problems = translation_problems(targets, portal_settings.languages)
+        if problems:
+            raise RegisterError(problems)
+    return targets
 
 
 def build(settings: dict, output: Path | str) -> BuildResult:

@@ -16,6 +16,8 @@ from .gitrefs import sources_at_ref
 from .model import Delay, ProgressEntry, Target, in_language
 from .quarters import Quarter
 from .register import load_register, load_sources
+from .translations import TRANSLATED_FIELDS as TRANSLATED
+from .translations import missing_translations_markdown
 from .wording import fmt_measure, fmt_number, status_label
 
 NOTE_WIDTH = 120  # characters of a note or other long text shown in a table cell
@@ -503,8 +505,13 @@ def summarize(
     reporting_quarter: Quarter | None = None,
     at_risk_lag: float = status.DEFAULT_AT_RISK_LAG,
     default_lang: str = "en",
+    languages: tuple[str, ...] = (),
 ) -> str:
-    """Markdown summary of what the working tree's register changes since ``ref``."""
+    """Markdown summary of what the working tree's register changes since ``ref``.
+
+    Targets added, or whose title or description changed, are checked for text missing
+    in any of ``languages``.
+    """
     # RegisterError (either side invalid) is left to the caller, which lists every problem.
     old = load_sources(
         sources_at_ref(repo, ref, targets_dir),
@@ -513,4 +520,7 @@ def summarize(
     )
     new = load_register(targets_dir, reporting_quarter=reporting_quarter, default_lang=default_lang)
     changes = compare(old, new, reporting_quarter=reporting_quarter, at_risk_lag=at_risk_lag)
-    return to_markdown(changes, default_lang)
+    touched = {t.id: t for t in changes.added}
+    touched |= {e.target.id: e.target for e in changes.edits if e.field.startswith(TRANSLATED)}
+    missing = missing_translations_markdown(sorted(touched.values(), key=lambda t: t.id), languages)
+    return to_markdown(changes, default_lang) + "\n".join(["", *missing] if missing else [])

@@ -213,6 +213,7 @@ def _changes(args, pelican_settings) -> str:
         reporting_quarter=settings.reporting_quarter,
         at_risk_lag=settings.at_risk_lag,
         default_lang=settings.default_lang,
+        languages=settings.languages,
     )
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
