@@ -148,6 +148,21 @@ def schema(c):
     _cli("schema")
 
 
+@task
+def translations(c):
+    """Bring the interface catalogs in line with the code: new strings in, removed ones out.
+
+    Then translate every empty msgstr in generator/locale/<lang>/LC_MESSAGES/messages.po
+    (the tests fail while one is empty). Example: invoke translations
+    """
+    pybabel = str(Path(sys.executable).with_name("pybabel"))
+    pot = "generator/locale/messages.pot"
+    c.run(
+        f"{pybabel} extract -F babel.cfg -k N_ --no-location --sort-output --omit-header -o {pot} ."
+    )
+    c.run(f"{pybabel} update -i {pot} -d generator/locale -D messages --no-fuzzy-matching")
+
+
 def _options(**values) -> list[str]:
     args = []
     for name, value in values.items():
