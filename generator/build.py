@@ -17,13 +17,15 @@ from typing import Any
 from .errors import PortalError, RegisterError
 from .model import Target
 from .register import load_register
-from .settings import from_pelican
+from .settings import PortalSettings, from_pelican
 from .translations import translation_problems
 
 logger = logging.getLogger(__name__)
 
 
 VALIDATED_REGISTER = "PORTAL_VALIDATED_REGISTER"
+# The plugin counts its charts into the dict found here: (rendered, from the cache).
+CHART_COUNTS = "PORTAL_CHART_COUNTS"
 
 
 class BuildError(PortalError):
@@ -39,6 +41,12 @@ class BuildResult:
     missed: int
     reporting_quarter: str
     seconds: float
+    pages: int
+    """HTML pages written, in every language."""
+    charts_rendered: int
+    """Chart files (SVG and PNG) rendered by this build."""
+    charts_cached: int
+    """Chart files taken from the chart cache (CHART_CACHE_PATH) instead."""
 
 
 def read_settings(settings_file: Path | str, overrides: dict[str, Any] | None = None) -> dict:
@@ -48,9 +56,14 @@ def read_settings(settings_file: Path | str, overrides: dict[str, Any] | None = 
     if not Path(settings_file).is_file():
         raise PortalError(f"{settings_file}: settings file not found")
     try:
-        return pelican_read_settings(str(settings_file), override=overrides or {})
+        settings = pelican_read_settings(str(settings_file), override=overrides or {})
     except Exception as exc:  # a settings file is Python: any error can come out of it
         raise PortalError(f"{settings_file}: cannot read the settings: {exc}") from exc
+    # Like Pelican's own paths: relative to the settings file, wherever the build is run.
+    cache = settings.get("CHART_CACHE_PATH", str(PortalSettings.chart_cache_path))
+    if isinstance(cache, str | Path):
+        settings["CHART_CACHE_PATH"] = str(Path(settings_file).resolve().parent / cache)
+    return settings
 
 
 def validate(settings: dict) -> list[Target]:
@@ -79,10 +92,12 @@ def build(settings: dict, output: Path | str) -> BuildResult:
     staging = output.with_name(output.name + ".building")
     shutil.rmtree(staging, ignore_errors=True)
     # The plugin takes the register validated here rather than parsing every file again.
-    settings = {**settings, VALIDATED_REGISTER: targets}
+    chart_counts = {"rendered": 0, "cached": 0}
+    settings = {**settings, VALIDATED_REGISTER: targets, CHART_COUNTS: chart_counts}
     try:
         _run_pelican(settings, staging)
         published = json.loads((staging / "data" / "targets.json").read_text(encoding="utf-8"))
+        pages = sum(1 for _ in staging.rglob("*.html"))
         _swap_in(staging, output)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -92,6 +107,9 @@ def build(settings: dict, output: Path | str) -> BuildResult:
         missed=sum(1 for t in published["targets"] if t["status"] == "missed"),
         reporting_quarter=published["reporting_quarter"],
         seconds=time.perf_counter() - started,
+        pages=pages,
+        charts_rendered=chart_counts["rendered"],
+        charts_cached=chart_counts["cached"],
     )
 
 

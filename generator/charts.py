@@ -1,14 +1,21 @@
-"""Charts drawn with Altair and rendered to static SVG at build time (vl-convert)."""
+"""Charts drawn with Altair: a progress chart per target and the overview charts.
+
+A target's chart is a Vega spec built without Altair: its layout is compiled once per
+process (``_target_layout``) and each target's figures are put into a copy, so working
+out a chart and its cache key costs well under a millisecond. ``rendering`` turns the
+specs into SVG and PNG files.
+"""
 
 from __future__ import annotations
 
-import re
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
-import vl_convert
 
+from . import rendering
 from .model import Target
 from .quarters import Quarter, quarter_range
 from .status import DISPLAY_ORDER, Assessment
@@ -30,8 +37,18 @@ STATUS_LABELS = {
     "missed": "Missed",
     "withdrawn": "Withdrawn",
 }
-REPORTED = "Reported"
-EXPECTED = "Expected path"
+# The status-by-bureau chart's titles, in English; pass others to draw it in a language.
+STATUS_CHART_TITLES = {"count": "Targets", "status": "Status"}
+# What each line of a target chart means, for the page to show as a legend in its own
+# language: the chart itself carries no words, so one SVG serves every language. Each
+# line differs in dash (and the reported one in its points), not only in colour.
+TARGET_CHART_LEGEND = {
+    "reported": {"stroke": "#1d4f91", "dash": "solid", "marker": "circle"},
+    "expected": {"stroke": "#6b7280", "dash": "dashed", "marker": None},
+    "goal": {"stroke": "#1b6b35", "dash": "dotted", "marker": None},
+    "due": {"stroke": "#b3261e", "dash": "solid", "marker": None},
+}
+_DASHES = {"solid": None, "dashed": [6, 4], "dotted": [2, 2]}
 # Charts are measured when rendered and drawn by the reader's browser: a font stack of
 # metric-compatible faces (Liberation Sans = Arial = Helvetica) keeps labels from clipping.
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
@@ -74,86 +91,94 @@ def trajectory(target: Target, r: Quarter) -> list[TrajectoryRow]:
     ]
 
 
-def _quarter_axis(quarters: list[str]) -> alt.X:
-    angle = 0 if len(quarters) <= 10 else -45
-    return alt.X(
-        "quarter:O",
-        title=None,
-        scale=alt.Scale(domain=quarters),
-        axis=alt.Axis(labelAngle=angle, labelOverlap=True),
-    )
-
-
-def target_chart(target: Target, r: Quarter) -> alt.LayerChart:
-    """Reported progress against the expected path, with the target level and due quarter."""
+def target_spec(target: Target, r: Quarter) -> dict:
+    """The Vega spec of ``target``'s chart as of ``r``: reported progress against the
+    expected path, the target level (dotted rule) and the due quarter (red rule)."""
     rows = trajectory(target, r)
-    quarters = [str(row.quarter) for row in rows]
-    unit = "% complete" if target.indicator is None else target.indicator.unit
     goal = 100.0 if target.indicator is None else target.indicator.target
-    lines = pd.DataFrame(
-        [{"quarter": str(x.quarter), "series": EXPECTED, "level": x.expected} for x in rows]
-        + [
-            {"quarter": str(x.quarter), "series": REPORTED, "level": x.reported}
-            for x in rows
-            if x.reported is not None
-        ]
-    )
-    x_axis = _quarter_axis(quarters)
-    colour = alt.Color(
-        "series:N",
-        title=None,
-        scale=alt.Scale(domain=[REPORTED, EXPECTED], range=["#1d4f91", "#6b7280"]),
-        legend=alt.Legend(orient="bottom"),
-    )
-    dash = alt.StrokeDash(
-        "series:N", scale=alt.Scale(domain=[REPORTED, EXPECTED], range=[[1, 0], [6, 4]]),
-        legend=None,
-    )  # fmt: skip
-    paths = (
-        alt.Chart(lines)
-        .mark_line(strokeWidth=2.5)
-        .encode(x=x_axis, y=_level_axis(target, unit), color=colour, strokeDash=dash)
-    )
-    points = paths.mark_point(filled=True, size=50).transform_filter(alt.datum.series == REPORTED)
-    goal_rule = (
-        alt.Chart(pd.DataFrame({"level": [goal]}))
-        .mark_rule(color="#1b6b35", strokeDash=[2, 2])
-        .encode(y="level:Q")
-    )
+    values = {
+        "expected": [{"quarter": str(x.quarter), "level": x.expected} for x in rows],
+        "reported": [
+            {"quarter": str(x.quarter), "level": x.reported} for x in rows if x.reported is not None
+        ],
+        "goal": [{"level": goal, "label": _fmt(goal)}],
+        "due": [{"quarter": str(target.due), "label": str(target.due)}],
+    }
+    # More than ten quarter labels do not fit level in the chart's width.
+    layout = _target_layout(target.indicator is None, slanted=len(rows) > 10)
+    data = [
+        {**d, "values": values[d["name"]]} if d["name"] in values else d for d in layout["data"]
+    ]
+    return {**layout, "data": data}
+
+
+@functools.cache
+def _target_layout(milestone: bool, slanted: bool) -> dict:
+    """A target chart's Vega spec with its data left out, compiled once per process."""
+    x = alt.X("quarter:O", title=None, axis=alt.Axis(labelAngle=-45 if slanted else 0))
+    # A milestone is 0-100% complete; a figure is not drawn from zero, or a fall from 120
+    # to 90 minutes would look flat.
+    scale = alt.Scale(domain=[0, 100]) if milestone else alt.Scale(zero=False, nice=True)
+    y = alt.Y("level:Q", title=None, scale=scale)
+    data = {key: alt.Chart(alt.NamedData(key)) for key in ("expected", "reported", "goal", "due")}
+    lines = [
+        data["expected"].mark_line(strokeWidth=2.5, **_stroke("expected")).encode(x=x, y=y),
+        data["reported"].mark_line(strokeWidth=2.5, **_stroke("reported")).encode(x=x, y=y),
+        data["reported"].mark_point(filled=True, size=50, **_stroke("reported")).encode(x=x, y=y),
+    ]
+    goal_rule = data["goal"].mark_rule(**_stroke("goal")).encode(y="level:Q")
     goal_label = goal_rule.mark_text(
-        align="left", baseline="bottom", dx=4, dy=-3, color="#1b6b35", text=f"Target: {_fmt(goal)}"
-    ).encode(x=alt.value(0))
-    due = pd.DataFrame({"quarter": [str(target.due)]})
-    due_rule = alt.Chart(due).mark_rule(color="#b3261e").encode(x=x_axis)
+        align="left", baseline="bottom", dx=4, dy=-3, color=_stroke("goal")["color"]
+    ).encode(x=alt.value(0), text="label:N")
+    due_rule = data["due"].mark_rule(**_stroke("due")).encode(x=x)
     due_label = due_rule.mark_text(
-        align="right", baseline="top", dx=-4, dy=4, color="#b3261e", text=f"Due {target.due}"
-    ).encode(y=alt.value(0))
-    return _style(alt.layer(paths, points, goal_rule, goal_label, due_rule, due_label), 560, 260)
+        align="right", baseline="top", dx=-4, dy=4, color=_stroke("due")["color"]
+    ).encode(y=alt.value(0), text="label:N")
+    layers = alt.layer(*lines, goal_rule, goal_label, due_rule, due_label)
+    # The chart is shown as an image with its own description, so the marks' ARIA labels
+    # go unheard; labels are short, and with no limit Vega measures each only once.
+    chart = _style(layers, 560, 260, axis={"labelLimit": 0}, aria=False)
+    return rendering.compile_vegalite(chart.to_dict())
 
 
-def _level_axis(target: Target, unit: str) -> alt.Y:
-    if target.indicator is None:
-        return alt.Y("level:Q", title=unit, scale=alt.Scale(domain=[0, 100]))
-    # Not from zero: a fall from 120 to 90 minutes would otherwise look flat.
-    return alt.Y("level:Q", title=unit, scale=alt.Scale(zero=False, nice=True))
+def _stroke(key: str) -> dict:
+    """The mark properties that draw the line ``key`` as ``TARGET_CHART_LEGEND`` says."""
+    style = TARGET_CHART_LEGEND[key]
+    dash = _DASHES[style["dash"]]
+    return {"color": style["stroke"], **({"strokeDash": dash} if dash else {})}
 
 
-def status_by_bureau_chart(assessments: list[Assessment]) -> alt.Chart:
-    """A stacked bar per bureau counting its targets in each status."""
+def status_by_bureau_chart(
+    assessments: list[Assessment],
+    status_labels: Mapping[str, str] = STATUS_LABELS,
+    titles: Mapping[str, str] = STATUS_CHART_TITLES,
+    names: Mapping[str, str] | None = None,
+) -> alt.Chart:
+    """A stacked bar per bureau counting its targets in each status.
+
+    The words are parameters, so the chart can be drawn in each language: status labels,
+    ``titles`` (``count`` axis and ``status`` legend) and ``names``, bureau names as shown
+    (a bureau missing from it is shown as the register gives it).
+    """
+    names = names or {}
     counts = pd.DataFrame(
-        [{"bureau": a.target.bureau, "status": STATUS_LABELS[a.status]} for a in assessments]
-    )
-    bureaus = sorted(counts["bureau"].unique()) if len(counts) else []
-    order = [STATUS_LABELS[s] for s in DISPLAY_ORDER]
+        [
+            {"bureau": names.get(a.target.bureau, a.target.bureau),
+             "status": status_labels[a.status]}
+            for a in assessments
+        ]
+    )  # fmt: skip
+    bureaus = [names.get(b, b) for b in sorted({a.target.bureau for a in assessments})]
+    order = [status_labels[s] for s in DISPLAY_ORDER]
     chart = (
         alt.Chart(counts)
         .mark_bar()
         .encode(
             y=alt.Y("bureau:N", title=None, sort=bureaus, axis=alt.Axis(labelLimit=240)),
-            x=alt.X("count():Q", title="Targets", axis=alt.Axis(tickMinStep=1, format="d")),
+            x=alt.X("count():Q", title=titles["count"], axis=alt.Axis(tickMinStep=1, format="d")),
             color=alt.Color(
                 "status:N",
-                title="Status",
+                title=titles["status"],
                 scale=alt.Scale(domain=order, range=[STATUS_COLOURS[s] for s in DISPLAY_ORDER]),
                 legend=alt.Legend(orient="bottom", columns=3),
             ),
@@ -164,38 +189,26 @@ def status_by_bureau_chart(assessments: list[Assessment]) -> alt.Chart:
     return _style(chart, 520, max(120, 28 * len(bureaus)))
 
 
-def _style(chart: alt.TopLevelMixin, width: int, height: int) -> alt.TopLevelMixin:
+def _style(
+    chart: alt.TopLevelMixin, width: int, height: int, axis: dict | None = None, **config
+) -> alt.TopLevelMixin:
+    """``chart`` sized and in the site's font; ``axis`` and ``config`` add to the config
+    (Altair replaces, not merges, a second ``configure``)."""
+    axis = {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#1f2328", **(axis or {})}
     return (
         chart.properties(width=width, height=height)
-        .configure(font=FONT, background="white")
-        .configure_axis(labelFontSize=12, titleFontSize=12, labelColor="#1f2328")
+        .configure(font=FONT, background="white", **config)
+        .configure_axis(**axis)
         .configure_legend(labelFontSize=12, titleFontSize=12)
         .configure_view(stroke=None)
     )
 
 
 def render_svg(chart: alt.TopLevelMixin) -> str:
-    """Render ``chart`` to a standalone SVG document (no scripts, no network)."""
-    return stable_ids(vl_convert.vegalite_to_svg(chart.to_dict()))
-
-
-_NUMBERED_ID = re.compile(r'id="([A-Za-z]+_)(\d+)"')
-
-
-def stable_ids(svg: str) -> str:
-    """Renumber ids such as ``gradient_7`` from 0 within the document.
-
-    vl-convert numbers gradients with a counter that lives as long as the process, so the
-    same chart would otherwise differ from build to build.
-    """
-    names = {}
-    for prefix, number in _NUMBERED_ID.findall(svg):
-        old = prefix + number
-        names.setdefault(old, f"{prefix}{len(names)}")
-    if not names:
-        return svg
-    pattern = re.compile(r'(?<=id=")(%s)(?=")|(?<=url\(#)(%s)(?=\))' % (("|".join(names),) * 2))
-    return pattern.sub(lambda m: names[m.group(0)], svg)
+    """Render ``chart`` to a standalone SVG document (no scripts, no network), uncached."""
+    return rendering.render("vega-lite", rendering.canonical_json(chart.to_dict()), ("svg",))[
+        "svg"
+    ].decode()
 
 
 def _fmt(number: float) -> str:

@@ -140,10 +140,13 @@ def _build(args, pelican_settings) -> str:
 
     result = build(pelican_settings, Path(args.output))
     index = result.output / "index.html"
+    # The summary comes last: it is what a long build's reader looks for.
     return (
+        "Run 'invoke serve' and visit http://localhost:8000/, or open the index in a browser:\n"
         f"Built {result.targets} targets ({result.missed} missed) as of "
-        f"{result.reporting_quarter} in {result.seconds:.1f} s.\n"
-        f"Open {index} in a browser, or run 'invoke serve' and visit http://localhost:8000/"
+        f"{result.reporting_quarter}: {result.pages} pages written, "
+        f"{result.charts_rendered} charts rendered, {result.charts_cached} from cache, "
+        f"in {result.seconds:.1f} s → {index}"
     )
 
 

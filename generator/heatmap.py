@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import altair as alt
 import pandas as pd
 
@@ -54,10 +56,22 @@ def percent(good: int, targets: int) -> str:
     return f"{(200 * good + targets) // (2 * targets)}%"
 
 
-def heatmap_chart(shares: pd.DataFrame, group_title: str) -> alt.Chart:
-    """A heat map of ``shares``: quarters across, groups down, the per cent in each cell."""
+def heatmap_chart(
+    shares: pd.DataFrame,
+    group_title: str,
+    legend_title: str = LEGEND_TITLE,
+    names: Mapping[str, str] | None = None,
+) -> alt.Chart:
+    """A heat map of ``shares``: quarters across, groups down, the per cent in each cell.
+
+    The words are parameters, so the chart can be drawn in each language: the titles,
+    and ``names``, group names as shown (a group missing from it is shown as it is).
+    """
     quarters = sorted(shares["quarter"].unique())
-    groups = sorted(shares["group"].unique())
+    names = names or {}
+    # In the register's order in every language, as the table below the chart.
+    groups = [names.get(g, g) for g in sorted(shares["group"].unique())]
+    shares = shares.assign(group=[names.get(g, g) for g in shares["group"]])
     # ~38px a column keeps "100%" inside its cell for the 12-20 quarters of a register.
     width = max(360, 38 * len(quarters))
     labels = [percent(row.good, row.targets) for row in shares.itertuples(index=False)]
@@ -75,7 +89,7 @@ def heatmap_chart(shares: pd.DataFrame, group_title: str) -> alt.Chart:
     rects = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color(
             "share:Q",
-            title=LEGEND_TITLE,
+            title=legend_title,
             scale=alt.Scale(domain=[0, 1], scheme="blues"),
             legend=alt.Legend(
                 format=".0%", orient="bottom", values=[0, 0.25, 0.5, 0.75, 1], gradientLength=200

@@ -13,9 +13,10 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 from pelican import signals
 from pelican.generators import Generator
+from pelican.log import console
 
 from . import charts, exports, i18n, pages, portal, publish, wording
-from .build import VALIDATED_REGISTER
+from .build import CHART_COUNTS, VALIDATED_REGISTER
 from .corrections import corrections_log
 from .delays import misplaced_justifications
 from .markup import render_markdown
@@ -91,8 +92,12 @@ class PortalGenerator(Generator):
     def generate_output(self, writer) -> None:
         """Write the charts, data files and feeds, then every page of the plan."""
         out = Path(self.output_path)
-        for path, text in publish.site_files(self.portal):
-            _write_text(out / path, text)
+        charts_made = publish.render_charts(self.portal, console)
+        self.settings.get(CHART_COUNTS, {}).update(
+            rendered=charts_made.rendered, cached=charts_made.cached
+        )
+        for path, data in [*charts_made.files, *publish.site_files(self.portal)]:
+            _write_file(out / path, data)
         for lang in self.portal.settings.languages:
             with i18n.use(lang):
                 for page in pages.plan(self.portal) + self.content_pages(lang):
@@ -159,9 +164,12 @@ def href(context, path: str) -> str:
     return f"{context['SITEURL']}/{context.get('LANG_ROOT', '')}{path}"
 
 
-def _write_text(path: Path, text: str) -> None:
+def _write_file(path: Path, data: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_text(data, encoding="utf-8", newline="\n")
 
 
 def add_template_helpers(pelican) -> None:

@@ -1,16 +1,17 @@
 """The files the portal publishes besides its pages: charts, data, feeds and calendar.
 
-``site_files`` yields each file's site-relative path and text; the Pelican plugin
-only writes them. Everything here is deterministic: the same register and
-settings give the same bytes.
+``site_files`` yields each file's site-relative path and text, and ``render_charts``
+gives the charts' bytes; the Pelican plugin only writes them. Everything here is
+deterministic: the same register and settings give the same bytes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from . import charts, exports, feeds, heatmap
-from .portal import Portal, chart_url
+from . import charts, exports, feeds, heatmap, rendering
+from .chartcache import ChartCache
+from .portal import Portal, chart_png_url, chart_url
 from .schema import schema_json
 
 HEATMAPS = (
@@ -20,26 +21,40 @@ HEATMAPS = (
 
 
 def site_files(portal: Portal) -> Iterator[tuple[str, str]]:
-    """Every published file other than a page, as (site-relative path, text)."""
-    yield from chart_files(portal)
+    """Every published file other than a page or a chart, as (site-relative path, text)."""
     yield from data_files(portal)
     yield from feed_files(portal)
 
 
-def chart_files(portal: Portal) -> Iterator[tuple[str, str]]:
-    """A progress chart per target, the status-by-bureau chart and the heat maps."""
-    for a in portal.assessments:
-        yield (
-            chart_url(a.target.id),
-            charts.render_svg(charts.target_chart(a.target, portal.quarter)),
+def render_charts(portal: Portal, console=None) -> rendering.RenderedCharts:
+    """Every chart file, from the chart cache where it holds them (see ``rendering``)."""
+    cache = ChartCache(portal.settings.chart_cache_path)
+    return rendering.render_charts(chart_jobs(portal), cache, console)
+
+
+def chart_jobs(portal: Portal) -> list[rendering.ChartJob]:
+    """A progress chart per target (SVG, and PNG for link previews), the status-by-bureau
+    chart and the heat maps."""
+    jobs = [
+        rendering.chart_job(
+            "vega",
+            charts.target_spec(a.target, portal.quarter),
+            (("svg", chart_url(a.target.id)), ("png", chart_png_url(a.target.id))),
         )
-    overview = charts.status_by_bureau_chart(portal.assessments)
-    yield chart_url("overview/status-by-bureau"), charts.render_svg(overview)
+        for a in portal.assessments
+    ]
+    overview = charts.status_by_bureau_chart(portal.assessments).to_dict()
+    jobs.append(_svg_job(overview, "overview/status-by-bureau"))
     for by, key, _, group_title in HEATMAPS:
         shares = heat_shares(portal)[by]
         if len(shares):
-            chart = heatmap.heatmap_chart(shares, group_title)
-            yield chart_url(f"overview/heatmap-{key}"), charts.render_svg(chart)
+            chart = heatmap.heatmap_chart(shares, group_title).to_dict()
+            jobs.append(_svg_job(chart, f"overview/heatmap-{key}"))
+    return jobs
+
+
+def _svg_job(spec: dict, name: str) -> rendering.ChartJob:
+    return rendering.chart_job("vega-lite", spec, (("svg", chart_url(name)),))
 
 
 def heat_shares(portal: Portal) -> dict:

@@ -30,6 +30,10 @@ class PortalSettings:
     """SAMPLE_DATA: show a notice on every page that the register is illustrative."""
     siteurl: str = ""
     """SITEURL: the site's public address; feeds and the calendar use it for absolute links."""
+    chart_cache_path: Path = Path(".cache/charts")
+    """CHART_CACHE_PATH: where rendered charts are kept between builds, so a rebuild renders
+    only the charts that changed. Safe to delete. Default ``.cache/charts``; a relative path
+    is taken from the settings file's folder (by ``kpi-portal`` and ``invoke``)."""
     languages: tuple[str, ...] = ("en",)
     """LANGUAGES: the languages every page is published in, the default language first
     (it lives at the site root; the others in a folder each, e.g. ``zh-hant/``).
@@ -65,6 +69,9 @@ def from_pelican(settings: dict[str, Any]) -> PortalSettings:
         default_lang=default_lang,
         sample_data=bool(settings.get("SAMPLE_DATA", False)),
         siteurl=str(settings.get("SITEURL") or ""),
+        chart_cache_path=_folder(
+            "CHART_CACHE_PATH", settings.get("CHART_CACHE_PATH", ".cache/charts")
+        ),
         languages=_languages(settings.get("LANGUAGES"), default_lang),
         require_translations=bool(settings.get("REQUIRE_TRANSLATIONS", False)),
     )
@@ -85,3 +92,9 @@ def _languages(value: Any, default_lang: str) -> tuple[str, ...]:
             f"add {catalog_path(missing[0])} (see CONTRIBUTING.md)"
         )
     return languages
+
+
+def _folder(name: str, value: Any) -> Path:
+    if not isinstance(value, str | Path):
+        raise SettingsError(f"{name}: {value!r} must be a folder path")
+    return Path(value)

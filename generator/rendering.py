@@ -1,0 +1,164 @@
+"""Rendering chart specs to SVG and PNG files with vl-convert: through the chart cache,
+and across every core when there are enough charts to pay for starting the workers.
+
+The workers are spawned, not forked (a forked vl-convert has been seen to hang), so
+this module imports nothing heavy: each worker loads only it and vl-convert.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import re
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+import vl_convert
+
+from .chartcache import ChartCache
+
+# A link preview (og:image) wants about 1200 px across: twice the chart's ~630 px.
+PNG_SCALE = 2.0
+# What a cached file depends on besides its spec: a new vl-convert, scale or id scheme
+# renders differently, so it must not be served from an older build's cache.
+RENDERER = f"vl-convert {vl_convert.__version__}; png scale {PNG_SCALE}; stable ids 1"
+# Starting a worker (a Python process loading vl-convert) costs about as much as
+# rendering N charts: fewer misses than this are rendered in-process.
+PARALLEL_MIN = 16
+# A progress bar only for builds long enough to wonder about.
+PROGRESS_MIN = 50
+
+
+@dataclass(frozen=True)
+class ChartJob:
+    """One chart to publish: its spec and the site path of each format wanted."""
+
+    grammar: str
+    """``vega`` or ``vega-lite``."""
+    spec: str
+    """The spec as canonical JSON (``canonical_json``): what is rendered and hashed."""
+    outputs: tuple[tuple[str, str], ...]
+    """(format, site-relative path) pairs, format ``svg`` or ``png``."""
+
+    def key(self, fmt: str) -> str:
+        """The cache key of this chart in ``fmt``: same key, same bytes."""
+        text = f"{RENDERER}\n{self.grammar}\n{fmt}\n{self.spec}"
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass
+class RenderedCharts:
+    """The chart files of a build, in job order, and how many were rendered or reused."""
+
+    files: list[tuple[str, bytes]] = field(default_factory=list)
+    rendered: int = 0
+    cached: int = 0
+
+
+def canonical_json(spec: dict) -> str:
+    """``spec`` as JSON with sorted keys and no spaces: equal specs give equal text."""
+    return json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def chart_job(grammar: str, spec: dict, outputs: Iterable[tuple[str, str]]) -> ChartJob:
+    """A job rendering ``spec`` (Vega or Vega-Lite) to each (format, path) of ``outputs``."""
+    return ChartJob(grammar, canonical_json(spec), tuple(outputs))
+
+
+def compile_vegalite(spec: dict) -> dict:
+    """The Vega spec a Vega-Lite spec compiles to."""
+    return vl_convert.vegalite_to_vega(spec)
+
+
+def render_charts(jobs: list[ChartJob], cache: ChartCache, console=None) -> RenderedCharts:
+    """Every file of ``jobs``: from ``cache`` where it holds them, rendered otherwise.
+
+    ``console`` (a rich Console) shows a progress bar while many charts are rendered.
+    """
+    files: dict[tuple[int, str], bytes] = {}
+    todo = []  # (job number, worker task) for each job with a file missing
+    for i, job in enumerate(jobs):
+        found = {fmt: cache.get(job.key(fmt)) for fmt, _ in job.outputs}
+        files.update(((i, fmt), data) for fmt, data in found.items() if data is not None)
+        missing = tuple(fmt for fmt, data in found.items() if data is None)
+        if missing:
+            todo.append((i, (job.grammar, job.spec, missing, found.get("svg"))))
+    for (i, _), made in zip(todo, _render_tasks([task for _, task in todo], console), strict=True):
+        for fmt, data in made.items():
+            cache.put(jobs[i].key(fmt), data)
+            files[i, fmt] = data
+    rendered = sum(len(task[2]) for _, task in todo)
+    return RenderedCharts(
+        files=[(path, files[i, fmt]) for i, job in enumerate(jobs) for fmt, path in job.outputs],
+        rendered=rendered,
+        cached=len(files) - rendered,
+    )
+
+
+def _render_tasks(tasks: list[tuple], console) -> Iterator[dict[str, bytes]]:
+    if not tasks:
+        return iter(())
+    results = _parallel(tasks) if len(tasks) >= PARALLEL_MIN else map(_render_task, tasks)
+    return _with_progress(results, len(tasks), console)
+
+
+def _parallel(tasks: list[tuple]) -> Iterator[dict[str, bytes]]:
+    workers = min(os.cpu_count() or 1, len(tasks))
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        # Small chunks: few round trips, yet the progress bar still moves smoothly.
+        yield from pool.map(_render_task, tasks, chunksize=4)
+
+
+def _with_progress(results: Iterator, total: int, console) -> Iterator:
+    if console is None or not console.is_terminal or total < PROGRESS_MIN:
+        yield from results
+        return
+    from rich.progress import Progress
+
+    with Progress(console=console, transient=True) as progress:
+        bar = progress.add_task("Rendering charts", total=total)
+        for result in results:
+            progress.advance(bar)
+            yield result
+
+
+def _render_task(task: tuple) -> dict[str, bytes]:
+    return render(*task)
+
+
+def render(grammar: str, spec: str, formats: tuple[str, ...], svg: bytes | None = None) -> dict:
+    """Render the ``spec`` (canonical JSON) to each of ``formats``; ``svg``: one made before.
+
+    Runs in the workers, so it is a plain module-level function of plain arguments.
+    """
+    if svg is None:
+        convert = vl_convert.vega_to_svg if grammar == "vega" else vl_convert.vegalite_to_svg
+        svg = stable_ids(convert(spec)).encode()
+    made = {"svg": svg}
+    if "png" in formats:
+        # From the SVG: rasterising it again costs far less than laying the chart out again.
+        made["png"] = vl_convert.svg_to_png(svg.decode(), scale=PNG_SCALE)
+    return {fmt: made[fmt] for fmt in formats}
+
+
+_NUMBERED_ID = re.compile(r'id="([A-Za-z]+_)(\d+)"')
+
+
+def stable_ids(svg: str) -> str:
+    """Renumber ids such as ``gradient_7`` from 0 within the document.
+
+    vl-convert numbers gradients with a counter that lives as long as the process, so the
+    same chart would otherwise differ from build to build, and from worker to worker.
+    """
+    names = {}
+    for prefix, number in _NUMBERED_ID.findall(svg):
+        old = prefix + number
+        names.setdefault(old, f"{prefix}{len(names)}")
+    if not names:
+        return svg
+    pattern = re.compile(r'(?<=id=")(%s)(?=")|(?<=url\(#)(%s)(?=\))' % (("|".join(names),) * 2))
+    return pattern.sub(lambda m: names[m.group(0)], svg)

@@ -1,0 +1,138 @@
+"""The chart cache: a rebuild renders only the charts that changed, and the cache can be
+damaged or deleted without changing a byte of the site."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import publish, rendering
+from generator.build import read_settings
+from generator.chartcache import ChartCache
+from generator.portal import build_portal
+from generator.register import load_register
+from generator.settings import from_pelican
+from tests.conftest import FIXTURE_REGISTER, ROOT, build_site, run
+
+TARGET_IDS = sorted(p.stem for p in FIXTURE_REGISTER.rglob("*.yaml"))
+OVERVIEW_CHARTS = 3  # status by bureau, heat maps by bureau and by policy address
+
+
+def site_files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def changed(before: dict[str, bytes], after: dict[str, bytes]) -> set[str]:
+    return {path for path in before.keys() | after.keys() if before.get(path) != after.get(path)}
+
+
+@pytest.fixture
+def register(tmp_path) -> Path:
+    copy = tmp_path / "register"
+    shutil.copytree(FIXTURE_REGISTER, copy)
+    return copy
+
+
+@pytest.fixture
+def cache(tmp_path) -> Path:
+    return tmp_path / "cache"
+
+
+def build(register: Path, output: Path, cache: Path):
+    return build_site(register, output, CHART_CACHE_PATH=str(cache))
+
+
+def test_second_build_renders_no_chart_and_gives_the_same_site(register, cache, tmp_path):
+    first = build(register, tmp_path / "one", cache)
+    assert (first.charts_rendered, first.charts_cached) == (2 * len(TARGET_IDS) + 3, 0)
+    second = build(register, tmp_path / "two", cache)
+    assert (second.charts_rendered, second.charts_cached) == (0, first.charts_rendered)
+    assert site_files(tmp_path / "two") == site_files(tmp_path / "one")
+
+
+def test_changed_target_renders_only_its_own_charts(register, cache, tmp_path):
+    build(register, tmp_path / "one", cache)
+    target = register / "2024" / "FX-ON.yaml"
+    # Still on track: the overview charts stay as they were.
+    target.write_text(target.read_text().replace("value: 300", "value: 310"))
+    result = build(register, tmp_path / "two", cache)
+    assert (result.charts_rendered, result.charts_cached) == (2, 2 * len(TARGET_IDS) + 1)
+    charts = {p for p in changed(site_files(tmp_path / "one"), site_files(tmp_path / "two"))}
+    assert {p for p in charts if p.startswith("charts/")} == {
+        "charts/FX-ON.svg",
+        "charts/FX-ON.png",
+    }
+
+
+def test_damaged_cache_entry_is_rendered_again(register, cache, tmp_path):
+    build(register, tmp_path / "one", cache)
+    entries = sorted(p for p in cache.rglob("*") if p.is_file())
+    entries[0].write_bytes(entries[0].read_bytes()[:-10])  # cut short
+    entries[1].write_bytes(b"not a chart")
+    result = build(register, tmp_path / "two", cache)
+    assert result.charts_rendered == 2
+    assert site_files(tmp_path / "two") == site_files(tmp_path / "one")
+
+
+def test_deleted_cache_is_filled_again(register, cache, tmp_path):
+    first = build(register, tmp_path / "one", cache)
+    shutil.rmtree(cache)
+    again = build(register, tmp_path / "two", cache)
+    assert again.charts_rendered == first.charts_rendered
+    assert site_files(tmp_path / "two") == site_files(tmp_path / "one")
+    assert not [p for p in cache.rglob("*") if p.name.startswith(".part-")]
+
+
+def test_unwritable_cache_only_slows_the_build(register, tmp_path, caplog):
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the cache folder should be")
+    result = build(register, tmp_path / "one", blocker)
+    assert result.charts_rendered == 2 * len(TARGET_IDS) + 3
+    assert "chart cache" in caplog.text
+
+
+def test_parallel_rendering_gives_the_same_bytes_as_in_process(monkeypatch):
+    settings = from_pelican(
+        read_settings(ROOT / "pelicanconf.py", {"TARGETS_PATH": str(FIXTURE_REGISTER)})
+    )
+    portal = build_portal(load_register(FIXTURE_REGISTER), settings)
+    jobs = publish.chart_jobs(portal)
+    monkeypatch.setattr(rendering, "PARALLEL_MIN", len(jobs) + 1)
+    in_process = rendering.render_charts(jobs, ChartCache(None))
+    monkeypatch.setattr(rendering, "PARALLEL_MIN", 1)
+    parallel = rendering.render_charts(jobs, ChartCache(None))
+    assert parallel.files == in_process.files
+    assert parallel.rendered == in_process.rendered == 2 * len(TARGET_IDS) + 3
+
+
+def test_target_charts_say_no_words(fixture_site):
+    # Numbers and quarter codes only: one chart serves every language of the site.
+    for target_id in TARGET_IDS:
+        svg = (fixture_site / "charts" / f"{target_id}.svg").read_text(encoding="utf-8")
+        texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+        assert texts and all(re.fullmatch(r"[0-9][0-9,.]*|[0-9]{4}-Q[1-4]", t) for t in texts)
+
+
+def test_link_preview_is_a_wide_png(fixture_site):
+    png = (fixture_site / "charts" / "FX-ON.png").read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert width >= 1000 and 1.7 <= width / height <= 2.0
+
+
+def test_cli_says_what_a_rebuild_rendered(project):
+    for _ in range(2):
+        result = run(project, "build", "--output", str(project / "site"))
+        assert result.returncode == 0, result.stderr
+    summary = result.stdout.strip().splitlines()[-1]
+    assert re.fullmatch(
+        r"Built \d+ targets \(\d+ missed\) as of \d{4}-Q[1-4]: \d+ pages written, "
+        r"0 charts rendered, \d+ from cache, in [\d.]+ s → .*index\.html",
+        summary,
+    ), summary
+    assert (project / ".cache" / "charts").is_dir()  # beside the settings file
