@@ -6,6 +6,8 @@ Everything in the register is untrusted; Markdown output passes through nh3
 
 from __future__ import annotations
 
+import functools
+
 import markdown
 import nh3
 from markupsafe import Markup
@@ -18,11 +20,15 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
+@functools.lru_cache(maxsize=4096)
 def render_markdown(text: str | None) -> Markup:
-    """Render Markdown ``text`` to HTML that is safe to place in a page."""
+    """Render Markdown ``text`` to HTML that is safe to place in a page.
+
+    Remembered: a target's texts appear on several pages and in every language.
+    """
     if not text:
         return Markup("")
-    html = markdown.markdown(text, extensions=["sane_lists", "tables"], output_format="html")
+    html = _markdown().reset().convert(text)
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -32,3 +38,9 @@ def render_markdown(text: str | None) -> Markup:
         strip_comments=True,
     )
     return Markup(clean)
+
+
+@functools.cache
+def _markdown() -> markdown.Markdown:
+    # One parser for the build: setting one up costs more than most texts' conversion.
+    return markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
