@@ -1,0 +1,41 @@
+"""The pages the browser tests open, in every language the site is published in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote
+
+# The language codes and where each language's pages live in the built site.
+LANGUAGES = {"en": "", "zh-hant": "zh-hant/"}
+
+# One of each kind of page a reader meets, from the shipped sample register.
+PAGES = [
+    "index.html",
+    "targets/PA2022-007.html",  # a missed target with a chart and a status history
+    "delays/PA2022-003.html",  # a delay page with a justification filed
+    "delays/PA2022-007.html",  # a delay page with none filed
+    "overdue.html",
+    "targets/index.html",
+    "bureaus/health-bureau.html",  # a group's list page
+    "search.html",
+]
+
+
+# A search with results in each language: the words, and a target they find.
+SEARCHES = {"en": ("landfill", "PA2022-003"), "zh-hant": ("堆填區", "PA2022-003")}
+
+
+def page_path(site: Path, lang: str, path: str) -> str:
+    """The page's path in the site, which must have been built."""
+    relative = LANGUAGES[lang] + path
+    assert (site / relative.split("?")[0]).exists(), f"{relative} is missing from the built site"
+    return relative
+
+
+def search_results(tabs, lang: str, viewport: str):
+    """The search page showing the results of SEARCHES[lang], as a reader gets there."""
+    words, target = SEARCHES[lang]
+    tab = tabs.visit(lang, "search.html?q=" + quote(words), viewport)
+    # A selector wait: the page's security policy forbids the eval behind script waits.
+    tab.wait_for_selector(f"#search-results a[href$='{target}.html']")
+    return tab
