@@ -114,12 +114,15 @@ def _cache_settings(folder: Path) -> str:
     """
     import runpy
 
-    names = [
+    # CHART_CACHE_PATH is the portal's chart cache; any other cache folder is moved too.
+    names = {"CHART_CACHE_PATH"} | {
         name
         for name in runpy.run_path(str(REPO / "pelicanconf.py"))
         if name.isupper() and "CACHE" in name and name.endswith(("_PATH", "_DIR"))
-    ]
-    return "".join(f"{name} = {str(folder / '.cache' / name.lower())!r}\n" for name in names)
+    }
+    return "".join(
+        f"{name} = {str(folder / '.cache' / name.lower())!r}\n" for name in sorted(names)
+    )
 
 
 def prepare_portal(folder: Path, n: int, quarters: int, seed: int):
