@@ -25,9 +25,10 @@ PNG_SCALE = 2.0
 # What a cached file depends on besides its spec: a new vl-convert, scale or id scheme
 # renders differently, so it must not be served from an older build's cache.
 RENDERER = f"vl-convert {vl_convert.__version__}; png scale {PNG_SCALE}; stable ids 1"
-# Starting a worker (a Python process loading vl-convert) costs about as much as
-# rendering N charts: fewer misses than this are rendered in-process.
-PARALLEL_MIN = 16
+# Starting a worker (Python, then vl-convert's JavaScript runtime) takes ~0.5 s of CPU,
+# and a target's SVG and PNG ~50 ms: with two cores, fewer misses than this are
+# rendered sooner in-process.
+PARALLEL_MIN = 24
 # A progress bar only for builds long enough to wonder about.
 PROGRESS_MIN = 50
 
