@@ -18,6 +18,8 @@ PAGES = [
     "targets/index.html",
     "bureaus/health-bureau.html",  # a group's list page
     "search.html",
+    "performance.html",  # heat maps with wide tables
+    "quarters/2026-Q3.html",  # a quarterly report
 ]
 
 

@@ -14,35 +14,6 @@ AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag2
 
 VIEWPORTS = ["desktop", "phone"]
 
-# TODO(issue 5): delete each entry once its template fix is in: the xfail is strict, so the
-# fixed page passes, reports XPASS and fails the run until its entry goes.
-CHART_SCROLLS = (
-    "needs template fix: figure.chart scrolls sideways on a phone but cannot take focus; "
-    'give it tabindex="0" ({})'
-)
-NEEDS_TEMPLATE_FIX = {
-    ("index.html", "phone"): (
-        "scrollable-region-focusable",
-        CHART_SCROLLS.format("dashboard.html"),
-    ),
-    ("targets/PA2022-007.html", "phone"): (
-        "scrollable-region-focusable",
-        CHART_SCROLLS.format("target.html"),
-    ),
-}
-
-
-class AwaitsTemplateFix(AssertionError):
-    """The one violation NEEDS_TEMPLATE_FIX expects on this page, and no other."""
-
-
-def case(path: str, viewport: str):
-    known = NEEDS_TEMPLATE_FIX.get((path, viewport))
-    if not known:
-        return pytest.param(path, viewport)
-    xfail = pytest.mark.xfail(strict=True, raises=AwaitsTemplateFix, reason=known[1])
-    return pytest.param(path, viewport, marks=xfail)
-
 
 def axe_violations(tab) -> list[dict]:
     # evaluate() is not bound by the page's Content-Security-Policy, which forbids scripts.
@@ -65,16 +36,13 @@ def report(violations: list[dict], url: str) -> str:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize(("path", "viewport"), [case(p, v) for p in PAGES for v in VIEWPORTS])
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("path", PAGES)
 def test_axe_finds_no_violation(tabs, path, lang, viewport):
     tab = tabs.visit(lang, path, viewport)
     violations = axe_violations(tab)
-    known_rule = NEEDS_TEMPLATE_FIX.get((path, viewport), ("",))[0]
-    others = [v for v in violations if v["id"] != known_rule]
-    if others:
-        pytest.fail(report(others, tab.url), pytrace=False)
     if violations:
-        raise AwaitsTemplateFix(report(violations, tab.url))
+        pytest.fail(report(violations, tab.url), pytrace=False)
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
