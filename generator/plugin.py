@@ -155,7 +155,7 @@ class PortalGenerator(Generator):
 @pass_context
 def lang_chart_url(context, name: str) -> str:
     """An overview chart with words in it, drawn in the language of the page being written."""
-    return portal.chart_url(name)
+    return portal.chart_url(f"{context.get('LANG_ROOT', '')}{name}")
 
 
 @pass_context

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from . import charts, exports, feeds, heatmap, rendering
+from . import charts, exports, feeds, heatmap, i18n, rendering, wording
 from .chartcache import ChartCache
+from .i18n import gettext as _
 from .portal import Portal, chart_png_url, chart_url
 from .schema import schema_json
 
@@ -43,13 +44,25 @@ def chart_jobs(portal: Portal) -> list[rendering.ChartJob]:
         )
         for a in portal.assessments
     ]
-    overview = charts.status_by_bureau_chart(portal.assessments).to_dict()
-    jobs.append(_svg_job(overview, "overview/status-by-bureau"))
-    for by, key, _, group_title in HEATMAPS:
+    for lang in portal.settings.languages:
+        with i18n.use(lang):
+            root = i18n.lang_root(lang, portal.settings.default_lang)
+            jobs += _overview_jobs(portal, root, portal.glossary.get(lang, {}))
+    return jobs
+
+
+def _overview_jobs(portal: Portal, root: str, names: dict) -> list[rendering.ChartJob]:
+    """The charts with words in them, in the language in force, under ``root``."""
+    labels = {status: wording.status_label(status) for status in wording.STATUS_LABELS}
+    titles = {"count": _("Targets"), "status": _("Status")}
+    bars = charts.status_by_bureau_chart(portal.assessments, labels, titles, names)
+    jobs = [_svg_job(bars.to_dict(), f"{root}overview/status-by-bureau")]
+    for by, key, _title, group_title in HEATMAPS:
         shares = heat_shares(portal)[by]
         if len(shares):
-            chart = heatmap.heatmap_chart(shares, group_title).to_dict()
-            jobs.append(_svg_job(chart, f"overview/heatmap-{key}"))
+            legend = _("On track or achieved")
+            chart = heatmap.heatmap_chart(shares, _(group_title), legend, names)
+            jobs.append(_svg_job(chart.to_dict(), f"{root}overview/heatmap-{key}"))
     return jobs
 
 
@@ -79,7 +92,7 @@ def heatmap_views(portal: Portal) -> list[dict]:
                 "key": key,
                 "title": title,
                 "group_title": group_title,
-                "chart": chart_url(f"overview/heatmap-{key}"),
+                "chart_name": f"overview/heatmap-{key}",
                 "quarters": quarters,
                 "rows": rows,
             }
