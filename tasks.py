@@ -31,10 +31,13 @@ def validate(c):
     _cli("validate")
 
 
-@task
-def build(c, output=str(OUTPUT)):
-    """Validate, then build the site into output/ (the old site stays if anything fails)."""
-    _cli("build", "--output", output)
+@task(help={"force": "build even if nothing changed since the last build"})
+def build(c, output=str(OUTPUT), force=False):
+    """Validate, then build the site into output/ (the old site stays if anything fails).
+
+    A build with nothing changed since the last one stops at once; --force builds anyway.
+    """
+    _cli("build", "--output", output, *(["--force"] if force else []))
 
 
 @task(

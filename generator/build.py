@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import PortalError, RegisterError
+from .fingerprint import BuildRecord, input_fingerprint
 from .model import Target
 from .register import load_register
 from .settings import PortalSettings, from_pelican
@@ -47,6 +48,9 @@ class BuildResult:
     """Chart files (SVG and PNG) rendered by this build."""
     charts_cached: int
     """Chart files taken from the chart cache (CHART_CACHE_PATH) instead."""
+    unchanged: bool = False
+    """Nothing the site is built from changed since the last build of ``output``, which
+    was left as it was (see ``fingerprint``)."""
 
 
 def read_settings(settings_file: Path | str, overrides: dict[str, Any] | None = None) -> dict:
@@ -81,14 +85,50 @@ def validate(settings: dict) -> list[Target]:
     return targets
 
 
-def build(settings: dict, output: Path | str) -> BuildResult:
+def build(settings: dict, output: Path | str, force: bool = False) -> BuildResult:
     """Validate, then build the site into ``output`` atomically.
 
+    When nothing the site is built from has changed since the last build of ``output``
+    (and ``output`` is as that build left it), stop there unless ``force``.
     Raises ``RegisterError`` for an invalid register, ``BuildError`` when Pelican fails.
     """
     started = time.perf_counter()
-    targets = validate(settings)
     output = Path(output).resolve()
+    portal_settings = from_pelican(settings)
+    inputs = [portal_settings.targets_path, Path(settings.get("PATH", "content"))]
+    inputs.append(Path(settings.get("THEME", "theme")))
+    fingerprint = input_fingerprint(settings, inputs)
+    record = BuildRecord(output)
+    last = None if force else record.matches(fingerprint)
+    if last is not None:
+        return _unchanged(output, last, started)
+    record.forget()
+    result = _build(settings, output, started)
+    record.remember(fingerprint, _summary(result))
+    return result
+
+
+def _summary(result: BuildResult) -> dict:
+    return {"targets": result.targets, "missed": result.missed,
+            "reporting_quarter": result.reporting_quarter}  # fmt: skip
+
+
+def _unchanged(output: Path, last: dict, started: float) -> BuildResult:
+    return BuildResult(
+        output=output,
+        targets=last["targets"],
+        missed=last["missed"],
+        reporting_quarter=last["reporting_quarter"],
+        seconds=time.perf_counter() - started,
+        pages=0,
+        charts_rendered=0,
+        charts_cached=0,
+        unchanged=True,
+    )
+
+
+def _build(settings: dict, output: Path, started: float) -> BuildResult:
+    targets = validate(settings)
     staging = output.with_name(output.name + ".building")
     shutil.rmtree(staging, ignore_errors=True)
     # The plugin takes the register validated here rather than parsing every file again.

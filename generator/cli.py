@@ -35,6 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("validate", help="check the register and report every problem")
     build = commands.add_parser("build", help="validate, then build the site")
     build.add_argument("--output", default="output", help="folder for the built site")
+    build.add_argument(
+        "--force", action="store_true", help="build even if nothing changed since the last build"
+    )
     _edit_parsers(commands)
     changes = commands.add_parser("changes", help="Markdown summary of changes since a git ref")
     changes.add_argument("--base", required=True, help="git ref to compare with, e.g. main")
@@ -138,8 +141,14 @@ def _validate(args, pelican_settings) -> str:
 def _build(args, pelican_settings) -> str:
     from .build import build
 
-    result = build(pelican_settings, Path(args.output))
+    result = build(pelican_settings, Path(args.output), force=args.force)
     index = result.output / "index.html"
+    if result.unchanged:
+        return (
+            f"Nothing changed since the last build ({result.targets} targets as of "
+            f"{result.reporting_quarter}): {index} is up to date; checked in "
+            f"{result.seconds:.1f} s. Use --force to build it again."
+        )
     # The summary comes last: it is what a long build's reader looks for.
     return (
         "Run 'invoke serve' and visit http://localhost:8000/, or open the index in a browser:\n"

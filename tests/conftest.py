@@ -17,12 +17,12 @@ FIXTURE_REGISTER = ROOT / "tests" / "fixtures" / "register"
 SAMPLE_REGISTER = ROOT / "targets"
 
 
-def build_site(register: Path, output: Path, **overrides) -> build.BuildResult:
+def build_site(register: Path, output: Path, force=False, **overrides) -> build.BuildResult:
     """Build the site from ``register`` into ``output`` with the project's settings."""
     settings = build.read_settings(
         ROOT / "pelicanconf.py", {"TARGETS_PATH": str(register), **overrides}
     )
-    return build.build(settings, output)
+    return build.build(settings, output, force=force)
 
 
 @pytest.fixture(scope="session")

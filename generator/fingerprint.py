@@ -1,0 +1,120 @@
+"""A build's inputs summed up in one hash, so that a rebuild with nothing changed stops early.
+
+Everything that can change the site goes into the hash: the register, the hand-written
+content and glossaries, the theme, the portal's own code and catalogs, the settings, the
+versions of the libraries that render the site, and the register's git commit (the
+corrections log is read from its history). A build whose hash matches the last complete
+build of the same output folder, with that folder as the build left it, has nothing to do.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import subprocess
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+PACKAGE = Path(__file__).parent
+RENDERING_PACKAGES = (
+    "pelican", "jinja2", "markdown", "nh3", "babel", "pyyaml",
+    "altair", "vl-convert-python", "pandas", "pagefind",
+)  # fmt: skip
+SKIPPED_FOLDERS = {"__pycache__", ".git"}
+
+
+def input_fingerprint(settings: dict, folders: list[Path]) -> str:
+    """The hash of every input of a build with ``settings`` reading ``folders``."""
+    digest = hashlib.sha256()
+    digest.update(_settings_text(settings).encode())
+    for folder in [*folders, PACKAGE]:
+        _add_folder(digest, Path(folder))
+    for name in RENDERING_PACKAGES:
+        digest.update(f"{name}={_version(name)}\n".encode())
+    digest.update(_git_head(Path(folders[0])).encode())
+    return digest.hexdigest()
+
+
+def _settings_text(settings: dict) -> str:
+    # Plain values only: a setting holding a function or a class is the same code each run.
+    plain = (str, int, float, bool, list, tuple, dict, type(None))
+    values = {k: v for k, v in settings.items() if isinstance(v, plain)}
+    # An object inside a plain value is named by its type: its repr may hold an address.
+    return json.dumps(values, sort_keys=True, default=lambda o: type(o).__qualname__)
+
+
+def _add_folder(digest, folder: Path) -> None:
+    if not folder.is_dir():
+        digest.update(f"missing:{folder}\n".encode())
+        return
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_FOLDERS)
+        for name in sorted(files):
+            path = Path(root) / name
+            digest.update(f"{path.relative_to(folder)}\n".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+def _version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "absent"
+
+
+def _git_head(folder: Path) -> str:
+    command = ["git", "-C", str(folder), "rev-parse", "HEAD"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+    except OSError:
+        return "no git"
+    return done.stdout.strip() if done.returncode == 0 else "no git history"
+
+
+def output_signature(output: Path) -> list[int]:
+    """Files, bytes and newest change time under ``output``: any edit to the site moves it."""
+    count = size = newest = 0
+    for root, _, files in os.walk(output):
+        for name in files:
+            stat = os.stat(os.path.join(root, name))
+            count, size, newest = count + 1, size + stat.st_size, max(newest, stat.st_mtime_ns)
+    return [count, size, newest]
+
+
+class BuildRecord:
+    """The fingerprint of the last complete build of an output folder, in a file beside it.
+
+    Beside, not inside: the site stays free of build details, and every build of that
+    folder, whatever its settings, finds and clears the same record.
+    """
+
+    def __init__(self, output: Path):
+        self.path = output.with_name(output.name + ".last-build.json")
+        self.output = output
+
+    def matches(self, fingerprint: str) -> dict | None:
+        """The recorded build's summary if it had ``fingerprint`` and the site is untouched."""
+        if not self.output.is_dir():
+            return None
+        try:
+            record = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if record.get("fingerprint") != fingerprint:
+            return None
+        return record if record.get("output") == output_signature(self.output) else None
+
+    def forget(self) -> None:
+        """Drop the record before building, so an interrupted build is never taken as done."""
+        with contextlib.suppress(OSError):
+            self.path.unlink(missing_ok=True)
+
+    def remember(self, fingerprint: str, summary: dict) -> None:
+        """Record a complete build; a record that cannot be written only costs speed."""
+        record = {**summary, "fingerprint": fingerprint, "output": output_signature(self.output)}
+        partial = self.path.with_suffix(".part")
+        with contextlib.suppress(OSError):
+            partial.write_text(json.dumps(record), encoding="utf-8")
+            os.replace(partial, self.path)
