@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .delays import DelayJustification, justification, overdue_order
 from .errors import PortalError
@@ -127,7 +128,23 @@ class Portal:
 
     def group(self, kind: str, name: str) -> Group:
         """The group of ``kind`` called ``name``."""
-        return next(g for g in self.groups[kind] if g.name == name)
+        return self._group_index[kind, name]
+
+    @cached_property
+    def _group_index(self) -> dict[tuple[str, str], Group]:
+        # Every target page looks up its bureau, year and area: a dict, not a scan each time.
+        return {(kind, g.name): g for kind, groups in self.groups.items() for g in groups}
+
+    def corrections_of(self, target_id: str) -> list:
+        """The corrections to one target's figures, oldest first (none when unavailable)."""
+        return self._corrections_by_target.get(target_id, [])
+
+    @cached_property
+    def _corrections_by_target(self) -> dict[str, list]:
+        by_target: dict[str, list] = {}
+        for correction in self.corrections or []:
+            by_target.setdefault(correction.target_id, []).append(correction)
+        return by_target
 
 
 GROUP_KINDS = ("status", "bureaus", "years", "areas")
