@@ -159,3 +159,25 @@ def test_share_table_by_policy_address_marks_quarters_without_targets(targets, h
 
 def test_share_table_of_nothing():
     assert heatmap.share_table(pd.DataFrame(columns=heatmap.COLUMNS)) == ([], [])
+
+
+def test_status_chart_data_stays_small_for_a_large_register():
+    # Altair refuses charts with more than 5,000 data rows: one row per target would
+    # break a register of 10,000 targets.
+    from dataclasses import replace
+
+    from generator.charts import status_by_bureau_chart
+    from generator.quarters import Quarter
+    from generator.status import assess
+    from tests.test_status import make
+
+    progress = (("2024-Q4", 10), ("2025-Q4", 100))
+    targets = [
+        replace(make(target_id=f"T{i}", progress=progress[: i % 3]), bureau=f"Bureau {i % 9}")
+        for i in range(10_000)
+    ]
+    assessments = [assess(t, Quarter(2026, 3)) for t in targets]
+    spec = status_by_bureau_chart(assessments).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert len(rows) <= 9 * 6
+    assert sum(row["count"] for row in rows) == 10_000
