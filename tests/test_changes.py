@@ -440,3 +440,14 @@ def test_escape_keeps_register_text_on_one_line_and_literal():
     assert escape(r"a\|b") == r"a\\\|b"
     assert escape("*bold* & `code` ~x~ _y_") == r"\*bold\* &amp; \`code\` \~x\~ \_y\_"
     assert escape("x" * 10, width=5) == "xxxx…"
+
+
+def test_summary_lists_missing_translations_of_added_and_edited_targets(changed_repo, changes):
+    text = summarize(changed_repo, "main", changed_repo / "targets", languages=("en", "zh-Hant"))
+    section = text[text.index("### Missing translations") :]
+    touched = {t.id for t in changes.added} | {e.target.id for e in changes.edits}
+    listed = {line.split("`")[1] for line in section.splitlines() if line.startswith("| `")}
+    assert listed and listed <= touched
+    assert "| zh-Hant |" in section
+    # Without a second language there is nothing to translate.
+    assert "Missing translations" not in summarize(changed_repo, "main", changed_repo / "targets")
