@@ -92,11 +92,13 @@ class PortalGenerator(Generator):
     def generate_output(self, writer) -> None:
         """Write the charts, data files and feeds, then every page of the plan."""
         out = Path(self.output_path)
-        charts_made = publish.render_charts(self.portal, console)
+        charts_made = publish.render_charts(
+            self.portal, lambda path, data: _write_file(out / path, data), console
+        )
         self.settings.get(CHART_COUNTS, {}).update(
             rendered=charts_made.rendered, cached=charts_made.cached
         )
-        for path, data in [*charts_made.files, *publish.site_files(self.portal)]:
+        for path, data in publish.site_files(self.portal):
             _write_file(out / path, data)
         for lang in self.portal.settings.languages:
             with i18n.use(lang):
@@ -184,8 +186,10 @@ def get_generators(pelican) -> type[Generator]:
 
 
 def index_for_search(pelican) -> None:
-    """Once every page is written, build the search index over them."""
-    build_search_index(Path(pelican.output_path))
+    """Once every page is written, build each language's search index over them."""
+    settings = from_pelican(pelican.settings)
+    roots = [i18n.lang_root(lang, settings.default_lang) for lang in settings.languages]
+    build_search_index(Path(pelican.output_path), roots)
 
 
 def register() -> None:

@@ -27,10 +27,10 @@ def site_files(portal: Portal) -> Iterator[tuple[str, str]]:
     yield from feed_files(portal)
 
 
-def render_charts(portal: Portal, console=None) -> rendering.RenderedCharts:
+def render_charts(portal: Portal, write, console=None) -> rendering.RenderedCharts:
     """Every chart file, from the chart cache where it holds them (see ``rendering``)."""
     cache = ChartCache(portal.settings.chart_cache_path)
-    return rendering.render_charts(chart_jobs(portal), cache, console)
+    return rendering.render_charts(chart_jobs(portal), cache, write, console)
 
 
 def chart_jobs(portal: Portal) -> list[rendering.ChartJob]:

@@ -12,9 +12,9 @@ import json
 import multiprocessing
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import vl_convert
 
@@ -52,9 +52,8 @@ class ChartJob:
 
 @dataclass
 class RenderedCharts:
-    """The chart files of a build, in job order, and how many were rendered or reused."""
+    """How many chart files a build rendered and how many it took from the cache."""
 
-    files: list[tuple[str, bytes]] = field(default_factory=list)
     rendered: int = 0
     cached: int = 0
 
@@ -74,29 +73,36 @@ def compile_vegalite(spec: dict) -> dict:
     return vl_convert.vegalite_to_vega(spec)
 
 
-def render_charts(jobs: list[ChartJob], cache: ChartCache, console=None) -> RenderedCharts:
-    """Every file of ``jobs``: from ``cache`` where it holds them, rendered otherwise.
+def render_charts(
+    jobs: list[ChartJob], cache: ChartCache, write: Callable[[str, bytes], None], console=None
+) -> RenderedCharts:
+    """Hand every file of ``jobs`` to ``write`` (site path, bytes) as soon as it is ready:
+    from ``cache`` where it holds it, rendered otherwise. Nothing is kept: a register of
+    10,000 targets has some 3 GB of charts.
 
     ``console`` (a rich Console) shows a progress bar while many charts are rendered.
     """
-    files: dict[tuple[int, str], bytes] = {}
+    counts = RenderedCharts()
     todo = []  # (job number, worker task) for each job with a file missing
     for i, job in enumerate(jobs):
-        found = {fmt: cache.get(job.key(fmt)) for fmt, _ in job.outputs}
-        files.update(((i, fmt), data) for fmt, data in found.items() if data is not None)
-        missing = tuple(fmt for fmt, data in found.items() if data is None)
+        missing, svg = [], None
+        for fmt, path in job.outputs:
+            data = cache.get(job.key(fmt))
+            if data is None:
+                missing.append(fmt)
+                continue
+            write(path, data)
+            counts.cached += 1
+            svg = data if fmt == "svg" else svg
         if missing:
-            todo.append((i, (job.grammar, job.spec, missing, found.get("svg"))))
+            todo.append((i, (job.grammar, job.spec, tuple(missing), svg)))
     for (i, _), made in zip(todo, _render_tasks([task for _, task in todo], console), strict=True):
+        paths = dict(jobs[i].outputs)
         for fmt, data in made.items():
             cache.put(jobs[i].key(fmt), data)
-            files[i, fmt] = data
-    rendered = sum(len(task[2]) for _, task in todo)
-    return RenderedCharts(
-        files=[(path, files[i, fmt]) for i, job in enumerate(jobs) for fmt, path in job.outputs],
-        rendered=rendered,
-        cached=len(files) - rendered,
-    )
+            write(paths[fmt], data)
+            counts.rendered += 1
+    return counts
 
 
 def _render_tasks(tasks: list[tuple], console) -> Iterator[dict[str, bytes]]:

@@ -1,8 +1,10 @@
-"""The full-text search index: Pagefind run over the built pages, one index per language.
+"""The full-text search index: Pagefind run over the built target pages, once per language.
 
-Pagefind reads each page's ``lang`` and keeps a separate index per language; only the
-target pages are indexed (their ``data-pagefind-body``). The index is a folder of
-static files served with the site: searching calls no other host.
+Each language gets its own index, in its own folder (``pagefind/``, ``zh-hant/pagefind/``),
+built by its own Pagefind run over that language's target pages only: Pagefind holds a
+whole index in memory while it works, so one language at a time keeps a large register's
+build within bounds. The index is a folder of static files served with the site:
+searching calls no other host.
 """
 
 from __future__ import annotations
@@ -17,9 +19,16 @@ from .errors import PortalError
 INDEX_FOLDER = "pagefind"
 
 
-def build_search_index(site: Path) -> None:
-    """Index the pages under ``site`` into ``site/pagefind``; raise ``PortalError`` on failure."""
+def build_search_index(site: Path, roots: list[str]) -> None:
+    """Index each language's target pages (``roots``: ``""``, ``"zh-hant/"``) into its own
+    ``<root>pagefind`` folder; raise ``PortalError`` on failure."""
+    for root in roots:
+        _index(site, f"{root}targets/*.html", f"{root}{INDEX_FOLDER}")
+
+
+def _index(site: Path, pages: str, folder: str) -> None:
     command = [sys.executable, "-m", "pagefind", "--site", str(site), "--quiet"]
+    command += ["--glob", pages, "--output-subdir", folder]
     try:
         done = subprocess.run(command, capture_output=True, text=True, check=False)
     except OSError as exc:
@@ -27,7 +36,7 @@ def build_search_index(site: Path) -> None:
     if done.returncode != 0:
         detail = (done.stderr or done.stdout).strip()
         raise PortalError(f"search index: Pagefind failed (is pagefind installed?): {detail}")
-    _canonical_entry(site / INDEX_FOLDER / "pagefind-entry.json")
+    _canonical_entry(site / folder / "pagefind-entry.json")
 
 
 def _canonical_entry(path: Path) -> None:

@@ -108,11 +108,12 @@ def test_parallel_rendering_gives_the_same_bytes_as_in_process(monkeypatch):
     portal = build_portal(load_register(FIXTURE_REGISTER), settings)
     jobs = publish.chart_jobs(portal)
     monkeypatch.setattr(rendering, "PARALLEL_MIN", len(jobs) + 1)
-    in_process = rendering.render_charts(jobs, ChartCache(None))
+    in_process, parallel = {}, {}
+    one = rendering.render_charts(jobs, ChartCache(None), in_process.__setitem__)
     monkeypatch.setattr(rendering, "PARALLEL_MIN", 1)
-    parallel = rendering.render_charts(jobs, ChartCache(None))
-    assert parallel.files == in_process.files
-    assert parallel.rendered == in_process.rendered == ALL_CHARTS
+    many = rendering.render_charts(jobs, ChartCache(None), parallel.__setitem__)
+    assert parallel == in_process and len(parallel) == ALL_CHARTS
+    assert many.rendered == one.rendered == ALL_CHARTS
 
 
 def test_target_charts_say_no_words(fixture_site):
