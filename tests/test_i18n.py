@@ -166,3 +166,27 @@ def test_sharing_tags_on_a_target_page(fixture_site):
     assert meta["og:type"] == "article"
     assert meta["og:image"] == "../charts/FX-ACH.png"
     assert "centres" in html.find("meta", attrs={"name": "description"})["content"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Housing Bureau: [not, text]\n",
+            "names.zh-Hant.yaml:1: Housing Bureau: each entry must be",
+        ),
+        ("- a list\n", "names.zh-Hant.yaml:1: must be a mapping"),
+        ("Housing Bureau: 房屋局\nHousing Bureau: 房署\n", "names.zh-Hant.yaml:2"),
+    ],
+)
+def test_a_bad_names_glossary_is_refused_with_its_line(tmp_path, text, expected):
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    (content / "names.zh-Hant.yaml").write_text(text, encoding="utf-8")
+    output = tmp_path / "site"
+    build_site(FIXTURE_REGISTER, output)
+    before = (output / "index.html").read_bytes()
+    with pytest.raises(RegisterError) as refused:
+        build_site(FIXTURE_REGISTER, output, PATH=str(content))
+    assert expected in str(refused.value)
+    assert (output / "index.html").read_bytes() == before
