@@ -142,9 +142,8 @@ def _overdue_pages(portal: Portal) -> list[Page]:
         name = group_title("bureaus", group.name, portal.glossary)
         crumbs = ((title, overdue_url()), (name, ""))
         variables = {"items": items, "bureau": group, "filters": filters}
-        pages.append(
-            Page(overdue_url(group.slug), "overdue", f"{title}: {name}", crumbs, variables)
-        )
+        heading = _("Overdue targets: %(bureau)s") % {"bureau": name}
+        pages.append(Page(overdue_url(group.slug), "overdue", heading, crumbs, variables))
     return pages
 
 

@@ -66,6 +66,9 @@ class PortalGenerator(Generator):
         self.env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
         self.env.globals.update(
             href=href,
+            absolute=absolute,
+            # Open Graph knows regions, not scripts: Traditional Chinese as written in HK.
+            OG_LOCALES={"en": "en_GB", "zh-Hant": "zh_HK"},
             lang_chart_url=lang_chart_url,
             local_name=self.local_name,
             plain_name=self.plain_name,
@@ -158,6 +161,14 @@ class PortalGenerator(Generator):
 def lang_chart_url(context, name: str) -> str:
     """An overview chart with words in it, drawn in the language of the page being written."""
     return portal.chart_url(f"{context.get('LANG_ROOT', '')}{name}")
+
+
+@pass_context
+def absolute(context, path: str) -> str:
+    """``path`` under the site's public address (SITEURL) when there is one, for link
+    previews and search engines; relative to the page otherwise."""
+    public = context["portal"].settings.siteurl.rstrip("/")
+    return f"{public or context['SITEURL']}/{path}"
 
 
 @pass_context

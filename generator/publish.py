@@ -11,13 +11,14 @@ from collections.abc import Iterator
 
 from . import charts, exports, feeds, heatmap, i18n, rendering, wording
 from .chartcache import ChartCache
+from .i18n import N_
 from .i18n import gettext as _
 from .portal import Portal, chart_png_url, chart_url
 from .schema import schema_json
 
 HEATMAPS = (
-    ("bureau", "bureaus", "By bureau", "Bureau"),
-    ("policy_address", "years", "By policy address", "Policy address"),
+    ("bureau", "bureaus", N_("By bureau"), N_("Bureau")),
+    ("policy_address", "years", N_("By policy address"), N_("Policy address")),
 )
 
 

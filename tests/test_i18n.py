@@ -164,7 +164,22 @@ def test_sharing_tags_on_a_target_page(fixture_site):
     assert meta["og:title"].startswith("Open 4 community health centres")
     assert "Achieved as of" in meta["og:description"]
     assert meta["og:type"] == "article"
-    assert meta["og:image"] == "../charts/FX-ACH.png"
+    assert meta["og:image"] == "../charts/FX-ACH.png"  # no public address set: relative
+    assert "og:url" not in meta
+
+
+def test_published_site_gives_full_addresses_to_previews_and_search_engines(tmp_path):
+    output = tmp_path / "site"
+    build_site(FIXTURE_REGISTER, output, SITEURL="https://targets.example.gov/")
+    html = page(output, "zh-hant/targets/FX-ACH.html")
+    meta = {m.get("property"): m.get("content") for m in html.find_all("meta") if m.get("property")}
+    assert meta["og:url"] == "https://targets.example.gov/zh-hant/targets/FX-ACH.html"
+    assert meta["og:image"] == "https://targets.example.gov/charts/FX-ACH.png"
+    assert meta["og:locale"] == "zh_HK"
+    alternates = {link["hreflang"]: link["href"] for link in html.select("link[hreflang]")}
+    assert alternates["en"] == "https://targets.example.gov/targets/FX-ACH.html"
+    # Links between pages stay relative, so the site still works from any folder.
+    assert html.select_one(".lang-switch a")["href"] == "../../targets/FX-ACH.html"
     assert "centres" in html.find("meta", attrs={"name": "description"})["content"]
 
 
