@@ -191,6 +191,7 @@ def clean(c):
     """Delete the built site and its leftovers."""
     for path in (OUTPUT, HERE / "output.building", HERE / "output.previous"):
         shutil.rmtree(path, ignore_errors=True)
+    (HERE / "output.last-build.json").unlink(missing_ok=True)
 
 
 @task

@@ -145,7 +145,8 @@ def _build(args, pelican_settings) -> str:
     index = result.output / "index.html"
     if result.unchanged:
         return (
-            f"Nothing changed since the last build ({result.targets} targets as of "
+            f"Nothing changed since the last build ({result.targets} targets, "
+            f"{result.missed} missed, as of "
             f"{result.reporting_quarter}): {index} is up to date; checked in "
             f"{result.seconds:.1f} s. Use --force to build it again."
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import marshal
 import os
 import subprocess
 from importlib.metadata import PackageNotFoundError, version
@@ -38,23 +39,41 @@ def input_fingerprint(settings: dict, folders: list[Path]) -> str:
 
 
 def _settings_text(settings: dict) -> str:
-    # Plain values only: a setting holding a function or a class is the same code each run.
-    plain = (str, int, float, bool, list, tuple, dict, type(None))
-    values = {k: v for k, v in settings.items() if isinstance(v, plain)}
-    # An object inside a plain value is named by its type: its repr may hold an address.
-    return json.dumps(values, sort_keys=True, default=lambda o: type(o).__qualname__)
+    return json.dumps(_plain(settings))
+
+
+def _plain(value):
+    """``value`` as JSON-able data that changes exactly when the setting does."""
+    if isinstance(value, dict):
+        return sorted([str(k), _plain(v)] for k, v in value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_plain(v) for v in value]
+        return sorted(items, key=repr) if isinstance(value, set | frozenset) else items
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    code = getattr(value, "__code__", None)
+    if code is not None:
+        # A function (a custom Jinja filter, say): its compiled code, so an edit counts.
+        compiled = hashlib.sha256(marshal.dumps(code)).hexdigest()
+        return f"{value.__module__}.{value.__qualname__}:{compiled}"
+    # Any other object by its type: its repr may hold a memory address.
+    return type(value).__qualname__
 
 
 def _add_folder(digest, folder: Path) -> None:
     if not folder.is_dir():
         digest.update(f"missing:{folder}\n".encode())
         return
-    for root, dirs, files in os.walk(folder):
+    # Linked folders are followed, as Pelican follows them.
+    for root, dirs, files in os.walk(folder, followlinks=True):
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_FOLDERS)
         for name in sorted(files):
             path = Path(root) / name
             digest.update(f"{path.relative_to(folder)}\n".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            try:
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+            except OSError as exc:  # a broken link: the build itself will name it
+                digest.update(f"unreadable: {exc.strerror}\n".encode())
 
 
 def _version(name: str) -> str:
@@ -65,7 +84,9 @@ def _version(name: str) -> str:
 
 
 def _git_head(folder: Path) -> str:
-    command = ["git", "-C", str(folder), "rev-parse", "HEAD"]
+    # The corrections log reads the whole history: deepening a shallow clone changes it
+    # without moving HEAD.
+    command = ["git", "-C", str(folder), "rev-parse", "HEAD", "--is-shallow-repository"]
     try:
         done = subprocess.run(command, capture_output=True, text=True, check=False)
     except OSError:

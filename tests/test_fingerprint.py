@@ -82,3 +82,25 @@ def test_a_refused_build_is_not_taken_for_the_last_one(register, tmp_path):
         build(register, output, tmp_path)
     target.write_text(good)
     assert not build(register, output, tmp_path).unchanged
+
+
+def test_settings_with_functions_and_odd_keys_are_fingerprinted_by_content():
+    from generator.fingerprint import _settings_text
+
+    def shout(text):
+        return text.upper()
+
+    def whisper(text):
+        return text.lower()
+
+    base = {"JINJA_FILTERS": {"loud": shout}, "ODD": {(1, 2): "tuple key"}}
+    assert _settings_text(base) == _settings_text(dict(base))
+    assert _settings_text(base) != _settings_text({**base, "JINJA_FILTERS": {"loud": whisper}})
+
+
+def test_a_broken_link_in_the_register_is_reported_not_crashed_on(register, tmp_path):
+    output = tmp_path / "site"
+    build(register, output, tmp_path)
+    (register / "2024" / "GONE.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    with pytest.raises(RegisterError, match="GONE.yaml"):
+        build(register, output, tmp_path)
