@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from . import rendering
+from . import rendering, wording
 from .model import Target
 from .quarters import Quarter, quarter_range
 from .status import DISPLAY_ORDER, Assessment
@@ -29,14 +29,6 @@ STATUS_COLOURS = {
     "at_risk": "#8a4b00",
     "missed": "#b3261e",
     "withdrawn": "#5a5f66",
-}
-STATUS_LABELS = {
-    "achieved": "Achieved",
-    "achieved_late": "Achieved late",
-    "on_track": "On track",
-    "at_risk": "At risk",
-    "missed": "Missed",
-    "withdrawn": "Withdrawn",
 }
 # The status-by-bureau chart's titles, in English; pass others to draw it in a language.
 STATUS_CHART_TITLES = {"count": "Targets", "status": "Status"}
@@ -151,7 +143,7 @@ def _stroke(key: str) -> dict:
 
 def status_by_bureau_chart(
     assessments: list[Assessment],
-    status_labels: Mapping[str, str] = STATUS_LABELS,
+    status_labels: Mapping[str, str] = wording.STATUS_LABELS,
     titles: Mapping[str, str] = STATUS_CHART_TITLES,
     names: Mapping[str, str] | None = None,
 ) -> alt.Chart:

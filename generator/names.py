@@ -54,6 +54,11 @@ def _read(path: Path) -> tuple[dict[str, str], list[Problem]]:
     return names, problems
 
 
-def translate_name(glossary: Glossary, name: str, lang: str) -> str | None:
+def translate_name(glossary: Glossary, name: str, lang: str | None) -> str | None:
     """``name`` in ``lang``, or None when the glossary has no translation for it."""
     return glossary.get(lang, {}).get(name)
+
+
+def name_in(glossary: Glossary, name: str, lang: str | None) -> str:
+    """``name`` in ``lang`` where the glossary has it, else as the register writes it."""
+    return translate_name(glossary, name, lang) or name

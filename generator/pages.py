@@ -9,6 +9,7 @@ from .exports import catalogue
 from .i18n import N_, current
 from .i18n import gettext as _
 from .model import in_language
+from .names import name_in
 from .portal import GROUP_KINDS, Portal, delay_url, target_url
 from .publish import heatmap_views
 from .wording import status_label
@@ -40,8 +41,7 @@ def group_title(kind: str, name: str, glossary: dict | None = None) -> str:
         return _("Policy Address %(year)s") % {"year": name}
     if kind == "areas" and name == OTHER_AREA:
         return _(OTHER_AREA)
-    lang = current()
-    return (glossary or {}).get(lang, {}).get(name, name)
+    return name_in(glossary or {}, name, current())
 
 
 OTHER_AREA = N_("Other")

@@ -21,7 +21,7 @@ from .corrections import corrections_log
 from .delays import misplaced_justifications
 from .markup import render_markdown
 from .model import in_language, shown_language
-from .names import load_glossary, translate_name
+from .names import load_glossary, name_in, translate_name
 from .register import load_register
 from .search import build_search_index
 from .settings import from_pelican
@@ -91,6 +91,7 @@ class PortalGenerator(Generator):
         self.portal.corrections = corrections_log(settings.targets_path)
         self.portal.glossary = load_glossary(self.settings["PATH"], settings.languages)
         self.context["portal"] = self.portal
+        self.context["LANGUAGES"] = settings.languages
 
     def generate_output(self, writer) -> None:
         """Write the charts, data files and feeds, then every page of the plan."""
@@ -119,7 +120,6 @@ class PortalGenerator(Generator):
             page_title=page.title,
             crumbs=page.crumbs,
             LANG=lang,
-            LANGUAGES=self.portal.settings.languages,
             LANG_ROOT=root,
             page_path=page.save_as,
             **page.variables,
@@ -140,8 +140,7 @@ class PortalGenerator(Generator):
 
     def plain_name(self, name: str) -> str:
         """A name in the language being written, as plain text (for titles and attributes)."""
-        lang = i18n.current() or self.portal.settings.default_lang
-        return translate_name(self.portal.glossary, name, lang) or name
+        return name_in(self.portal.glossary, name, i18n.current())
 
     def local_name(self, name: str) -> Markup:
         """A bureau, partner or area name in the language being written, from the glossary.
