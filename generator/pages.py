@@ -65,6 +65,11 @@ def sort_assessments(assessments, sort: str) -> list:
 STATUS_SORT = ("missed", "at_risk", "on_track", "achieved_late", "achieved", "withdrawn")
 
 
+def bureau_justifications(portal: Portal, group) -> list:
+    """A bureau's missed targets with their justifications, longest overdue first."""
+    return [j for j in portal.justifications if j.target.bureau == group.name]
+
+
 def overdue_url(bureau_slug: str | None = None) -> str:
     """The overdue list, all bureaus or one."""
     return f"overdue/{bureau_slug}.html" if bureau_slug else "overdue.html"
@@ -137,8 +142,7 @@ def _overdue_pages(portal: Portal) -> list[Page]:
     everything = {"items": portal.justifications, "bureau": None, "filters": filters}
     pages = [Page(overdue_url(), "overdue", title, ((title, ""),), everything)]
     for group in bureaus:
-        ids = {a.target.id for a in group.missed}
-        items = [j for j in portal.justifications if j.target.id in ids]
+        items = bureau_justifications(portal, group)
         name = group_title("bureaus", group.name, portal.glossary)
         crumbs = ((title, overdue_url()), (name, ""))
         variables = {"items": items, "bureau": group, "filters": filters}
@@ -185,9 +189,8 @@ def _briefing_pages(portal: Portal) -> list[Page]:
     index = "briefing/index.html"
     title = _("Briefing packs")
     pages = [Page(index, "briefings", title, ((title, ""),))]
-    by_id = {j.target.id: j for j in portal.justifications}
     for group in portal.groups["bureaus"]:
-        items = [by_id[a.target.id] for a in group.missed]
+        items = bureau_justifications(portal, group)
         if not items:
             continue
         name = group_title("bureaus", group.name, portal.glossary)

@@ -75,3 +75,19 @@ def test_link_preview_image_is_a_png_of_the_chart(fixture_site):
     image = html.find("meta", attrs={"property": "og:image"})["content"]
     png = (fixture_site / "targets" / image).resolve()
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_bureaus_missed_targets_come_longest_overdue_first():
+    # The overdue page per bureau and the briefing pack both say "longest overdue first".
+    from generator.pages import bureau_justifications
+    from generator.portal import build_portal
+    from generator.register import load_register
+    from generator.settings import PortalSettings
+    from tests.conftest import SAMPLE_REGISTER
+
+    portal = build_portal(load_register(SAMPLE_REGISTER), PortalSettings())
+    for group in portal.groups["bureaus"]:
+        items = bureau_justifications(portal, group)
+        assert {j.target.id for j in items} == {a.target.id for a in group.missed}
+        overdue = [j.overdue_quarters for j in items]
+        assert overdue == sorted(overdue, reverse=True), group.name
