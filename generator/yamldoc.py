@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
+from . import textsafety
 from .errors import Problem
 
 # The C parser is several times faster; both give the same nodes and marks.
@@ -220,5 +221,8 @@ class _Converter:
             return None
         if isinstance(value, float) and not math.isfinite(value):
             self.fail(node, path, f"{node.value!r} is not a finite number: write a number")
+            return None
+        if isinstance(value, str) and (unsafe := textsafety.unsafe_character(value)):
+            self.fail(node, path, unsafe)
             return None
         return value

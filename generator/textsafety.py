@@ -1,0 +1,111 @@
+"""Text that is safe to show: no control, non-character or bidi-control code points.
+
+Every string the YAML reader produces passes ``unsafe_character`` (yamldoc calls it), so
+a register, bureau or glossary file cannot smuggle a terminal escape into a CSV, a NUL
+into a page, or an unclosed RIGHT-TO-LEFT OVERRIDE that reverses the words after a
+title in ``<title>``, link previews and feeds. ``is_blank`` says whether a text shows
+anything at all once invisible characters are left out.
+
+Decisions: the bidi *marks* (U+200E, U+200F, U+061C) are refused with the embeddings,
+overrides and isolates. The register's languages are written left to right, a mark has
+no use in them, and an invisible mark in a short name is only good for spoofing. Letters
+of right-to-left scripts stay allowed: they cannot reorder text outside their own string.
+Zero-width joiners and spaces stay allowed (emoji sequences and some scripts need them)
+but do not count as text.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+# C0 names (Unicode gives control characters no name in unicodedata).
+_C0_NAMES = (
+    "NULL", "START OF HEADING", "START OF TEXT", "END OF TEXT", "END OF TRANSMISSION",
+    "ENQUIRY", "ACKNOWLEDGE", "BELL", "BACKSPACE", "CHARACTER TABULATION", "LINE FEED",
+    "LINE TABULATION", "FORM FEED", "CARRIAGE RETURN", "SHIFT OUT", "SHIFT IN",
+    "DATA LINK ESCAPE", "DEVICE CONTROL ONE", "DEVICE CONTROL TWO", "DEVICE CONTROL THREE",
+    "DEVICE CONTROL FOUR", "NEGATIVE ACKNOWLEDGE", "SYNCHRONOUS IDLE",
+    "END OF TRANSMISSION BLOCK", "CANCEL", "END OF MEDIUM", "SUBSTITUTE", "ESCAPE",
+    "INFORMATION SEPARATOR FOUR", "INFORMATION SEPARATOR THREE",
+    "INFORMATION SEPARATOR TWO", "INFORMATION SEPARATOR ONE",
+)  # fmt: skip
+_OTHER_NAMES = {0x7F: "DELETE", 0x85: "NEXT LINE"}
+# Tab and line feed are ordinary in multi-line Markdown; the validator refuses them
+# where a single line is expected.
+ALLOWED_CONTROLS = frozenset("\t\n")
+BIDI_CONTROLS = frozenset(
+    [chr(c) for c in range(0x202A, 0x202F)]  # embeddings, overrides, pop
+    + [chr(c) for c in range(0x2066, 0x206A)]  # isolates
+    + ["\u200e", "\u200f", "\u061c"]  # marks: see the module docstring
+)
+# Line and paragraph separators break a line where neither Markdown nor a one-line field
+# expects it; interlinear annotation characters hide the text between them.
+OTHER_REFUSED = frozenset("\u2028\u2029\ufff9\ufffa\ufffb")
+# Characters that draw nothing: a text made only of these (and spaces) is empty.
+INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e")
+
+
+def _is_noncharacter(code: int) -> bool:
+    return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
+
+
+def char_name(ch: str) -> str:
+    """The Unicode name of ``ch``, with names for the control characters Python lacks."""
+    code = ord(ch)
+    if code < 0x20:
+        return _C0_NAMES[code]
+    if code in _OTHER_NAMES:
+        return _OTHER_NAMES[code]
+    if 0x80 <= code <= 0x9F:
+        return "C1 CONTROL CHARACTER"
+    if 0xD800 <= code <= 0xDFFF:
+        return "SURROGATE HALF"
+    if _is_noncharacter(code):
+        return "NONCHARACTER"
+    return unicodedata.name(ch, "UNNAMED CHARACTER")
+
+
+def is_refused(ch: str) -> bool:
+    """True for a code point no register text may contain."""
+    code = ord(ch)
+    if ch in ALLOWED_CONTROLS:
+        return False
+    return (
+        code < 0x20
+        or 0x7F <= code <= 0x9F
+        or 0xD800 <= code <= 0xDFFF
+        or _is_noncharacter(code)
+        or ch in BIDI_CONTROLS
+        or ch in OTHER_REFUSED
+    )
+
+
+def describe(ch: str) -> str:
+    """``U+202E (RIGHT-TO-LEFT OVERRIDE)``: a code point as staff can look it up."""
+    return f"U+{ord(ch):04X} ({char_name(ch)})"
+
+
+def unsafe_character(text: str) -> str | None:
+    """The problem with the first refused character of ``text``, or None if it is safe."""
+    for ch in text:
+        if is_refused(ch):
+            kind = "control character" if unicodedata.category(ch) == "Cc" else "character"
+            return (
+                f"the invisible {kind} {describe(ch)} is not allowed: delete it "
+                "(it can hide or reorder the text around it)"
+            )
+    return None
+
+
+def is_shown(ch: str) -> bool:
+    """True when ``ch`` draws something on its own (not a space, mark or format character)."""
+    if ch.isspace() or ch in INVISIBLE:
+        return False
+    # Cf: zero-width spaces, joiners, U+2060, U+FEFF...; Mn/Me: combining marks and
+    # variation selectors, which only change the character before them.
+    return unicodedata.category(ch) not in ("Cf", "Cc", "Mn", "Me", "Zs", "Zl", "Zp")
+
+
+def is_blank(text: str) -> bool:
+    """True when ``text`` shows nothing: empty once spaces and invisible characters go."""
+    return not any(is_shown(ch) for ch in text)
