@@ -8,6 +8,9 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+import ada_url
+
+from . import textsafety
 from .errors import Problem
 from .model import DECREASE, INCREASE, Delay, Indicator, ProgressEntry, Target, Withdrawal
 from .quarters import Quarter
@@ -84,11 +87,15 @@ class Checker:
         value = self.present(path, required)
         if value is _MISSING:
             return None
-        if not isinstance(value, str) or not value.strip():
+        # Text of only invisible characters (zero-width spaces, joiners...) shows nothing.
+        if not isinstance(value, str) or textsafety.is_blank(value):
             self.fail(path, f"must be text, not {_describe(value)}: write the text after the colon")
             return None
         if one_line and ("\n" in value.strip() or "\r" in value):
             self.fail(path, "must be a single line of text: join the lines into one")
+            return None
+        if one_line and "\t" in value.strip():
+            self.fail(path, "must be a single line of text: replace the tab with a space")
             return None
         return value.strip()
 
@@ -230,9 +237,18 @@ def _is_web_url(url: str) -> bool:
     try:
         parts = urlsplit(url)
         hostname = parts.hostname
+        # The host a browser opens is the WHATWG parse (percent-decoded, IDNA): the page
+        # shows that one (wording.url_host), so a URL it cannot parse is refused.
+        parsed = ada_url.URL(url)
     except ValueError:  # e.g. a malformed IPv6 address in brackets
         return False
-    return parts.scheme in ("http", "https") and bool(hostname) and "@" not in parts.netloc
+    return (
+        parts.scheme in ("http", "https")
+        and bool(hostname)
+        and "@" not in parts.netloc
+        and parsed.protocol == f"{parts.scheme}:"
+        and bool(parsed.hostname)
+    )
 
 
 def _describe(value: Any) -> str:

@@ -6,8 +6,10 @@ serve every language of the site.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+
+import ada_url
 
 from .i18n import N_, ngettext
 from .i18n import gettext as _
@@ -143,8 +145,33 @@ def describe_span(quarters: int) -> str:
 
 
 def url_host(url: str) -> str:
-    """The site a source link points to, for its link text: ``www.example.gov``."""
-    return urlsplit(url).hostname or url
+    """The site a source link opens, for its link text: ``www.example.gov``.
+
+    The host as the browser resolves it (WHATWG URL parsing: percent-encoded and
+    ideographic dots decoded, IDNA applied), so a link cannot show one site and open
+    another. A label is shown in Unicode only when it is all Chinese characters (the
+    site's other script); any other non-ASCII label stays in punycode (``xn--...``),
+    since letters of one script can pass for another's.
+    """
+    try:
+        host = ada_url.URL(url).hostname
+    except ValueError:  # the validator refuses these; never shown from a valid register
+        return url
+    return ".".join(_shown_label(label) for label in host.split("."))
+
+
+def _shown_label(label: str) -> str:
+    if not label.startswith("xn--"):
+        return label
+    try:
+        decoded = label[4:].encode("ascii").decode("punycode")
+    except (UnicodeError, ValueError):
+        return label
+    return decoded if all(_is_han(ch) or ch in "-0123456789" for ch in decoded) else label
+
+
+def _is_han(ch: str) -> bool:
+    return unicodedata.name(ch, "").startswith(("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY"))
 
 
 @dataclass(frozen=True)
