@@ -94,7 +94,7 @@ def target_spec(target: Target, r: Quarter) -> dict:
         "reported": [
             {"quarter": str(x.quarter), "level": x.reported} for x in rows if x.reported is not None
         ],
-        "goal": [{"level": goal, "label": _fmt(goal)}],
+        "goal": [{"level": goal, "label": wording.fmt_number(goal)}],
         "due": [{"quarter": str(target.due), "label": str(target.due)}],
     }
     # More than ten quarter labels do not fit level in the chart's width.
@@ -207,7 +207,3 @@ def render_svg(chart: alt.TopLevelMixin) -> str:
     return rendering.render("vega-lite", rendering.canonical_json(chart.to_dict()), ("svg",))[
         "svg"
     ].decode()
-
-
-def _fmt(number: float) -> str:
-    return f"{number:,.0f}" if float(number).is_integer() else f"{number:,.2f}".rstrip("0")

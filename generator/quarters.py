@@ -7,6 +7,11 @@ from dataclasses import dataclass
 
 # fullmatch and [0-9]: "$" would accept a trailing newline and \d any Unicode digit.
 QUARTER_RE = re.compile(r"([0-9]{4})-Q([1-4])")
+# The years the portal builds. Policy addresses are from 1950 to 2100 and their quarters
+# from 10 years before to 30 after (validation), so every accepted quarter is in here;
+# a quarter outside (REPORTING_QUARTER 9999-Q4) would make dates the calendar cannot hold
+# and histories thousands of quarters long.
+FIRST_YEAR, LAST_YEAR = 1940, 2130
 
 
 @dataclass(frozen=True, order=True)
@@ -22,7 +27,13 @@ class Quarter:
         match = QUARTER_RE.fullmatch(text) if isinstance(text, str) else None
         if match is None:
             raise ValueError(f"{text!r} is not a quarter (use YYYY-Qn)")
-        return cls(int(match.group(1)), int(match.group(2)))
+        quarter = cls(int(match.group(1)), int(match.group(2)))
+        if not FIRST_YEAR <= quarter.year <= LAST_YEAR:
+            raise ValueError(
+                f"{text} is outside the years {FIRST_YEAR} to {LAST_YEAR} that the portal "
+                "handles: check the year"
+            )
+        return quarter
 
     @property
     def index(self) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import decimal
 import difflib
 import re
 from typing import Any
@@ -13,7 +14,7 @@ import ada_url
 from . import textsafety
 from .errors import Problem
 from .model import DECREASE, INCREASE, Delay, Indicator, ProgressEntry, Target, Withdrawal
-from .quarters import Quarter
+from .quarters import QUARTER_RE, Quarter
 from .yamldoc import Document, Path
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
@@ -30,7 +31,16 @@ DELAY_FIELDS = ("reason", "revised_due", "measures", "submitted", "responsible")
 WITHDRAWN_FIELDS = ("quarter", "reason")
 
 _MISSING = object()
+# Figures as a KPI needs them, and as a float holds them exactly: at most 10^15, 6 digits
+# after the point, 15 significant digits. So every typed figure is shown as typed, and a
+# target differs from its baseline by at least 0.000001: progress fractions stay finite
+# (5e-324 as a target gave "Infinity" in targets.json and "inf%" on pages).
 MAX_NUMBER = 10**15
+MAX_DECIMALS = 6
+MAX_DIGITS = 15
+# The years of policy addresses (quarters may be 10 years before to 30 after): every
+# accepted quarter is inside quarters.FIRST_YEAR..LAST_YEAR, which the site can build.
+POLICY_YEARS = (1950, 2100)
 RESERVED_IDS = {"index"}  # list pages live at targets/index.html
 # Quarters are checked against the policy-address year, so that a typo such as
 # 3025-Q4 is caught here rather than drawn as a chart a thousand years wide.
@@ -155,6 +165,10 @@ class Checker:
         if abs(value) > MAX_NUMBER:
             self.fail(path, f"{value} is too large: check the figure (at most 10^15)")
             return None
+        problem = _precision_problem(value)
+        if problem:
+            self.fail(path, problem)
+            return None
         return value
 
     def integer(self, path: Path) -> int | None:
@@ -167,26 +181,41 @@ class Checker:
                 f"must be a year such as 2023, not {_describe(value)}: write it in four digits",
             )
             return None
+        first, last = POLICY_YEARS
+        if not first <= value <= last:
+            self.fail(
+                path,
+                f"{value} is not a year from {first} to {last}: check the year of the policy "
+                "address",
+            )
+            return None
         return value
 
     def quarter(self, path: Path, required: bool) -> Quarter | None:
         value = self.present(path, required)
         if value is _MISSING:
             return None
-        try:
-            quarter = Quarter.parse(value if isinstance(value, str) else str(value))
-        except ValueError as exc:
-            self.fail(path, str(exc))
-            return None
+        text = value if isinstance(value, str) else str(value)
         year = self.policy_address
-        if year is not None and not year - YEARS_BEFORE <= quarter.year <= year + YEARS_AFTER:
+        match = QUARTER_RE.fullmatch(text)
+        # Before parsing, which refuses the years no policy address reaches with a vaguer
+        # message: "too far from the policy address" says what to compare.
+        if (
+            match is not None
+            and year is not None
+            and not year - YEARS_BEFORE <= int(match.group(1)) <= year + YEARS_AFTER
+        ):
             self.fail(
                 path,
-                f"{quarter} is too far from the policy address ({year}): check the year "
+                f"{text} is too far from the policy address ({year}): check the year "
                 f"(quarters from {year - YEARS_BEFORE} to {year + YEARS_AFTER} are accepted)",
             )
             return None
-        return quarter
+        try:
+            return Quarter.parse(text)
+        except ValueError as exc:
+            self.fail(path, str(exc))
+            return None
 
     def date(self, path: Path) -> datetime.date | None:
         value = self.present(path, False)
@@ -216,6 +245,26 @@ class Checker:
                     f"{url!r} is not a web address: give the full address, starting with https://",
                 )
         return tuple(urls)
+
+
+def _precision_problem(value: int | float) -> str | None:
+    """Why ``value`` has more precision than a figure may have, or None."""
+    # repr is the shortest text that reads back as the same float: the digits typed.
+    digits = decimal.Decimal(repr(value) if isinstance(value, float) else value).normalize()
+    exponent = digits.as_tuple().exponent
+    if not isinstance(exponent, int):  # "n", "F": yamldoc refuses .nan and .inf first
+        return f"{value} is not a finite number: write a number"
+    if -exponent > MAX_DECIMALS:
+        return (
+            f"{value} has more than {MAX_DECIMALS} digits after the decimal point: round it "
+            f"(at most {MAX_DECIMALS} decimals)"
+        )
+    if len(digits.as_tuple().digits) > MAX_DIGITS:
+        return (
+            f"{value} has more than {MAX_DIGITS} significant digits, more than a figure is "
+            "held exactly: round it"
+        )
+    return None
 
 
 def _missing_message(path: Path) -> str:

@@ -6,6 +6,7 @@ serve every language of the site.
 
 from __future__ import annotations
 
+import decimal
 import unicodedata
 from dataclasses import dataclass
 
@@ -56,13 +57,25 @@ def status_label(status: str) -> str:
     return _(STATUS_LABELS[status]) if status in STATUS_LABELS else status
 
 
+# Figures are typed with at most 6 decimals (validation), so a figure, or a sum or
+# difference of figures, rounded to 6 decimals is the figure as typed, without the float
+# noise of 18 - 9.1 = 8.899999999999999.
+SHOWN_DECIMALS = 6
+
+
 def fmt_number(number: float | None) -> str:
-    """A figure as people write it: ``1,250``, ``3.5``; an em dash for none."""
+    """A figure as typed, with thousands separators: ``1,250``, ``3.001``; ``—`` for none."""
     if number is None:
         return "—"
-    if float(number).is_integer():
-        return f"{number:,.0f}"
-    return f"{number:,.2f}".rstrip("0").rstrip(".")
+    if isinstance(number, int):
+        return f"{number:,}"
+    # repr is the shortest text that reads back as the float: the digits as typed.
+    digits = decimal.Decimal(repr(round(float(number), SHOWN_DECIMALS)))
+    if not digits.is_finite():
+        return str(number)  # never from a valid register: validation keeps figures finite
+    if digits == digits.to_integral_value():
+        return f"{digits:,.0f}"
+    return f"{digits.normalize():,f}"
 
 
 def fmt_measure(target: Target, number: float | None) -> str:
