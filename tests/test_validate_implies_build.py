@@ -11,15 +11,22 @@ from __future__ import annotations
 import json
 import math
 import re
+from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
-from generator import charts, settings, validation, wording
-from generator.errors import RegisterError
-from generator.quarters import Quarter
+from generator import charts, i18n, pages, portal, publish, settings, validation, wording
+from generator.delays import misplaced_justifications
+from generator.errors import PortalError, RegisterError
+from generator.quarters import FIRST_YEAR, LAST_YEAR, Quarter
 from generator.register import SourceFile, load_sources
 from generator.yamldoc import Document
 
+FAST = hypothesis_settings(max_examples=60, deadline=None, derandomize=True, database=None)
+LANGUAGES = ("en", "zh-Hant")
 # Bureau names the fixture register uses, so generated files name declared bureaus.
 BUREAUS = ("Education Bureau", "Transport Bureau")
 
@@ -200,3 +207,237 @@ def assert_finite(value, where: str) -> None:
     elif isinstance(value, list | tuple):
         for i, item in enumerate(value):
             assert_finite(item, f"{where}[{i}]")
+
+
+# --- generated registers --------------------------------------------------------------
+
+SOURCES = (
+    "https://www.example.gov/report",
+    "https://www.example.gov%2eevil.example/a",
+    "https://\u9999\u6e2f.\u653f\u5e9c.hk/\u5831\u544a",
+    "https://\u0430pple.example/",
+)
+LONG_TITLE = ("Build many more homes " * 250)[:5000]
+SAFE_TEXT = st.text(
+    st.characters(exclude_categories=("Cc", "Cs", "Cf", "Cn", "Co", "Zl", "Zp")), max_size=40
+).map(lambda t: f"A{t}")
+texts = st.one_of(st.sampled_from(["Open parks", "開設十二間地區康健中心", LONG_TITLE]), SAFE_TEXT)
+# What the validator must refuse, one of each kind: lines that replace a file's own.
+NO_PROGRESS = "\nprogress: []"
+REFUSED_LINES = [
+    "policy_address: 9999\nstart: 9999-Q1\ndue: 9999-Q4" + NO_PROGRESS,
+    "policy_address: 1949",
+    "policy_address: 2101",
+    "due: 1939-Q4",
+    "due: 2131-Q1",
+    "title: " + json.dumps("A\u202eB", ensure_ascii=False),
+    "title: " + json.dumps("\u200b\u2060"),
+    "title: " + json.dumps("x\x1by"),
+    "title: " + json.dumps("A\tB"),
+    "indicator: {unit: u, baseline: 0, target: 0.0000001}" + NO_PROGRESS,
+    "indicator: {unit: u, baseline: 0, target: 1234567890.123456}" + NO_PROGRESS,
+    "indicator: {unit: u, baseline: 0, target: 5.0e-324}" + NO_PROGRESS,
+    "indicator: {unit: u, baseline: 0, target: 1e308}" + NO_PROGRESS,
+    # 5e-324 and 1e400 typed out in digits, which YAML reads as numbers all the same.
+    f"indicator: {{unit: u, baseline: 0, target: 0.{'0' * 323}5}}" + NO_PROGRESS,
+    f"indicator: {{unit: u, baseline: 0, target: 1{'0' * 400}.0}}" + NO_PROGRESS,
+    f"indicator: {{unit: u, baseline: 0, target: 1{'0' * 400}}}" + NO_PROGRESS,
+]
+# Settings the portal must refuse, or else build with.
+ODD_SETTINGS = [{"AT_RISK_LAG": lag} for lag in (1, -0.1, math.nan, math.inf, True, "0.2")] + [
+    {"REPORTING_QUARTER": q}
+    for q in ("9999-Q4", "1000-Q1", "2131-Q1", "1939-Q4", "2025-Q5", "2025Q1", "2130-Q4")
+]
+
+
+@st.composite
+def figures(draw) -> Decimal:
+    """A figure as the validator accepts it: <= 6 decimals, 15 digits, 10^15."""
+    decimals = draw(st.sampled_from([0, 0, 1, 2, 3, 6]))
+    digits = draw(st.sampled_from([1, 3, 6, 9, 15 - decimals]))
+    number = Decimal(draw(st.integers(0, 10**digits - 1))).scaleb(-decimals)
+    return number if draw(st.booleans()) else -number
+
+
+def typed(number: Decimal) -> str:
+    """A number as staff type it: digits, ``-`` and ``.``, never an exponent."""
+    return f"{number:f}"
+
+
+@st.composite
+def quarters_from(draw, first: Quarter, last: Quarter) -> Quarter:
+    """A quarter from ``first`` to ``last``: either end as often as anything between."""
+    span = last - first
+    offset = draw(st.one_of(st.sampled_from([0, span, min(1, span)]), st.integers(0, span)))
+    return first.shift(offset)
+
+
+@st.composite
+def target_fields(draw, number: int) -> tuple[dict[str, str], list[Quarter]]:
+    """The top-level fields of a valid target file as YAML text, and its reported quarters."""
+    year = draw(st.one_of(st.sampled_from([1950, 2100, 2024]), st.integers(1950, 2100)))
+    first, last = Quarter(max(year - 10, FIRST_YEAR), 1), Quarter(min(year + 30, LAST_YEAR), 4)
+    start = draw(st.one_of(st.none(), quarters_from(first, last)))
+    begin = start or Quarter(year, 4)
+    due = draw(quarters_from(begin, min(last, begin.shift(draw(st.sampled_from([0, 1, 8, 200]))))))
+    fields = {
+        "id": f"T-{number}",
+        "title": json.dumps(draw(texts), ensure_ascii=False),
+        "policy_address": str(year),
+        "bureau": BUREAUS[number % len(BUREAUS)],
+        "due": str(due),
+    }
+    if start is not None:
+        fields["start"] = str(start)
+    milestone = draw(st.booleans())
+    if not milestone:
+        baseline, goal = draw(figures()), draw(figures())
+        goal = goal if goal != baseline else baseline + 1
+        way = "increase" if goal > baseline else "decrease"
+        fields["indicator"] = (
+            f"{{unit: {json.dumps(draw(texts), ensure_ascii=False)}, baseline: {typed(baseline)}, "
+            f"target: {typed(goal)}, direction: {way}}}"
+        )
+    count = draw(st.integers(0, min(5, last - first + 1)))
+    reported = sorted(draw(st.sets(quarters_from(first, last), min_size=count, max_size=count)))
+    entries = []
+    for quarter in reported:
+        figure = draw(figures()) if not milestone else Decimal(draw(st.integers(0, 10**8))) / 10**6
+        measure = "percent_complete" if milestone else "value"
+        note = json.dumps(draw(texts), ensure_ascii=False)
+        sources = json.dumps(draw(st.lists(st.sampled_from(SOURCES), max_size=2)))
+        entries.append(
+            f"  - {{quarter: {quarter}, {measure}: {typed(figure)}, note: {note}, "
+            f"sources: {sources}}}"
+        )
+    if entries:
+        fields["progress"] = "\n" + "\n".join(entries)
+    if due < last and draw(st.booleans()):
+        revised = draw(quarters_from(due.shift(1), last))
+        fields["delay"] = f"{{reason: Late., revised_due: {revised}, measures: More crews.}}"
+    if draw(st.integers(0, 4)) == 0:
+        fields["withdrawn"] = f"{{quarter: {draw(quarters_from(first, last))}, reason: Dropped.}}"
+    return fields, reported
+
+
+def file_text(fields: dict[str, str]) -> str:
+    """A target file from its fields."""
+    return "".join(f"{key}: {value}\n" for key, value in fields.items())
+
+
+@st.composite
+def registers(draw) -> tuple[list[SourceFile], dict]:
+    """A valid register of 1 to 3 targets and settings the portal accepts for it."""
+    drawn = [draw(target_fields(n)) for n in range(draw(st.integers(1, 3)))]
+    files = [fields for fields, _ in drawn]
+    reported = [quarter for _, quarters in drawn for quarter in quarters]
+    settings_ = {"AT_RISK_LAG": draw(st.sampled_from([0, 0.2, 0.5, 0.999999]))}
+    if not reported or draw(st.booleans()):
+        floor = max(reported, default=Quarter(FIRST_YEAR, 1))
+        settings_["REPORTING_QUARTER"] = str(draw(quarters_from(floor, Quarter(LAST_YEAR, 4))))
+    sources = [SourceFile(f"targets/{f['id']}.yaml", f["id"], file_text(f).encode()) for f in files]
+    return sources, settings_
+
+
+def replaced(source: SourceFile, lines: str) -> SourceFile:
+    """``source`` with the top-level fields of ``lines`` (YAML text) replaced by them."""
+    keys = {line.split(":")[0] for line in lines.splitlines()}
+    kept, dropping = [], False
+    for line in source.text.decode().splitlines():
+        dropping = line.split(":")[0] in keys or (dropping and line.startswith(" "))
+        kept += [] if dropping else [line]
+    return SourceFile(source.shown, source.stem, "\n".join([*kept, lines, ""]).encode())
+
+
+# --- the core property ---------------------------------------------------------------
+
+
+def validated(sources: list[SourceFile], pelican: dict):
+    """What ``validate`` checks: settings, every file, and a reporting quarter to use.
+
+    Returns the portal, or None when the register or settings are refused (with a
+    message, never a traceback).
+    """
+    try:
+        portal_settings = settings.from_pelican({**pelican, "LANGUAGES": list(LANGUAGES)})
+        targets = load_sources(
+            sources, reporting_quarter=portal_settings.reporting_quarter, default_lang="en"
+        )
+        return portal.build_portal(targets, portal_settings)
+    except PortalError as exc:
+        assert "Traceback" not in str(exc) and str(exc)
+        return None
+
+
+def published_json(text: str, where: str):
+    """Parse published JSON, refusing NaN and Infinity, which JSON does not have."""
+    data = json.loads(text, parse_constant=refuse_constant)
+    assert_finite(data, where)
+    return data
+
+
+def build_everything(site: portal.Portal) -> None:
+    """Everything the build computes besides writing pages, checked for finite figures."""
+    site.glossary = {}
+    misplaced_justifications(site.assessments)
+    for path, text in publish.site_files(site):
+        assert "\x00" not in text and "\x1b" not in text, path
+        if path.endswith(".json"):
+            published_json(text, path)
+    for job in publish.chart_jobs(site):
+        published_json(job.spec, job.outputs[0][1])
+    publish.heatmap_views(site)
+    for lang in LANGUAGES:
+        with i18n.use(lang):
+            assert pages.plan(site)
+            for a in site.assessments:
+                assert_shown(wording.chart_caption(a))
+                assert_shown(
+                    wording.fmt_measure(a.target, a.target.measure(a.latest)) if a.latest else ""
+                )
+            for j in site.justifications:
+                s = j.shortfall
+                assert_finite([s.promised, s.reached, s.gap, s.gap_percent], j.target.id)
+                assert_shown(
+                    wording.fmt_gap(j.target, s.gap) + wording.fmt_number(round(s.gap_percent, 1))
+                )
+    for a in site.assessments:
+        assert_finite([a.fraction, a.expected], a.target.id)
+        for row in charts.trajectory(a.target, site.quarter):
+            assert_finite([row.expected, row.reported], a.target.id)
+
+
+def assert_shown(words: str) -> None:
+    """Words with figures in them show no float artefacts: no inf, nan or exponent."""
+    assert not re.search(r"\binf\b|\bnan\b|[0-9]e[-+]?[0-9]", words, re.IGNORECASE), words
+
+
+@FAST
+@given(registers())
+def test_a_valid_register_is_accepted_and_everything_the_build_computes_is_finite(register):
+    sources, pelican = register
+    site = validated(sources, pelican)
+    assert site is not None, [s.text.decode()[:2000] for s in sources]
+    build_everything(site)
+
+
+@pytest.mark.parametrize("lines", REFUSED_LINES, ids=lambda t: t.split("\n")[0][:50])
+@hypothesis_settings(FAST, max_examples=3)
+@given(register=registers())
+def test_each_kind_of_bad_file_is_refused_with_a_message(lines, register):
+    sources, pelican = register
+    sources[-1] = replaced(sources[-1], lines)
+    site = validated(sources, pelican)
+    if site is not None:
+        build_everything(site)  # to show what goes wrong when it is let through
+    assert site is None
+
+
+@pytest.mark.parametrize("odd", ODD_SETTINGS, ids=repr)
+@hypothesis_settings(FAST, max_examples=3)
+@given(register=registers())
+def test_with_any_setting_the_portal_accepts_everything_builds(odd, register):
+    sources, pelican = register
+    site = validated(sources, {**pelican, **odd})
+    if site is not None:
+        build_everything(site)
