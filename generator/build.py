@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .bureaus import read_content
 from .errors import PortalError, RegisterError
 from .fingerprint import BuildRecord, input_fingerprint
 from .model import Target
@@ -71,13 +72,25 @@ def read_settings(settings_file: Path | str, overrides: dict[str, Any] | None = 
 
 
 def validate(settings: dict) -> list[Target]:
-    """Load and validate the register named by ``settings``; raise ``RegisterError``."""
+    """Load and validate the register named by ``settings``; raise ``RegisterError``.
+
+    The content folder's bureaus.yaml and names glossaries are checked too: whatever
+    the build reads, validate reads.
+    """
     portal_settings = from_pelican(settings)
-    targets = load_register(
-        portal_settings.targets_path,
-        reporting_quarter=portal_settings.reporting_quarter,
-        default_lang=portal_settings.default_lang,
-    )
+    content = settings.get("PATH", "content")
+    bureaus, _, content_problems = read_content(content, portal_settings.languages)
+    try:
+        targets = load_register(
+            portal_settings.targets_path,
+            reporting_quarter=portal_settings.reporting_quarter,
+            default_lang=portal_settings.default_lang,
+            bureaus=bureaus,
+        )
+    except RegisterError as exc:  # every problem in one run, the content folder's included
+        raise RegisterError(content_problems + exc.problems) from None
+    if content_problems:
+        raise RegisterError(content_problems)
     if portal_settings.require_translations:
         problems = translation_problems(targets, portal_settings.languages)
         if problems:

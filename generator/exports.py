@@ -14,16 +14,17 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from .bureaus import Bureaus
 from .i18n import N_
 from .model import in_language
 from .portal import Portal, delay_url, target_url
 from .status import Assessment
 
 CSV_COLUMNS = (
-    "id", "title", "bureau", "due", "status", "flags", "url", "delay_url",
-    "policy_address", "area", "partners", "start", "kind", "unit", "baseline", "target",
-    "direction", "latest_quarter", "latest_value", "progress_fraction", "expected_fraction",
-    "revised_due", "justification_filed", "withdrawn_quarter",
+    "id", "title", "bureau", "bureau_code", "due", "status", "flags", "url", "delay_url",
+    "policy_address", "area", "partners", "partner_codes", "start", "kind", "unit", "baseline",
+    "target", "direction", "latest_quarter", "latest_value", "progress_fraction",
+    "expected_fraction", "revised_due", "justification_filed", "withdrawn_quarter",
 )  # fmt: skip
 
 
@@ -34,8 +35,13 @@ def history_records(history) -> list[dict[str, Any]]:
     ]
 
 
-def target_record(assessment: Assessment, lang: str, history=()) -> dict[str, Any]:
-    """The published record of one assessed target, with its status history."""
+def target_record(
+    assessment: Assessment, lang: str, bureaus: Bureaus, history=()
+) -> dict[str, Any]:
+    """The published record of one assessed target, with its status history.
+
+    Bureaus are published by name (in the default language) and by code.
+    """
     t = assessment.target
     indicator = t.indicator
     latest = assessment.latest
@@ -43,6 +49,7 @@ def target_record(assessment: Assessment, lang: str, history=()) -> dict[str, An
         "id": t.id,
         "title": in_language(t.title, lang),
         "bureau": t.bureau,
+        "bureau_code": _code(bureaus, t.bureau),
         "due": str(t.due),
         "status": assessment.status,
         "flags": list(assessment.flags),
@@ -55,6 +62,7 @@ def target_record(assessment: Assessment, lang: str, history=()) -> dict[str, An
         policy_address=t.policy_address,
         area=t.area,
         partners=list(t.partners),
+        partner_codes=[_code(bureaus, p) for p in t.partners],
         start=str(t.start),
         kind="milestone" if indicator is None else "numeric",
         unit=indicator.unit if indicator else "%",
@@ -73,11 +81,17 @@ def target_record(assessment: Assessment, lang: str, history=()) -> dict[str, An
     return record
 
 
+def _code(bureaus: Bureaus, name: str) -> str:
+    bureau = bureaus.by_name(name)
+    return bureau.code if bureau is not None else ""
+
+
 def records(portal: Portal) -> list[dict[str, Any]]:
     """Every target's record, sorted by id."""
     lang = portal.settings.default_lang
     ordered = sorted(portal.assessments, key=lambda a: a.target.id)
-    return [target_record(a, lang, portal.histories.get(a.target.id, ())) for a in ordered]
+    histories = portal.histories
+    return [target_record(a, lang, portal.bureaus, histories.get(a.target.id, ())) for a in ordered]
 
 
 def targets_json(portal: Portal) -> str:
@@ -93,14 +107,15 @@ def targets_csv(portal: Portal) -> str:
         row = dict(record)
         row["flags"] = ";".join(record["flags"])
         row["partners"] = ";".join(record["partners"])
+        row["partner_codes"] = ";".join(record["partner_codes"])
         rows.append(row)
     return _csv(CSV_COLUMNS, rows)
 
 
 OVERDUE_COLUMNS = (
-    "id", "title", "bureau", "due", "overdue_quarters", "justification_filed", "revised_due",
-    "revised_due_passed", "submitted", "responsible", "shortfall", "shortfall_percent",
-    "url", "delay_url",
+    "id", "title", "bureau", "bureau_code", "due", "overdue_quarters", "justification_filed",
+    "revised_due", "revised_due_passed", "submitted", "responsible", "shortfall",
+    "shortfall_percent", "url", "delay_url",
 )  # fmt: skip
 
 
@@ -109,10 +124,12 @@ def target_data_url(target_id: str) -> str:
     return f"data/targets/{target_id}.json"
 
 
-def target_document(assessment: Assessment, lang: str, history=()) -> dict[str, Any]:
+def target_document(
+    assessment: Assessment, lang: str, bureaus: Bureaus, history=()
+) -> dict[str, Any]:
     """Everything published about one target: its record plus progress, delay, withdrawal."""
     t = assessment.target
-    document = target_record(assessment, lang, history)
+    document = target_record(assessment, lang, bureaus, history)
     document["data_url"] = target_data_url(t.id)
     document["descriptions"] = dict(sorted(t.description.items()))
     document["progress"] = [_entry_record(t, e) for e in t.progress]
@@ -147,9 +164,9 @@ def _delay_record(target) -> dict[str, Any] | None:
     }
 
 
-def target_json(assessment: Assessment, lang: str, history=()) -> str:
+def target_json(assessment: Assessment, lang: str, bureaus: Bureaus, history=()) -> str:
     """The text of ``data/targets/<id>.json``."""
-    document = target_document(assessment, lang, history)
+    document = target_document(assessment, lang, bureaus, history)
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -161,6 +178,7 @@ def overdue_csv(portal: Portal) -> str:
         t, delay = j.target, j.delay
         rows.append({
             "id": t.id, "title": in_language(t.title, lang), "bureau": t.bureau,
+            "bureau_code": _code(portal.bureaus, t.bureau),
             "due": str(t.due), "overdue_quarters": j.overdue_quarters,
             "justification_filed": j.filed,
             "revised_due": str(delay.revised_due) if delay else None,

@@ -17,11 +17,12 @@ from pelican.log import console
 
 from . import charts, exports, i18n, pages, portal, publish, wording
 from .build import CHART_COUNTS, VALIDATED_REGISTER
+from .bureaus import load_content
 from .corrections import corrections_log
 from .delays import misplaced_justifications
 from .markup import render_markdown
 from .model import in_language, shown_language
-from .names import load_glossary, name_in, translate_name
+from .names import name_in, translate_name
 from .register import load_register
 from .search import build_search_index
 from .settings import from_pelican
@@ -77,19 +78,21 @@ class PortalGenerator(Generator):
     def generate_context(self) -> None:
         """Load and assess the register; share the result with every template."""
         settings = from_pelican(self.settings)
+        bureaus, glossary = load_content(self.settings["PATH"], settings.languages)
         targets = self.settings.get(VALIDATED_REGISTER)
         if targets is None:  # run by plain `pelican`, not through generator.build
             targets = load_register(
                 settings.targets_path,
                 reporting_quarter=settings.reporting_quarter,
                 default_lang=settings.default_lang,
+                bureaus=bureaus,
             )
-        self.portal = portal.build_portal(targets, settings)
+        self.portal = portal.build_portal(targets, settings, bureaus)
         for warning in misplaced_justifications(self.portal.assessments):
             logger.warning(warning)
         # Git history is read here, at the edge: the core stays free of I/O beyond files.
         self.portal.corrections = corrections_log(settings.targets_path)
-        self.portal.glossary = load_glossary(self.settings["PATH"], settings.languages)
+        self.portal.glossary = glossary
         self.context["portal"] = self.portal
         self.context["LANGUAGES"] = settings.languages
 
@@ -143,17 +146,22 @@ class PortalGenerator(Generator):
         return name_in(self.portal.glossary, name, i18n.current())
 
     def local_name(self, name: str) -> Markup:
-        """A bureau, partner or area name in the language being written, from the glossary.
+        """A bureau, partner or area name in the language being written, from the glossary
+        (bureaus: from bureaus.yaml).
 
-        A name the glossary lacks is shown as the register gives it, marked with the
-        default language so screen readers pronounce it right.
+        A name not given in that language is shown in the default language, marked with
+        it so screen readers pronounce it right, and with a note like other one-language
+        text.
         """
         lang = i18n.current() or self.portal.settings.default_lang
         default = self.portal.settings.default_lang
         translated = translate_name(self.portal.glossary, name, lang)
         if translated is not None or lang == default:
             return escape(translated or name)
-        return Markup('<span lang="{}">{}</span>').format(default, name)
+        note = i18n.gettext("(%(language)s only)") % {"language": i18n.language_name(default, lang)}
+        return Markup('<span lang="{}">{}</span> <small class="lang-note">{}</small>').format(
+            default, name, note
+        )
 
 
 @pass_context

@@ -10,9 +10,10 @@ import hashlib
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
+from .bureaus import Bureau, Bureaus, implied
 from .delays import DelayJustification, justification, overdue_order
 from .errors import PortalError
 from .history import quarter_report, register_history, report_quarters
@@ -120,6 +121,16 @@ class Portal:
     """Corrections to published figures from git history; None when it is unavailable."""
     glossary: dict = field(default_factory=dict)
     """Translated bureau, partner and area names by language (see ``names``)."""
+    bureaus: Bureaus | None = None
+    """The declared bureaus (content/bureaus.yaml) the targets are published under."""
+
+    def bureau(self, name: str) -> Bureau:
+        """The declared bureau published under ``name`` (a target's ``bureau``)."""
+        return self._bureaus_by_name[name]
+
+    @cached_property
+    def _bureaus_by_name(self) -> dict[str, Bureau]:
+        return {self.bureaus.name(b): b for b in self.bureaus.entries} if self.bureaus else {}
 
     def counts(self) -> dict[str, int]:
         """Targets per status, in display order."""
@@ -150,10 +161,15 @@ class Portal:
 GROUP_KINDS = ("status", "bureaus", "years", "areas")
 
 
-def build_portal(targets: list[Target], settings: PortalSettings) -> Portal:
+def build_portal(
+    targets: list[Target], settings: PortalSettings, bureaus: Bureaus | None = None
+) -> Portal:
     """Assess every target as of R and group them for the list pages.
 
-    Raises ``PortalError`` when R cannot be known (no setting and no progress at all).
+    ``bureaus`` are the declared bureaus the targets were checked against; a bureau's
+    pages are named by its code. Without them (callers that need statuses, not pages),
+    each bureau name stands for a bureau of its own. Raises ``PortalError`` when R
+    cannot be known (no setting and no progress at all).
     """
     quarter = reporting_quarter(targets, settings.reporting_quarter)
     if quarter is None:
@@ -163,17 +179,27 @@ def build_portal(targets: list[Target], settings: PortalSettings) -> Portal:
     assessments = [assess(t, quarter, settings.at_risk_lag) for t in targets]
     missed = [justification(a) for a in assessments if a.status == MISSED]
     portal = Portal(settings, quarter, assessments, overdue_order(missed))
+    names = {t.bureau for t in targets} | {p for t in targets for p in t.partners}
+    portal.bureaus = bureaus or implied(names, settings.default_lang)
+    if undeclared := sorted(names - set(portal._bureaus_by_name)):
+        raise PortalError(f"not declared in {portal.bureaus.path}: {', '.join(undeclared)}")
     portal.histories = register_history(targets, quarter, settings.at_risk_lag)
     portal.reports = [
         quarter_report(targets, portal.histories, q) for q in report_quarters(targets, quarter)
     ]
     portal.groups = {
         "status": _groups("status", assessments, lambda a: a.status, order=DISPLAY_ORDER),
-        "bureaus": _groups("bureaus", assessments, lambda a: a.target.bureau),
+        "bureaus": _bureau_groups(portal),
         "years": _groups("years", assessments, lambda a: str(a.target.policy_address)),
         "areas": _groups("areas", assessments, lambda a: a.target.area or "Other"),
     }
     return portal
+
+
+def _bureau_groups(portal: Portal) -> list[Group]:
+    """A group per bureau with targets, named as published, its code the URL slug."""
+    groups = _groups("bureaus", portal.assessments, lambda a: a.target.bureau)
+    return [replace(g, slug=portal.bureau(g.name).slug) for g in groups]
 
 
 def _groups(kind, assessments, key, order=None) -> list[Group]:

@@ -111,7 +111,8 @@ def data_files(portal: Portal) -> Iterator[tuple[str, str]]:
     lang = portal.settings.default_lang
     for a in portal.assessments:
         history = portal.histories.get(a.target.id, ())
-        yield exports.target_data_url(a.target.id), exports.target_json(a, lang, history)
+        document = exports.target_json(a, lang, portal.bureaus, history)
+        yield exports.target_data_url(a.target.id), document
 
 
 def feed_files(portal: Portal) -> Iterator[tuple[str, str]]:

@@ -7,10 +7,11 @@ and nothing is returned until the whole register is valid.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import validation
+from .bureaus import Bureaus, check_target
 from .errors import Problem, RegisterError
 from .model import Target
 from .quarters import Quarter
@@ -62,6 +63,7 @@ def load_register(
     *,
     reporting_quarter: Quarter | None = None,
     default_lang: str = "en",
+    bureaus: Bureaus | None = None,
 ) -> list[Target]:
     """Load and validate every target under ``directory``, sorted by id.
 
@@ -82,8 +84,9 @@ def load_register(
     if not files and not problems:
         problems.append(Problem(display_path(Path(directory)), None, "", "no *.yaml files"))
     return load_sources(
-        sources, reporting_quarter=reporting_quarter, default_lang=default_lang, problems=problems
-    )
+        sources, reporting_quarter=reporting_quarter, default_lang=default_lang, problems=problems,
+        bureaus=bureaus,
+    )  # fmt: skip
 
 
 def load_sources(
@@ -92,16 +95,19 @@ def load_sources(
     reporting_quarter: Quarter | None = None,
     default_lang: str = "en",
     problems: list[Problem] | None = None,
+    bureaus: Bureaus | None = None,
 ) -> list[Target]:
     """Validate register files given as bytes (from disk or from git); sorted targets.
 
-    Raises ``RegisterError`` listing every problem found, ``problems`` included.
+    With ``bureaus`` (content/bureaus.yaml), every ``bureau`` and ``partners`` entry must be
+    declared there, and the targets carry the declared names. Raises ``RegisterError``
+    listing every problem found, ``problems`` included.
     """
     problems = list(problems or [])
     targets: list[Target] = []
     claims: list[IdClaim] = []
     for source in sources:
-        target, found, claim = read_source(source, default_lang, reporting_quarter)
+        target, found, claim = read_source(source, default_lang, reporting_quarter, bureaus)
         problems += found
         claims += [claim] if claim else []
         if target is not None and not found:
@@ -135,13 +141,23 @@ def read_target(
 
 
 def read_source(
-    source: SourceFile, default_lang: str = "en", reporting_quarter: Quarter | None = None
+    source: SourceFile,
+    default_lang: str = "en",
+    reporting_quarter: Quarter | None = None,
+    bureaus: Bureaus | None = None,
 ) -> tuple[Target | None, list[Problem], IdClaim | None]:
-    """Validate one file: the target (possibly partial), its problems and its id claim."""
+    """Validate one file: the target (possibly partial), its problems and its id claim.
+
+    With ``bureaus``, its bureau and partners must be declared; the target gets their names.
+    """
     doc, problems = load_document(source.shown, source.text)
     if doc is None:
         return None, problems, None
     target, found = validation.build_target(doc, source.stem, default_lang, reporting_quarter)
+    if bureaus is not None:
+        declared, undeclared = check_target(doc, bureaus)
+        found += undeclared
+        target = replace(target, **declared) if target is not None else None
     claim = None
     if isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
         claim = IdClaim(doc.data["id"].strip(), source.shown, doc.line(("id",)))

@@ -38,7 +38,7 @@ def test_all_targets_soonest_due_first_and_by_status(fixture_site):
 def test_each_order_links_to_the_other_with_plain_links(fixture_site):
     for path, other in (
         ("targets/index.html", "../targets/index-by-status.html"),
-        ("bureaus/health-bureau-by-status.html", "../bureaus/health-bureau.html"),
+        ("bureaus/hb-by-status.html", "../bureaus/hb.html"),
     ):
         nav = page(fixture_site, path).select_one("nav.sort-links")
         assert nav.select_one("[aria-current=page]") is not None

@@ -11,6 +11,7 @@ from generator.errors import RegisterError
 from generator.register import load_register
 from generator.yamldoc import load_document
 from tests.conftest import ROOT, build_site, run
+from tests.contentdir import content_with, declared
 from tests.sitecheck import soup
 
 TARGET = """\
@@ -97,11 +98,13 @@ def test_control_characters_are_located():
 
 
 def test_groups_named_index_build(tmp_path):
+    # A bureau's page is named by its code (the code INDEX is refused), an area's by its name.
+    content = content_with(tmp_path, [declared("IDX", "Index")])
     write(tmp_path / "register", bureau="Index", area="index")
     output = tmp_path / "site"
-    build_site(tmp_path / "register", output)
+    build_site(tmp_path / "register", output, PATH=str(content))
     assert (output / "bureaus" / "index.html").is_file()
-    assert (output / "bureaus" / "index-2.html").is_file()
+    assert (output / "bureaus" / "idx.html").is_file()
     assert (output / "areas" / "index-2.html").is_file()
 
 

@@ -193,10 +193,10 @@ def test_briefing_pack_puts_each_missed_target_on_its_own_page(fixture_site):
     index = soup(fixture_site / "briefing" / "index.html")
     links = {a.get_text(): a["href"] for a in index.select("table a")}
     assert links == {
-        "Housing Bureau": "../briefing/housing-bureau.html",
-        "Transport Bureau": "../briefing/transport-bureau.html",
+        "Housing Bureau": "../briefing/hob.html",
+        "Transport Bureau": "../briefing/tb.html",
     }
-    pack = soup(fixture_site / "briefing" / "housing-bureau.html")
+    pack = soup(fixture_site / "briefing" / "hob.html")
     items = pack.select("section.briefing-item")
     assert [item["id"] for item in items] == ["FX-MISS"]
     assert "No justification has been filed" in items[0].get_text()

@@ -12,6 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from tests.conftest import build_site
+from tests.contentdir import content_with
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -82,8 +83,19 @@ def hostile_site(tmp_path_factory):
     withdrawn = target_yaml(99, PAYLOADS[0]).replace("XSS-99", "XSS-WD")
     withdrawn += f"withdrawn: {{quarter: 2025-Q3, reason: {json.dumps(PAYLOADS[5])}}}\n"
     (register / "XSS-WD.yaml").write_text(withdrawn)
+    # Bureau and partner names are declared in bureaus.yaml: the payloads go there too,
+    # in names and panels of both languages.
+    bureaus = [
+        {"code": f"X{n:02d}", "name": {"en": name, "zh-Hant": name}, "panel": {"en": name}}
+        for n, payload in enumerate(PAYLOADS)
+        for name in ("Bureau " + payload,)
+    ] + [
+        {"code": f"P{n:02d}", "name": {"en": payload}, "panel": {"zh-Hant": payload}}
+        for n, payload in enumerate(PAYLOADS)
+    ]
+    content = content_with(tmp_path_factory.mktemp("xss-content"), bureaus)
     output = tmp_path_factory.mktemp("xss-site") / "output"
-    build_site(register, output)
+    build_site(register, output, PATH=str(content))
     return output
 
 
