@@ -11,19 +11,33 @@ from __future__ import annotations
 import json
 import math
 import re
+import tempfile
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from generator import charts, i18n, pages, portal, publish, settings, validation, wording
+from generator import (
+    charts,
+    i18n,
+    pages,
+    portal,
+    publish,
+    settings,
+    textsafety,
+    validation,
+    wording,
+)
 from generator.delays import misplaced_justifications
 from generator.errors import PortalError, RegisterError
 from generator.quarters import FIRST_YEAR, LAST_YEAR, Quarter
 from generator.register import SourceFile, load_sources
 from generator.yamldoc import Document
+from tests.conftest import build_site
 
 FAST = hypothesis_settings(max_examples=60, deadline=None, derandomize=True, database=None)
 LANGUAGES = ("en", "zh-Hant")
@@ -217,7 +231,7 @@ SOURCES = (
     "https://\u9999\u6e2f.\u653f\u5e9c.hk/\u5831\u544a",
     "https://\u0430pple.example/",
 )
-LONG_TITLE = ("Build many more homes " * 250)[:5000]
+LONG_TITLE = ("Build many more homes " * 250)[:4999] + "."
 SAFE_TEXT = st.text(
     st.characters(exclude_categories=("Cc", "Cs", "Cf", "Cn", "Co", "Zl", "Zp")), max_size=40
 ).map(lambda t: f"A{t}")
@@ -441,3 +455,97 @@ def test_with_any_setting_the_portal_accepts_everything_builds(odd, register):
     site = validated(sources, {**pelican, **odd})
     if site is not None:
         build_everything(site)
+
+
+# --- full builds ------------------------------------------------------------------------
+
+
+def limit_files() -> dict[str, str]:
+    """Targets at the limits: the first and last years, due == start, a 1-quarter span,
+    a 5,000-character title."""
+    long_title = json.dumps(LONG_TITLE)
+    return {
+        "LIM-OLD": target_text(
+            id="LIM-OLD", policy_address="1950", start="1940-Q1", due="1940-Q1",
+            progress="[{quarter: 1940-Q1, value: 0.000001}]",
+            indicator="{unit: schools, baseline: 0, target: 0.000001}",
+        ),
+        "LIM-NEW": target_text(
+            id="LIM-NEW", policy_address="2100", start="2130-Q4", due="2130-Q4",
+            indicator="{unit: km, baseline: 1000000000000000, target: -1000000000000000, "
+            "direction: decrease}",
+            progress="[{quarter: 2130-Q4, value: 999999999.999999}]",
+        ),
+        "LIM-LONG": target_text(
+            id="LIM-LONG", title=f"{{en: {long_title}, zh-Hant: {long_title}}}",
+            start="2024-Q4", due="2025-Q1", indicator=None,
+            progress="[{quarter: 2025-Q1, percent_complete: 33.333333}]",
+            delay="{reason: Late., revised_due: 2025-Q2, measures: More crews.}",
+        ),
+    }  # fmt: skip
+
+
+def write_register(folder, files: dict[str, str]):
+    """Write each (id, text) as ``folder/<id>.yaml``; return the folder."""
+    folder.mkdir(parents=True)
+    for target_id, text in files.items():
+        (folder / f"{target_id}.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def check_site(output) -> None:
+    """A built site publishes only finite figures, in valid JSON, with no unsafe text."""
+    for path in sorted(output.rglob("*.json")):
+        published_json(path.read_text(encoding="utf-8"), str(path))
+    for path in sorted(output.rglob("*.html")) + sorted(output.rglob("*.csv")):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"\binf%|\bnan%|Infinity|\bNaN\b", text), path
+        assert not any(textsafety.is_refused(ch) for ch in text if ch not in "\r"), path
+
+
+@pytest.fixture(scope="module")
+def limits_site(tmp_path_factory):
+    register = write_register(tmp_path_factory.mktemp("limits") / "targets", limit_files())
+    output = tmp_path_factory.mktemp("limits-site") / "output"
+    result = build_site(register, output)
+    return output, result
+
+
+def test_a_register_at_the_limits_builds(limits_site):
+    output, result = limits_site
+    assert result.targets == 3
+    check_site(output)
+    data = published_json((output / "data" / "targets.json").read_text(), "targets.json")
+    assert data["reporting_quarter"] == "2130-Q4"
+    by_id = {t["id"]: t for t in data["targets"]}
+    assert by_id["LIM-OLD"]["target"] == 0.000001
+    assert by_id["LIM-OLD"]["history"][0]["quarter"] == "1940-Q1"
+    assert by_id["LIM-NEW"]["latest_value"] == 999999999.999999
+    assert by_id["LIM-LONG"]["title"] == LONG_TITLE
+
+
+def test_figures_at_the_limits_are_shown_as_typed(limits_site):
+    output, _ = limits_site
+    page = (output / "targets" / "LIM-NEW.html").read_text(encoding="utf-8")
+    assert "999,999,999.999999 km" in page
+    assert "-1,000,000,000,000,000 km" in page
+    assert "33.333333% complete" in (output / "targets" / "LIM-LONG.html").read_text()
+
+
+def test_a_5000_character_title_is_kept_whole(limits_site):
+    output, _ = limits_site
+    page = BeautifulSoup((output / "targets" / "LIM-LONG.html").read_text(), "html.parser")
+    assert page.h1.get_text() == LONG_TITLE
+    assert page.title.get_text().startswith(LONG_TITLE)
+
+
+@hypothesis_settings(FAST, max_examples=3)
+@given(register=registers())
+def test_generated_registers_build_end_to_end(register):
+    sources, pelican = register
+    with tempfile.TemporaryDirectory() as folder:
+        files = {s.stem: s.text.decode() for s in sources}
+        targets = write_register(Path(folder) / "targets", files)
+        result = build_site(targets, Path(folder) / "output", **pelican)
+        assert result.targets == len(sources)
+        check_site(Path(folder) / "output")
