@@ -70,6 +70,18 @@ def test_fifty_megabyte_file(tmp_path, published):
         ("due: .nan", "is not a finite number"),
         ("id: ../FX-X", "must be letters, digits and '-' only"),
         ("id: FX-Ä", "must be letters, digits and '-' only"),
+        (
+            'title: "Connect schools\\u202e to fibre"',
+            "FX-ON.yaml:1: title: the invisible character U+202E (RIGHT-TO-LEFT OVERRIDE) is "
+            "not allowed: delete it",
+        ),
+        ('area: "Education\\x1b[2J"', "area: the invisible control character U+001B (ESCAPE)"),
+        ('title: "\\u200b\\u2060"', "title: must be text"),
+        ("policy_address: 9999", "policy_address: 9999 is not a year from 1950 to 2100"),
+        (
+            f"indicator: {{unit: u, baseline: 0, target: 0.{'0' * 323}5}}",
+            "indicator.target: 5e-324 has more than 6 digits after the decimal point",
+        ),
     ],
 )
 def test_more_hostile_values(tmp_path, published, text, message):
