@@ -56,6 +56,15 @@ def translations(lang: str) -> _gettext.NullTranslations:
     return _gettext.GNUTranslations(compiled)
 
 
+def catalog_languages() -> tuple[str, ...]:
+    """The tags the interface can be shown in, as spelt in the catalogs: ``en``, ``zh-Hant``."""
+    found = sorted(
+        po.parent.parent.name.replace("_", "-")
+        for po in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")
+    )
+    return ("en", *(lang for lang in found if lang != "en"))
+
+
 def has_catalog(lang: str) -> bool:
     """True when the interface can be shown in ``lang``."""
     return lang.split("-")[0] == "en" or catalog_path(lang).is_file()
