@@ -3,15 +3,14 @@
 Each task is a thin call into ``generator.cli``, so CI and staff run the same code.
 """
 
-import contextlib
-import functools
-import http.server
 import shlex
 import shutil
 import sys
 from pathlib import Path
 
 from invoke import Exit, task
+
+from generator.arguments import option_help
 
 HERE = Path(__file__).parent
 OUTPUT = HERE / "output"
@@ -31,7 +30,7 @@ def validate(c):
     _cli("validate")
 
 
-@task(help={"force": "build even if nothing changed since the last build"})
+@task(help=option_help("build"))
 def build(c, output=str(OUTPUT), force=False):
     """Validate, then build the site into output/ (the old site stays if anything fails).
 
@@ -40,21 +39,7 @@ def build(c, output=str(OUTPUT), force=False):
     _cli("build", "--output", output, *(["--force"] if force else []))
 
 
-@task(
-    help={
-        "id": "the new target's id, also its file name, e.g. PA2025-003",
-        "title": "one line saying what is promised",
-        "bureau": "the owning bureau; the file goes in its folder",
-        "due": "the quarter it must be met by, e.g. 2027-Q4",
-        "policy_address": "the year the target was announced",
-        "area": "policy area (optional)",
-        "start": "quarter work starts (optional; default Q4 of the policy-address year)",
-        "unit": "numeric targets: what is counted, e.g. flats; leave out for a milestone",
-        "baseline": "numeric targets: the value at the start",
-        "target": "numeric targets: the value to reach",
-        "direction": "increase (default) or decrease",
-    }
-)
+@task(help=option_help("new-target"))
 def new_target(
     c, id, title, bureau, due, policy_address, area=None, start=None,
     unit=None, baseline=None, target=None, direction=None,
@@ -71,18 +56,7 @@ def new_target(
     _cli(*args, *_options(direction=direction))
 
 
-@task(
-    help={
-        "id": "the target's id, e.g. PA2023-017",
-        "quarter": "the quarter reported on, e.g. 2026-Q3",
-        "value": "numeric targets: the value at the end of the quarter",
-        "percent": "milestone targets: percent complete, 0 to 100",
-        "note": "a short note (Markdown)",
-        "source": "a web address backing the figure; repeat for several",
-        "verified_by": "the independent body that checked the figure, if any",
-    },
-    iterable=["source"],
-)
+@task(help=option_help("report"), iterable=["source"])
 def report(c, id, quarter, value=None, percent=None, note=None, source=None, verified_by=None):
     """Add one quarter's progress entry to a target, keeping the file's layout and comments.
 
@@ -96,16 +70,7 @@ def report(c, id, quarter, value=None, percent=None, note=None, source=None, ver
     _cli(*args)
 
 
-@task(
-    help={
-        "id": "the missed target's id",
-        "reason": "why it was missed (Markdown)",
-        "revised_due": "the new quarter promised, e.g. 2027-Q2",
-        "measures": "what is being done to recover (Markdown)",
-        "submitted": "date the justification went to the legislature, YYYY-MM-DD",
-        "responsible": "the accountable office-holder or post",
-    }
-)
+@task(help=option_help("justify"))
 def justify(c, id, reason, revised_due, measures, submitted=None, responsible=None):
     """File the delay justification of a missed target.
 
@@ -118,12 +83,7 @@ def justify(c, id, reason, revised_due, measures, submitted=None, responsible=No
     _cli(*args, *_options(submitted=submitted, responsible=responsible))
 
 
-@task(
-    help={
-        "csv": "the CSV file: id,quarter,value,percent_complete,note,sources,verified_by",
-        "dry_run": "only show what would change",
-    }
-)
+@task(help=option_help("import-progress"))
 def import_progress(c, csv, dry_run=False):
     """Import one quarter's updates for many targets from a spreadsheet's CSV export.
 
@@ -133,7 +93,7 @@ def import_progress(c, csv, dry_run=False):
     _cli("import-progress", "--csv", csv, *(["--dry-run"] if dry_run else []))
 
 
-@task(help={"base": "the git ref to compare with, e.g. main", "output": "write to this file"})
+@task(help=option_help("changes"))
 def changes(c, base, output=None):
     """Print a Markdown summary of what the register changes since a git ref.
 
@@ -174,16 +134,13 @@ def _options(**values) -> list[str]:
     return args
 
 
-@task
-def serve(c, port=8000):
-    """Serve output/ at http://localhost:8000/ (build first)."""
-    if not OUTPUT.is_dir():
-        raise Exit("No site in output/ yet: run 'invoke build' first.", code=1)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(OUTPUT))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", int(port)), handler)
-    print(f"Serving output/ at http://localhost:{port}/ (Ctrl-C to stop)")
-    with contextlib.suppress(KeyboardInterrupt):
-        server.serve_forever()
+@task(help=option_help("serve"))
+def serve(c, port="8000", output=str(OUTPUT)):
+    """Serve the built site at http://localhost:8000/ (build first); Ctrl-C stops it.
+
+    Example: invoke serve --port 8001
+    """
+    _cli("serve", "--output", output, "--port", str(port))
 
 
 @task

@@ -1,90 +1,67 @@
-"""Command line: ``kpi-portal validate | build | new-target | report | justify | ...``.
+"""Command line: ``python -m generator validate | build | serve | new-target | report | ...``.
 
-The only place that prints to the terminal or chooses an exit status; every
-error the portal raises on purpose is shown as plain lines, without a traceback.
+The only place that prints to the terminal or chooses an exit status; every mistake
+gets one message saying what is wrong and what to do, never a traceback. Exit status:
+0 done; 1 the register, the settings or an input is wrong, or the job could not be
+done; 2 the command line is wrong (a usage error); 3 a bug in the portal (the message
+asks for a report); 130 stopped by Ctrl-C; 141 the reader of the output went away
+(``... | head``), as for any Unix tool.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
+import functools
+import http.server
 import logging
+import os
 import sys
 from pathlib import Path
 
-from .errors import PortalError, RegisterError
-from .quarters import Quarter
+from .arguments import PROG, SCHEMA_FILE, check_combinations, parser
+from .errors import PortalError, RegisterError, SettingsError
 
-SCHEMA_FILE = Path("docs") / "target.schema.json"
+__all__ = ["PROG", "main", "parser"]
 
-
-def _quarter(text: str) -> str:
-    try:
-        return str(Quarter.parse(text))
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="kpi-portal",
-        description="Validate the target register, edit it and build the portal.",
-        epilog="Example: kpi-portal build --output output",
-    )
-    parser.add_argument("--settings", default="pelicanconf.py", help="Pelican settings file")
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("validate", help="check the register and report every problem")
-    build = commands.add_parser("build", help="validate, then build the site")
-    build.add_argument("--output", default="output", help="folder for the built site")
-    build.add_argument(
-        "--force", action="store_true", help="build even if nothing changed since the last build"
-    )
-    _edit_parsers(commands)
-    changes = commands.add_parser("changes", help="Markdown summary of changes since a git ref")
-    changes.add_argument("--base", required=True, help="git ref to compare with, e.g. main")
-    changes.add_argument("--output", help="write the summary to this file")
-    schema = commands.add_parser("schema", help="write the JSON Schema of a target file")
-    schema.add_argument("--output", help=f"default: {SCHEMA_FILE} beside the settings file")
-    return parser
-
-
-def _edit_parsers(commands) -> None:
-    new = commands.add_parser("new-target", help="write a skeleton file for a new target")
-    for flag in ("--id", "--title", "--bureau"):
-        new.add_argument(flag, required=True)
-    new.add_argument("--due", required=True, type=_quarter)
-    new.add_argument("--policy-address", required=True, type=int)
-    new.add_argument("--area")
-    new.add_argument("--start", type=_quarter)
-    new.add_argument("--unit", help="numeric targets only; leave out for a milestone")
-    new.add_argument("--baseline", type=float)
-    new.add_argument("--target", type=float)
-    new.add_argument("--direction", choices=("increase", "decrease"))
-    report = commands.add_parser("report", help="add one quarter's progress to a target")
-    report.add_argument("--id", required=True)
-    report.add_argument("--quarter", required=True, type=_quarter)
-    figure = report.add_mutually_exclusive_group(required=True)
-    figure.add_argument("--value", type=float, help="numeric targets")
-    figure.add_argument("--percent", type=float, help="milestone targets: percent complete")
-    report.add_argument("--note")
-    report.add_argument("--source", action="append", default=[], help="repeat for several")
-    report.add_argument("--verified-by")
-    justify = commands.add_parser("justify", help="file the delay justification of a target")
-    for flag in ("--id", "--reason", "--measures"):
-        justify.add_argument(flag, required=True)
-    justify.add_argument("--revised-due", required=True, type=_quarter)
-    justify.add_argument("--submitted", help="date filed with the legislature, YYYY-MM-DD")
-    justify.add_argument("--responsible")
-    bulk = commands.add_parser("import-progress", help="import a quarter's updates from CSV")
-    bulk.add_argument("--csv", required=True, type=Path)
-    bulk.add_argument("--dry-run", action="store_true", help="show what would change only")
+BUG, INTERRUPTED, BROKEN_PIPE = 3, 130, 141
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit status (0 ok, 1 invalid or failed)."""
-    args = _parser().parse_args(argv)
+    """Run the command line; return the exit status (see the module's docstring)."""
+    try:
+        try:
+            status = _main(argv)
+        except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
+            status = exc.code if isinstance(exc.code, int) else 2
+        sys.stdout.flush()  # inside the try: a closed pipe shows here, not at exit
+        return status
+    except BrokenPipeError:
+        # Quiet, like any tool whose reader went away; stdout is pointed at /dev/null so
+        # that Python's own flush at exit does not complain either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return BROKEN_PIPE
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return INTERRUPTED
+
+
+def _main(argv: list[str] | None) -> int:
+    cli = parser()
+    args = cli.parse_args(argv)
+    check_combinations(cli, args)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
-        print(_run(args))
+        print(_run(args), flush=True)
+    except SettingsError as exc:
+        lines = str(exc).splitlines()
+        if len(lines) > 1:
+            print(f"Error: {args.settings}: {len(lines)} settings need fixing:", file=sys.stderr)
+        for i, line in enumerate(lines):
+            prefix = "Error: " if len(lines) == 1 and i == 0 else ""
+            print(f"{prefix}{args.settings}: {line}", file=sys.stderr)
+        return 1
     except RegisterError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         if args.command == "build":
@@ -93,52 +70,56 @@ def main(argv: list[str] | None = None) -> int:
     except PortalError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        raise  # not an error to report: main() ends quietly
+    except OSError as exc:  # the system refused a file or a socket: say which and why
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"Error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
     except Exception as exc:  # a bug in the portal, not in the register: no traceback for staff
         print(
             f"Error: the portal failed unexpectedly ({exc.__class__.__name__}: {exc}). "
-            "Nothing was changed. Please report this with the command you ran.",
+            "Please report this with the command you ran.",
             file=sys.stderr,
         )
-        return 2
+        return BUG
     return 0
 
 
 def _run(args: argparse.Namespace) -> str:
+    from .settings import from_pelican, normalized, unknown_settings
+
+    pelican_settings = normalized(_read_settings(Path(args.settings)))
+    for warning in unknown_settings(pelican_settings):
+        print(f"Warning: {args.settings}: {warning}", file=sys.stderr)
+    handler = globals()["_" + args.command.replace("-", "_")]  # validate → _validate
+    return handler(args, pelican_settings, from_pelican(pelican_settings))
+
+
+def _read_settings(path: Path) -> dict:
     from . import build
 
-    pelican_settings = build.read_settings(Path(args.settings))
-    handler = {
-        "validate": _validate,
-        "build": _build,
-        "new-target": _new_target,
-        "report": _report,
-        "justify": _justify,
-        "import-progress": _import_progress,
-        "changes": _changes,
-        "schema": _schema,
-    }[args.command]
-    return handler(args, pelican_settings)
+    if not path.is_file():
+        raise PortalError(
+            f"{path}: settings file not found: run the command in the project folder, or "
+            "name the settings file with --settings FILE (default pelicanconf.py)"
+        )
+    return build.read_settings(path)
 
 
-def _portal_settings(pelican_settings: dict):
-    from .settings import from_pelican
-
-    return from_pelican(pelican_settings)
-
-
-def _validate(args, pelican_settings) -> str:
+def _validate(args, pelican_settings, settings) -> str:
     from .build import validate
     from .delays import misplaced_justifications
     from .portal import build_portal
 
     targets = validate(pelican_settings)
-    portal = build_portal(targets, _portal_settings(pelican_settings))
+    portal = build_portal(targets, settings)
     for warning in misplaced_justifications(portal.assessments):
         print(f"Warning: {warning}", file=sys.stderr)
     return f"The register is valid: {len(targets)} targets."
 
 
-def _build(args, pelican_settings) -> str:
+def _build(args, pelican_settings, settings) -> str:
     from .build import build
 
     result = build(pelican_settings, Path(args.output), force=args.force)
@@ -160,64 +141,77 @@ def _build(args, pelican_settings) -> str:
     )
 
 
-def _new_target(args, pelican_settings) -> str:
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
+        # One line a request, as the standard server does, but through logging.
+        logging.getLogger(__name__).info("%s %s", self.address_string(), format % args)
+
+
+def _serve(args, pelican_settings, settings) -> str:
+    output = Path(args.output)
+    if not (output / "index.html").is_file():
+        raise PortalError(f"no site in {args.output} yet: run 'invoke build' first")
+    handler = functools.partial(_Handler, directory=str(output))
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            other = args.port + 1 if args.port < 65535 else 8000
+            raise PortalError(
+                f"port {args.port} is in use (by another 'invoke serve'?): stop that "
+                f"server, or choose another port with --port {other}"
+            ) from None
+        raise PortalError(f"cannot serve on port {args.port}: {exc.strerror or exc}") from None
+    print(f"Serving {output}/ at http://localhost:{args.port}/ (Ctrl-C to stop)", flush=True)
+    with server, contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()
+    return "Stopped."
+
+
+def _given(args: argparse.Namespace, *names: str, **renamed: str) -> dict:
+    """The options given, by the register's field names (``percent_complete=percent``)."""
+    values = {**{name: getattr(args, name) for name in names},
+              **{field: getattr(args, name) for field, name in renamed.items()}}  # fmt: skip
+    return {field: value for field, value in values.items() if value not in (None, [])}
+
+
+def _new_target(args, pelican_settings, settings) -> str:
+    from .bureaufile import declared_name
     from .commands import new_target
 
-    fields = {
-        "id": args.id,
-        "title": args.title,
-        "policy_address": args.policy_address,
-        "bureau": args.bureau,
-        "area": args.area,
-        "start": args.start,
-        "due": args.due,
-    }
-    if args.unit:
-        fields["indicator"] = {"unit": args.unit, "baseline": args.baseline, "target": args.target}
-        if args.direction:
-            fields["indicator"]["direction"] = args.direction
+    fields = _given(args, "id", "title", "policy_address", "bureau", "area", "start", "due")
+    # A declared code or name; the file says the name and goes in that bureau's folder.
+    fields["bureau"] = declared_name(pelican_settings["PATH"], settings.languages, args.bureau)
+    if args.unit is not None:  # with a baseline and a target: _check_combinations made sure
+        fields["indicator"] = _given(args, "unit", "baseline", "target", "direction")
     schema = Path(args.settings).resolve().parent / SCHEMA_FILE
-    return new_target(_portal_settings(pelican_settings), fields, schema)
+    return new_target(settings, fields, schema)
 
 
-def _report(args, pelican_settings) -> str:
+def _report(args, pelican_settings, settings) -> str:
     from .commands import report
 
-    entry = {
-        "quarter": args.quarter,
-        "value": args.value,
-        "percent_complete": args.percent,
-        "note": args.note,
-        "sources": args.source,
-        "verified_by": args.verified_by,
-    }
-    entry = {k: v for k, v in entry.items() if v not in (None, [])}
-    return report(_portal_settings(pelican_settings), args.id, entry)
+    entry = _given(args, "quarter", "value", "note", "verified_by",
+                   percent_complete="percent", sources="source")  # fmt: skip
+    return report(settings, args.id, entry)
 
 
-def _justify(args, pelican_settings) -> str:
+def _justify(args, pelican_settings, settings) -> str:
     from .commands import justify
 
-    delay = {
-        "reason": args.reason,
-        "revised_due": args.revised_due,
-        "measures": args.measures,
-        "submitted": args.submitted,
-        "responsible": args.responsible,
-    }
-    return justify(_portal_settings(pelican_settings), args.id, delay)
+    delay = _given(args, "reason", "revised_due", "measures", "submitted", "responsible")
+    return justify(settings, args.id, delay)
 
 
-def _import_progress(args, pelican_settings) -> str:
+def _import_progress(args, pelican_settings, settings) -> str:
     from .commands import import_progress
 
-    return import_progress(_portal_settings(pelican_settings), args.csv, args.dry_run)
+    return import_progress(settings, args.csv, args.dry_run)
 
 
-def _changes(args, pelican_settings) -> str:
+def _changes(args, pelican_settings, settings) -> str:
     from .changes import summarize
 
-    settings = _portal_settings(pelican_settings)
     targets = settings.targets_path.resolve()
     text = summarize(
         _git_root(targets),
@@ -229,7 +223,7 @@ def _changes(args, pelican_settings) -> str:
         languages=settings.languages,
     )
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        _write_text(Path(args.output), text)
         return f"Wrote the change summary to {args.output}."
     return text
 
@@ -241,13 +235,23 @@ def _git_root(folder: Path) -> Path:
     raise PortalError(f"{folder} is not inside a git repository: 'changes' compares git refs")
 
 
-def _schema(args, pelican_settings) -> str:
+def _schema(args, pelican_settings, settings) -> str:
     from .schema import schema_json
 
     output = Path(args.output or Path(args.settings).resolve().parent / SCHEMA_FILE)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(schema_json(), encoding="utf-8")
+    _write_text(output, schema_json())
     return f"Wrote {output}."
+
+
+def _write_text(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise PortalError(
+            f"--output: cannot write {path} ({exc.strerror or exc}): choose a file in a "
+            "folder you can write to"
+        ) from None
 
 
 if __name__ == "__main__":

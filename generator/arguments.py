@@ -1,0 +1,233 @@
+"""The command line's commands and options, each value checked as it is parsed.
+
+A wrong value or a contradiction is a usage error (exit status 2) in the validator's
+manner, ``--option: what is wrong: what to write``; the help marks required options.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import math
+import re
+import sys
+from pathlib import Path
+
+from .quarters import Quarter
+
+PROG = "python -m generator"
+SCHEMA_FILE = Path("docs") / "target.schema.json"
+# The README's tasks that are not staff jobs on the register: run with invoke only.
+INVOKE_ONLY = ("clean", "bench", "translations", "test", "lint")
+
+
+SETTINGS_HELP = "the Pelican settings file (default: pelicanconf.py in the current folder)"
+DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+NUMBER_RE = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+
+
+# --- Option values: each refused with what to write instead -------------------------------
+
+
+def _text(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return text
+
+
+def _quarter(text: str) -> str:
+    try:
+        return str(Quarter.parse(text))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _date(text: str) -> str:
+    hint = "write YYYY-MM-DD, such as 2026-10-01"
+    if not DATE_RE.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: {hint}")
+    try:
+        return datetime.date.fromisoformat(text).isoformat()
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date ({exc}): {hint}") from None
+
+
+def _year(text: str) -> int:
+    if not re.fullmatch(r"[0-9]{4}", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a year: write four digits such as 2025")
+    return int(text)
+
+
+def _number(text: str) -> int | float:
+    # As typed: 9 stays 9 in the file, not 9.0; nan, inf and 1e999 are no figures.
+    value = float(text) if NUMBER_RE.fullmatch(text) else math.nan
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number: write digits such as 12 or 12.5"
+        )
+    return int(text) if re.fullmatch(r"[-+]?[0-9]+", text) else value
+
+
+def _percent(text: str) -> int | float:
+    value = _number(text)
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{text!r} must be from 0 to 100 (percent complete)")
+    return value
+
+
+def _port(text: str) -> int:
+    if not re.fullmatch(r"[0-9]{1,5}", text) or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a port number from 1 to 65535")
+    return int(text)
+
+
+def _opt(flag: str, help: str, type=_text, **kwargs) -> tuple[str, dict]:  # noqa: A002
+    return flag, {"help": help, "type": type, **kwargs}
+
+
+def _req(flag: str, help: str, type=_text) -> tuple[str, dict]:  # noqa: A002
+    return flag, {"help": f"{help} (required)", "type": type, "required": True}
+
+
+def _flag(flag: str, help: str) -> tuple[str, dict]:  # noqa: A002
+    return flag, {"help": help, "action": "store_true"}
+
+
+# Each command: what it does, an example, its options. The invoke tasks take their help
+# from here (``option_help``), so the two never disagree.
+COMMANDS = {
+    "validate": ("check the register and report every problem", "", ()),
+    "build": ("validate, then build the site", "--output output", (
+        _opt("--output", "folder for the built site", default="output"),
+        _flag("--force", "build even if nothing changed since the last build"),
+    )),
+    "serve": ("serve the built site on this computer", "--port 8001", (
+        _opt("--output", "the built site's folder", default="output"),
+        _opt("--port", "port number (default 8000)", _port, default=8000),
+    )),
+    "new-target": (
+        "write a skeleton file for a new target in its bureau's folder",
+        "--id PA2025-003 --title 'Build 5,000 flats' --bureau 'Housing Bureau' "
+        "--policy-address 2025 --due 2027-Q4 --unit flats --baseline 0 --target 5000", (
+            _req("--id", "the new target's id, also its file name, e.g. PA2025-003"),
+            _req("--title", "one line saying what is promised"),
+            _req("--bureau", "the owning bureau; the file goes in its folder"),
+            _req("--due", "the quarter it must be met by, e.g. 2027-Q4", _quarter),
+            _req("--policy-address", "the year the target was announced, e.g. 2025", _year),
+            _opt("--area", "policy area"),
+            _opt("--start", "quarter work starts (default Q4 of the policy-address year)",
+                 _quarter),
+            _opt("--unit", "numeric targets: what is counted, e.g. flats; leave out for a "
+                 "milestone"),
+            _opt("--baseline", "numeric targets: the value at the start", _number),
+            _opt("--target", "numeric targets: the value to reach", _number),
+            _opt("--direction", "numeric targets: increase (default) or decrease", None,
+                 choices=("increase", "decrease")),
+        )),
+    "report": (
+        "add one quarter's progress entry to a target, keeping the file's layout",
+        "--id PA2023-017 --quarter 2026-Q3 --value 12 --source https://www.example.gov/p/1", (
+            _req("--id", "the target's id, e.g. PA2023-017"),
+            _req("--quarter", "the quarter reported on, e.g. 2026-Q3", _quarter),
+            _opt("--value", "numeric targets: the value at the end of the quarter (this or "
+                 "--percent is required)", _number, group="figure"),
+            _opt("--percent", "milestone targets: percent complete, 0 to 100 (this or --value "
+                 "is required)", _percent, group="figure"),
+            _opt("--note", "a short note (Markdown)"),
+            _opt("--source", "a web address backing the figure; repeat for several",
+                 action="append", default=[]),
+            _opt("--verified-by", "the independent body that checked the figure, if any"),
+        )),
+    "justify": (
+        "file the delay justification of a missed target",
+        "--id PA2023-017 --reason 'Site handover slipped.' --revised-due 2027-Q2 "
+        "--measures 'A second contractor starts in 2026-Q4.' --submitted 2026-10-01", (
+            _req("--id", "the missed target's id"),
+            _req("--reason", "why it was missed (Markdown)"),
+            _req("--revised-due", "the new quarter promised, e.g. 2027-Q2", _quarter),
+            _req("--measures", "what is being done to recover (Markdown)"),
+            _opt("--submitted", "date the justification went to the legislature, YYYY-MM-DD",
+                 _date),
+            _opt("--responsible", "the accountable office-holder or post"),
+        )),
+    "import-progress": ("import one quarter's updates from a CSV", "--csv updates.csv --dry-run", (
+        _req("--csv", "the CSV file: id,quarter,value,percent_complete,note,sources,verified_by",
+             lambda text: Path(_text(text))),
+        _flag("--dry-run", "only show what would change"),
+    )),
+    "changes": ("Markdown summary of the register's changes since a git ref",
+                "--base origin/main", (
+        _req("--base", "the git ref to compare with, e.g. main"),
+        _opt("--output", "write the summary to this file"),
+    )),
+    "schema": ("write the JSON Schema of a target file, for editors", "", (
+        _opt("--output", f"default: {SCHEMA_FILE} beside the settings file"),
+    )),
+}  # fmt: skip
+
+
+def option_help(command: str) -> dict[str, str]:
+    """The help of a command's options by their Python names (``verified_by``), for invoke."""
+    return {flag[2:].replace("-", "_"): spec["help"] for flag, spec in COMMANDS[command][2]}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with messages in the validator's manner: ``--option: what is wrong``."""
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        message = re.sub(r"\bargument (-[\w-]+(?:/-[\w-]+)*): ", r"\1: ", message)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line's parser: its commands, options and help."""
+    main = _Parser(
+        prog=PROG,
+        description="Validate the target register, edit it and build the portal.",
+        epilog=(
+            f"Run '{PROG} COMMAND --help' for a command's options, with an example.\n"
+            f"With invoke only: {', '.join(INVOKE_ONLY)}. (See the README's Tasks.)\n"
+            "Exit status: 0 done, 1 the register, settings or an input is wrong, "
+            "2 the command line is wrong."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    main.add_argument("--settings", default="pelicanconf.py", help=SETTINGS_HELP)
+    commands = main.add_subparsers(dest="command", required=True)
+    for name, (does, example, options) in COMMANDS.items():
+        command = commands.add_parser(
+            name, help=does, description=does[0].upper() + does[1:] + ".",
+            epilog=f"Example: {PROG} {name} {example}".rstrip(),
+        )  # fmt: skip
+        # Also after the command, where staff tend to put it; the top-level default stays.
+        command.add_argument("--settings", default=argparse.SUPPRESS, help=SETTINGS_HELP)
+        groups: dict[str, argparse._MutuallyExclusiveGroup] = {}
+        for flag, spec in options:
+            spec = dict(spec)
+            group = spec.pop("group", None)
+            if group and group not in groups:
+                groups[group] = command.add_mutually_exclusive_group(required=True)
+            (groups[group] if group else command).add_argument(flag, **spec)
+    return main
+
+
+def check_combinations(cli: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse options that contradict each other, as a usage error of their command."""
+    if args.command != "new-target":
+        return
+    (commands,) = [a for a in cli._actions if isinstance(a, argparse._SubParsersAction)]
+    command = commands.choices[args.command]
+    numeric = [f"--{name}" for name in ("baseline", "target", "direction")
+               if getattr(args, name) is not None]  # fmt: skip
+    if args.unit is None and numeric:
+        command.error(
+            f"{', '.join(numeric)}: only for a numeric target: add --unit (what is counted, "
+            "e.g. flats), or leave them out for a milestone target"
+        )
+    missing = [f"--{name}" for name in ("baseline", "target") if getattr(args, name) is None]
+    if args.unit is not None and missing:
+        command.error(
+            f"--unit: a numeric target needs {' and '.join(missing)} too (e.g. --baseline 0 "
+            "--target 5000); leave --unit out for a milestone target"
+        )
