@@ -4,7 +4,8 @@ Every string the YAML reader produces passes ``unsafe_character`` (yamldoc calls
 a register, bureau or glossary file cannot smuggle a terminal escape into a CSV, a NUL
 into a page, or an unclosed RIGHT-TO-LEFT OVERRIDE that reverses the words after a
 title in ``<title>``, link previews and feeds. ``is_blank`` says whether a text shows
-anything at all once invisible characters are left out.
+anything at all once invisible characters are left out, and ``is_web_address`` whether
+a source link opens the host it shows.
 
 Decisions: the bidi *marks* (U+200E, U+200F, U+061C) are refused with the embeddings,
 overrides and isolates. The register's languages are written left to right, a mark has
@@ -17,6 +18,9 @@ but do not count as text.
 from __future__ import annotations
 
 import unicodedata
+from urllib.parse import urlsplit
+
+import ada_url
 
 # C0 names (Unicode gives control characters no name in unicodedata).
 _C0_NAMES = (
@@ -109,3 +113,26 @@ def is_shown(ch: str) -> bool:
 def is_blank(text: str) -> bool:
     """True when ``text`` shows nothing: empty once spaces and invisible characters go."""
     return not any(is_shown(ch) for ch in text)
+
+
+def is_web_address(url: str) -> bool:
+    """True when ``url`` is an http(s) address that opens the host it shows."""
+    # Browsers read "\\" as "/" and hide "user@" prefixes: both can make a link show one
+    # host and open another, so neither is accepted.
+    if "\\" in url or any(ch.isspace() or ord(ch) < 32 for ch in url):
+        return False
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+        # The host a browser opens is the WHATWG parse (percent-decoded, IDNA): the page
+        # shows that one (wording.url_host), so a URL it cannot parse is refused.
+        parsed = ada_url.URL(url)
+    except ValueError:  # e.g. a malformed IPv6 address in brackets
+        return False
+    return (
+        parts.scheme in ("http", "https")
+        and bool(hostname)
+        and "@" not in parts.netloc
+        and parsed.protocol == f"{parts.scheme}:"
+        and bool(parsed.hostname)
+    )

@@ -7,9 +7,6 @@ import decimal
 import difflib
 import re
 from typing import Any
-from urllib.parse import urlsplit
-
-import ada_url
 
 from . import textsafety
 from .errors import Problem
@@ -237,7 +234,7 @@ class Checker:
     def url_list(self, path: Path) -> tuple[str, ...]:
         urls = []
         for i, url in enumerate(self.items(path)):
-            if isinstance(url, str) and _is_web_url(url.strip()):
+            if isinstance(url, str) and textsafety.is_web_address(url.strip()):
                 urls.append(url.strip())
             else:
                 self.fail(
@@ -276,28 +273,6 @@ def _missing_message(path: Path) -> str:
         return "this entry is empty: fill it in or delete its '-' line"
     parent = f" under '{path[-2]}:'" if len(path) > 1 and isinstance(path[-2], str) else ""
     return f"required field '{path[-1]}' is missing: add a line '{path[-1]}: ...'{parent}"
-
-
-def _is_web_url(url: str) -> bool:
-    # Browsers read "\\" as "/" and hide "user@" prefixes: both can make a link show one
-    # host and open another, so neither is accepted.
-    if "\\" in url or any(ch.isspace() or ord(ch) < 32 for ch in url):
-        return False
-    try:
-        parts = urlsplit(url)
-        hostname = parts.hostname
-        # The host a browser opens is the WHATWG parse (percent-decoded, IDNA): the page
-        # shows that one (wording.url_host), so a URL it cannot parse is refused.
-        parsed = ada_url.URL(url)
-    except ValueError:  # e.g. a malformed IPv6 address in brackets
-        return False
-    return (
-        parts.scheme in ("http", "https")
-        and bool(hostname)
-        and "@" not in parts.netloc
-        and parsed.protocol == f"{parts.scheme}:"
-        and bool(parsed.hostname)
-    )
 
 
 def _describe(value: Any) -> str:

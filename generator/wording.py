@@ -98,7 +98,10 @@ def fmt_gap(target: Target, gap: float) -> str:
 
 def fmt_percent(fraction: float) -> str:
     """A fraction as a whole percentage: ``0.456`` → ``46%``."""
-    return f"{fraction * 100:.0f}%"
+    # From the shortest repr, so a huge share reads 100000000000000000000000%, not the
+    # float's 99999999999999991611392%; abs(0) so that a share just below zero is not "-0%".
+    whole = decimal.Decimal(repr(fraction * 100)).to_integral_value()
+    return f"{abs(whole) if whole == 0 else whole:f}%"
 
 
 def promise(target: Target) -> str:

@@ -157,6 +157,16 @@ def test_figures_are_shown_as_typed(number, shown):
     assert wording.fmt_number(number) == shown
 
 
+@pytest.mark.parametrize(
+    ("fraction", "shown"),
+    [(0.456, "46%"), (1.0, "100%"), (-0.001, "0%"), (-0.5, "-50%"), (1e21, f"1{'0' * 23}%")],
+)
+def test_shares_are_whole_percentages_without_float_noise(fraction, shown):
+    # 0.000001 from baseline to target and 10^15 reached is a share of 10^23 per cent,
+    # which the float prints as 99999999999999991611392.
+    assert wording.fmt_percent(fraction) == shown
+
+
 def test_the_chart_labels_its_goal_as_typed():
     target = load(target_text(indicator="{unit: u, baseline: 1, target: 3.001}"))[0]
     spec = charts.target_spec(target, Quarter(2025, 3))
