@@ -81,12 +81,26 @@ def _port(text: str) -> int:
     return int(text)
 
 
+class _Once(argparse.Action):
+    """An option given at most once: argparse would keep the last of two silently."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        given = namespace.__dict__.setdefault("_given_once", {})
+        if self.dest in given:
+            parser.error(
+                f"{option_string}: given twice ({given[self.dest]!r} and {values!r}): give it once"
+            )
+        given[self.dest] = values
+        setattr(namespace, self.dest, values)
+
+
 def _opt(flag: str, help: str, type=_text, **kwargs) -> tuple[str, dict]:  # noqa: A002
+    kwargs.setdefault("action", _Once)
     return flag, {"help": help, "type": type, **kwargs}
 
 
 def _req(flag: str, help: str, type=_text) -> tuple[str, dict]:  # noqa: A002
-    return flag, {"help": f"{help} (required)", "type": type, "required": True}
+    return flag, {"help": f"{help} (required)", "type": type, "required": True, "action": _Once}
 
 
 def _flag(flag: str, help: str) -> tuple[str, dict]:  # noqa: A002

@@ -110,6 +110,14 @@ def refused(result: subprocess.CompletedProcess, status: int, message: str) -> N
         ([*NEW, "--unit", "flats", "--baseline", "one", "--target", "5"], "--baseline: 'one'"),
         (["serve", "--port", "80000"], "--port: '80000' must be a port number from 1 to 65535"),
         (["build", "--output", ""], "--output: must not be empty"),
+        (
+            ["report", "--id", "FX-ON", "--quarter", "2026-Q1", "--value", "5", "--value", "6"],
+            "--value: given twice (5 and 6): give it once",
+        ),
+        (
+            [*NEW, "--unit", "u", "--baseline", "1", "--target", "2", "--direction", "up"],
+            "--direction: invalid choice: 'up'",
+        ),
     ],
     ids=lambda value: value if isinstance(value, str) else None,
 )
@@ -338,3 +346,16 @@ def test_one_program_name_everywhere(project):
     result = cli_run(project, "validate", "--bogus")
     refused(result, 2, "python -m generator: error:")
     assert "kpi-portal" not in result.stderr
+
+
+def test_settings_option_may_follow_the_command(project):
+    (project / "settings.py").rename(project / "other.py")
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "validate", "--settings", "other.py"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "The register is valid: 7 targets." in result.stdout
