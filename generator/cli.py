@@ -69,7 +69,10 @@ def _main(argv: list[str] | None) -> int:
         return 1
     except PortalError as exc:
         print(f"Error: {exc}", file=sys.stderr)
-        return 1
+        # A build stopped by SIGINT or SIGTERM (build.BuildInterrupted) exits as the shell
+        # expects of a stopped program: 128 + the signal's number.
+        signum = getattr(exc, "signal", None)
+        return 128 + signum if isinstance(signum, int) else 1
     except BrokenPipeError:
         raise  # not an error to report: main() ends quietly
     except OSError as exc:  # the system refused a file or a socket: say which and why

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from generator import cli
+from generator.errors import PortalError
 from tests.conftest import FIXTURE_REGISTER, ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -359,3 +360,19 @@ def test_settings_option_may_follow_the_command(project):
     )
     assert result.returncode == 0, result.stderr
     assert "The register is valid: 7 targets." in result.stdout
+
+
+def test_a_stopped_build_exits_with_128_plus_the_signal(monkeypatch, capsys):
+    # build.py raises a PortalError carrying the signal's number when SIGINT or SIGTERM
+    # stops a build; the shell expects 128 + that number of a stopped program.
+    class Stopped(PortalError):
+        signal = signal.SIGTERM
+
+    def stopped(args):
+        raise Stopped("the build was stopped (SIGTERM) before it finished")
+
+    monkeypatch.setattr(cli, "_run", stopped)
+    assert cli.main(["build"]) == 128 + signal.SIGTERM
+    assert capsys.readouterr().err == (
+        "Error: the build was stopped (SIGTERM) before it finished\n"
+    )
