@@ -10,15 +10,21 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from .editing import Edit, EditError, checked, find_target_file, progress_edit
 from .quarters import Quarter
+from .yamldoc import DECIMAL, plain_decimal
 
 COLUMNS = ("id", "quarter", "value", "percent_complete", "note", "sources", "verified_by")
 REQUIRED = ("id", "quarter")
+# Number-like cells a spreadsheet may hold: 1e3, 06000, +5, .5, 1_000; and 0x10.
+_NUMBER_LIKE = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?")
+_HEX = re.compile(r"[-+]?0[xX][0-9a-fA-F]+")
 
 
 @dataclass
@@ -35,9 +41,16 @@ class ImportPlan:
 
 
 def plan_import(
-    targets_dir: Path, csv_text: str, csv_name: str, reporting: Quarter | None = None
+    targets_dir: Path,
+    csv_text: str,
+    csv_name: str,
+    default_lang: str,
+    reporting: Quarter | None = None,
 ) -> ImportPlan:
-    """Check every row of ``csv_text`` and work out the edit each makes; write nothing."""
+    """Check every row of ``csv_text`` and work out the edit each makes; write nothing.
+
+    ``default_lang`` is DEFAULT_LANG, the language of a title given as plain text.
+    """
     plan = ImportPlan()
     reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
     header = [h.strip() for h in reader.fieldnames or []]
@@ -48,11 +61,14 @@ def plan_import(
         return plan
     texts: dict[Path, str] = {}
     for number, row in enumerate(reader, start=2):  # row 1 is the header
+        if None in row:  # DictReader files surplus cells under None
+            plan.problems.append(_surplus_problem(csv_name, number, len(header), row[None]))
+            continue
         row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
         if not any(row.values()):
             continue
         try:
-            edit = _row_edit(targets_dir, row, texts, reporting)
+            edit = _row_edit(targets_dir, row, texts, default_lang, reporting)
         except (EditError, ValueError) as exc:
             plan.problems.append(f"{csv_name} row {number}: {exc}")
             continue
@@ -61,6 +77,14 @@ def plan_import(
     if not plan.edits and not plan.problems:
         plan.problems.append(f"{csv_name}: no rows to import")
     return plan
+
+
+def _surplus_problem(csv_name: str, number: int, columns: int, surplus: list[str]) -> str:
+    return (
+        f"{csv_name} row {number}: {columns + len(surplus)} cells, but the header has "
+        f'{columns} columns: put a cell that holds a comma in double quotes ("1,200"), or '
+        "remove the extra comma"
+    )
 
 
 def _header_problem(csv_name: str, missing: list[str], unknown: list[str]) -> str:
@@ -76,14 +100,18 @@ def _header_problem(csv_name: str, missing: list[str], unknown: list[str]) -> st
 
 
 def _row_edit(
-    targets_dir: Path, row: dict[str, str], texts: dict[Path, str], reporting: Quarter | None
+    targets_dir: Path,
+    row: dict[str, str],
+    texts: dict[Path, str],
+    default_lang: str,
+    reporting: Quarter | None,
 ) -> Edit:
     path = find_target_file(targets_dir, row["id"])
     entry = _row_entry(row)
     text = texts.get(path) or path.read_text(encoding="utf-8")
     before = path.read_text(encoding="utf-8")
     edit = progress_edit(path, text, entry)
-    return checked(Edit(path, before, edit.after, edit.summary), reporting=reporting)
+    return checked(Edit(path, before, edit.after, edit.summary), default_lang, reporting)
 
 
 def _row_entry(row: dict[str, str]) -> dict[str, Any]:
@@ -106,14 +134,31 @@ def _row_entry(row: dict[str, str]) -> dict[str, Any]:
     return entry
 
 
-def _number(column: str, text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
+def _number(column: str, text: str) -> int | float:
+    # The register's rule for figures (yamldoc.DECIMAL), so that a cell means what the
+    # same text means in a register file: float() would also take 1e3, 1_000 and nan.
+    if DECIMAL.fullmatch(text):
+        return float(text) if "." in text else int(text)
+    plain = _plain_form(text)
+    if plain is not None:
         raise ValueError(
-            f"{column}: {text!r} is not a number; write digits only, such as 1250 or 12.5 "
-            "(no units, thousands separators or % sign)"
-        ) from None
+            f"{column}: {text!r} is not a plain number: write {plain} (digits, with a - sign "
+            "and a decimal point if needed; no exponent, leading zeros, + sign or _)"
+        )
+    raise ValueError(
+        f"{column}: {text!r} is not a number; write digits only, such as 1250 or 12.5 "
+        "(no units, thousands separators or % sign)"
+    )
+
+
+def _plain_form(text: str) -> str | None:
+    """The plain decimal that a number-like ``text`` stands for, or None."""
+    if _HEX.fullmatch(text):
+        return str(int(text, 16))
+    if not _NUMBER_LIKE.fullmatch(text):
+        return None
+    plain = plain_decimal(Decimal(text.replace("_", "")))
+    return plain if len(plain) <= 24 else "the number out in digits"
 
 
 def apply(plan: ImportPlan) -> None:

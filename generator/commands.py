@@ -66,7 +66,13 @@ def import_progress(settings: PortalSettings, csv_file: Path, dry_run: bool) -> 
         text = csv_file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise EditError(f"{csv_file}: cannot read the file as UTF-8 CSV ({exc})") from None
-    plan = bulk.plan_import(settings.targets_path, text, csv_file.name, settings.reporting_quarter)
+    plan = bulk.plan_import(
+        settings.targets_path,
+        text,
+        csv_file.name,
+        settings.default_lang,
+        settings.reporting_quarter,
+    )
     if not plan.ok:
         raise EditError(
             f"{len(plan.problems)} row(s) need fixing; nothing was written:\n"

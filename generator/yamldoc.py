@@ -3,12 +3,22 @@
 Only plain YAML data is accepted: mappings, sequences and the standard scalar
 types. Python tags, duplicate keys and aliases are refused, the last because
 an alias can expand a small file into gigabytes ("billion laughs").
+
+Values are read as typed. PyYAML reads YAML 1.1, where ``06000`` is octal 3072,
+``1:30`` is 90 and ``No`` is false; editors and ruamel read YAML 1.2, where they are
+6000, the text "1:30" and the text "No". So an unquoted value is accepted as a number
+only when it is a plain decimal (``6000``, ``-0.25``), and as true or false only when
+it is ``true`` or ``false``; any other unquoted word that some YAML reader takes for a
+number or a yes/no is refused, saying how to write it. Exponents (``1e3``) are refused
+too: a register's figures are written out in digits. Quoted and block text is text.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import yaml
@@ -28,6 +38,19 @@ _PREFIX = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_PREFIX + t for t in ("null", "bool", "int", "float", "str", "timestamp")}
 _MAP_TAG = _PREFIX + "map"
 _SEQ_TAG = _PREFIX + "seq"
+_STR, _INT, _FLOAT, _BOOL = (_PREFIX + t for t in ("str", "int", "float", "bool"))
+_RESOLVER = yaml.resolver.Resolver()
+
+# The only numbers that every YAML reader, and every person, reads alike.
+DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
+# Numbers in YAML 1.2 (editors, ruamel) that PyYAML reads as text: "1e3", "08", "0o7".
+_YAML12_NUMBER = re.compile(
+    r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+"
+)
+_NOT_FINITE = re.compile(r"[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
+# The yes/no words of YAML 1.1 in any case; PyYAML knows only some of the spellings.
+_YES_NO = {"y": True, "n": False, "yes": True, "no": False, "on": True, "off": False}
+_YES_NO |= {"true": True, "false": False}
 
 Path = tuple[str | int, ...]
 
@@ -75,6 +98,15 @@ def _tag_message(tag: str) -> str:
     return f"YAML tag {tag!r} is not allowed: remove the '!' tag and write plain text or numbers"
 
 
+def _special_message(node: yaml.ScalarNode) -> str:
+    if node.tag != _implicit_tag(node.value):  # written with a '!' tag
+        return _tag_message(node.tag)
+    # "=" and "<<" unquoted are YAML's "value" and "merge" keys, not text.
+    return (
+        f"the bare {node.value} has a special meaning in YAML: write it in quotes, {node.value!r}"
+    )
+
+
 def too_large(path: str) -> Problem:
     """The problem of a file too large to be one target."""
     return Problem(
@@ -117,6 +149,92 @@ def load_document(path: str, text: bytes) -> tuple[Document | None, list[Problem
     converter = _Converter(doc, source)
     doc.data = converter.convert(node, ())
     return doc, converter.problems
+
+
+def plain_decimal(number: int | float | Decimal) -> str:
+    """``number`` as every YAML reader reads it alike: ``1500``, ``-0.25``, never ``1.5e3``."""
+    # repr is the shortest text that reads back as the same float.
+    exact = Decimal(repr(number)) if isinstance(number, float) else Decimal(number)
+    return format(exact, "f")
+
+
+def _implicit_tag(text: str) -> str:
+    """The tag PyYAML gives ``text`` written unquoted and untagged."""
+    return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+
+
+def reads_as_text(text: str) -> bool:
+    """True when ``text`` written unquoted is read back by this module as that same text."""
+    return _implicit_tag(text) == _STR and as_typed_problem(text, _STR, text) is None
+
+
+def as_typed_problem(text: str, tag: str, value: Any) -> str | None:
+    """Why the unquoted ``text`` (tagged ``tag``, read as ``value``) is not read as typed.
+
+    ``None`` when every YAML reader reads it as a person would.
+    """
+    yes_no = _YES_NO.get(text.lower())
+    explicit = tag == _STR and _implicit_tag(text) != _STR  # "!!str 06000": text on purpose
+    if yes_no is not None and text not in ("true", "false") and not explicit:
+        who = "YAML" if tag == _BOOL else "some YAML tools"
+        return (
+            f"the bare word {text} is read by {who} as {str(yes_no).lower()}: "
+            f"write it in quotes, {text!r}, if it is text"
+        )
+    if tag in (_INT, _FLOAT) or (tag == _STR and not explicit and _YAML12_NUMBER.fullmatch(text)):
+        return _number_problem(text, value)
+    return None
+
+
+def _number_problem(text: str, value: Any) -> str | None:
+    if DECIMAL.fullmatch(text):
+        return None
+    if _NOT_FINITE.fullmatch(text):
+        return f"{text!r} is not a finite number: write a number"
+    return f"{_number_advice(text, value)}, or put it in quotes, {text!r}, if it is text"
+
+
+def _number_advice(text: str, value: Any) -> str:
+    """What YAML makes of a number not written as a plain decimal, and how to write it."""
+    bare = text.lstrip("+-")
+    if ":" in text:
+        return (
+            f"{text!r} is read by YAML as {value} (a ':' makes it a base-60 number, as in "
+            f"times): write {plain_decimal(value)}"
+        )
+    base = {"0x": ("hexadecimal", 16), "0b": ("binary", 2), "0o": ("octal", 8)}.get(bare[:2])
+    if base:
+        name, radix = base
+        number = int(text.replace("_", "").replace(bare[:2], "", 1), radix)
+        who = "YAML 1.2 tools" if bare[:2] == "0o" else "YAML"
+        return f"{text!r} is read by {who} as {number} ({bare[:2]} makes it {name}): write {number}"
+    digits = _digits(text)
+    if isinstance(value, int) and re.fullmatch(r"0[0-7_]+", bare):
+        return f"{text!r} is read by YAML as {value} (a leading 0 makes it octal): write {digits}"
+    if "e" in text.lower():
+        shown = f", {digits}" if digits and len(digits) <= 24 else ""
+        return (
+            f"{text!r} has an exponent, which YAML readers disagree about: write the number "
+            f"out in digits{shown}"
+        )
+    return f"{text!r} is not written as a plain number ({_why_not_plain(text)}): write {digits}"
+
+
+def _digits(text: str) -> str | None:
+    try:
+        return plain_decimal(Decimal(text.replace("_", "")))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _why_not_plain(text: str) -> str:
+    if "_" in text:
+        return "YAML readers disagree about _ in numbers"
+    if text.startswith("+"):
+        return "YAML readers disagree about a leading +"
+    if re.match(r"-?0[0-9]", text):
+        return "YAML readers disagree about a leading 0"
+    return "YAML readers disagree about a number without digits before or after the point"
 
 
 class _Converter:
@@ -181,7 +299,8 @@ class _Converter:
                 self.alias(path)
                 continue
             self.seen.add(id(key_node))
-            key = self.scalar(key_node, path) if isinstance(key_node, yaml.ScalarNode) else None
+            is_scalar = isinstance(key_node, yaml.ScalarNode)
+            key = self.scalar(key_node, path, is_key=True) if is_scalar else None
             if not isinstance(key, str):
                 line = key_node.start_mark.line + 1
                 message = "every key must be a plain word, such as 'title'"
@@ -210,14 +329,20 @@ class _Converter:
             return None
         return [self.convert(item, (*path, i)) for i, item in enumerate(node.value)]
 
-    def scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
+    def scalar(self, node: yaml.ScalarNode, path: Path, is_key: bool = False) -> Any:
+        # Only an unquoted scalar can be misread: quoted and block scalars are text.
+        plain = not node.style
         if node.tag not in _SCALAR_TAGS:
-            self.fail(node, path, _tag_message(node.tag))
+            self.fail(node, path, _special_message(node) if plain else _tag_message(node.tag))
             return None
         try:
             value = self.scalars.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
             self.fail(node, path, f"cannot read this value ({exc}): check it, or put it in quotes")
+            return None
+        # A key that is not a word is refused as a key, by the caller.
+        if plain and not is_key and (problem := as_typed_problem(node.value, node.tag, value)):
+            self.fail(node, path, problem)
             return None
         if isinstance(value, float) and not math.isfinite(value):
             self.fail(node, path, f"{node.value!r} is not a finite number: write a number")
