@@ -3,12 +3,19 @@
 Edits keep each file's comments, key order and layout (a ruamel.yaml round trip),
 and every edited file is validated before it is written: a refused edit leaves
 the file exactly as it was.
+
+ruamel writes YAML 1.2 and the validator reads YAML 1.1 (PyYAML): a title "No" that
+ruamel leaves unquoted reads back as false, a float it writes as ``1e-05`` reads back as
+text. So every new text is quoted when the validator would read it unquoted as anything
+but that text, and every number is written as a plain decimal: what an edit writes reads
+back as what it was given.
 """
 
 from __future__ import annotations
 
 import datetime
 import io
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -17,6 +24,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import LiteralScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
@@ -24,6 +32,7 @@ from .errors import PortalError, Problem
 from .portal import slugify
 from .quarters import Quarter
 from .register import SourceFile, display_path, read_source
+from .yamldoc import plain_decimal, reads_as_text
 
 SCHEMA_LINE = "# yaml-language-server: $schema={path}\n"
 # The sample register's layout: list items indented two spaces under their key.
@@ -68,6 +77,52 @@ def _files_named(targets_dir: Path, target_id: str) -> list[Path]:
     return sorted(p for p in Path(targets_dir).rglob("*.yaml") if p.stem == target_id)
 
 
+class _Verbatim(str):
+    """An unquoted text already in the file: written back exactly as it was."""
+
+
+class _Representer(RoundTripRepresenter):
+    """ruamel's round-trip writer, writing what PyYAML reads back as the same value."""
+
+    def represent_new_str(self, data: str) -> Any:
+        """A text, in quotes when it would not read back unquoted as that text."""
+        if reads_as_text(data):
+            return self.represent_str(data)
+        return self.represent_scalar("tag:yaml.org,2002:str", data, style="'")
+
+    def represent_plain_float(self, data: float) -> Any:
+        """A float as a plain decimal: 0.00001, never 1e-05."""
+        if not math.isfinite(data):  # written as .inf or .nan, which validation refuses
+            return self.represent_float(data)
+        text = plain_decimal(data)
+        return self.represent_scalar(_PREFIX + ("float" if "." in text else "int"), text)
+
+
+_PREFIX = "tag:yaml.org,2002:"
+_Representer.add_representer(str, _Representer.represent_new_str)
+_Representer.add_representer(float, _Representer.represent_plain_float)
+_Representer.add_representer(_Verbatim, RoundTripRepresenter.represent_str)
+
+
+def _keep_unquoted(node: Any) -> None:
+    """Mark the unquoted texts of a loaded file, so that an edit writes them back as they were.
+
+    Quoting one that YAML 1.1 misreads (``title: No``) would silently change a line the
+    edit was not about; left as it is, validation reports it, saying how to fix it.
+    """
+    if isinstance(node, dict):
+        items = list(node.items())
+    elif isinstance(node, list):
+        items = list(enumerate(node))
+    else:
+        return
+    for key, value in items:
+        if type(value) is str and not reads_as_text(value):
+            node[key] = _Verbatim(value)
+        else:
+            _keep_unquoted(value)
+
+
 def round_trip(text: str) -> tuple[YAML, Any]:
     """Parse ``text`` keeping comments and layout; return the YAML engine and the data."""
     indent, offset = HOUSE_INDENT
@@ -78,10 +133,13 @@ def round_trip(text: str) -> tuple[YAML, Any]:
         if guessed is not None:
             indent, offset = guessed, guessed_offset or 0
     yaml = YAML()
+    yaml.Representer = _Representer
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap long lines staff wrote
     yaml.indent(mapping=2, sequence=indent, offset=offset)
-    return yaml, yaml.load(text)
+    data = yaml.load(text)
+    _keep_unquoted(data)
+    return yaml, data
 
 
 def dump(yaml: YAML, data: Any) -> str:
@@ -91,8 +149,11 @@ def dump(yaml: YAML, data: Any) -> str:
     return out.getvalue()
 
 
-def checked(edit: Edit, default_lang: str = "en", reporting: Quarter | None = None) -> Edit:
-    """Return ``edit`` if its new text is a valid target file; raise ``EditError`` if not."""
+def checked(edit: Edit, default_lang: str, reporting: Quarter | None = None) -> Edit:
+    """Return ``edit`` if its new text is a valid target file; raise ``EditError`` if not.
+
+    ``default_lang`` is DEFAULT_LANG: a title given as plain text is in that language.
+    """
     source = SourceFile(display_path(edit.path), edit.path.stem, edit.after.encode("utf-8"))
     _, problems, _ = read_source(source, default_lang, reporting)
     if problems:
