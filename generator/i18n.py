@@ -32,9 +32,13 @@ _active: ContextVar[tuple[str, _gettext.NullTranslations] | None] = ContextVar(
 )
 
 
+@cache
 def catalog_name(lang: str) -> str:
-    """The catalog folder of a language tag: ``zh-Hant`` → ``zh_Hant``."""
-    return lang.replace("-", "_")
+    """The catalog folder of a language tag, in any letter case: ``zh-hant`` → ``zh_Hant``."""
+    name = lang.replace("-", "_")
+    # Tags are case-insensitive (Pelican lower-cases DEFAULT_LANG); folder names are not.
+    found = [p.name for p in LOCALE_DIR.iterdir() if p.is_dir() and p.name.lower() == name.lower()]
+    return found[0] if found else name
 
 
 def catalog_path(lang: str) -> Path:

@@ -17,6 +17,7 @@ import sys
 import pytest
 from bs4 import BeautifulSoup
 
+from generator import i18n
 from generator.build import read_settings
 from generator.errors import SettingsError
 from generator.settings import from_pelican, normalized, unknown_settings
@@ -191,6 +192,15 @@ def test_default_lang_in_any_case_is_the_catalogs_tag(default_lang, languages, e
     assert portal.languages == expected
     fixed = normalized(settings(DEFAULT_LANG=default_lang, LANGUAGES=languages))
     assert fixed["DEFAULT_LANG"] == expected[0] and tuple(fixed["LANGUAGES"]) == expected
+
+
+def test_interface_strings_are_found_for_a_tag_in_any_letter_case():
+    with i18n.use("zh-Hant"):
+        chinese = i18n.gettext("Skip to main content")
+    assert chinese != "Skip to main content"
+    for tag in ("zh-hant", "ZH-HANT", "zh_hant"):
+        with i18n.use(tag):
+            assert i18n.gettext("Skip to main content") == chinese, tag
 
 
 @pytest.fixture(scope="module")
