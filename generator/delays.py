@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from .model import Delay, Target
 from .quarters import Quarter
@@ -65,7 +66,7 @@ def shortfall_at_due(target: Target) -> Shortfall:
         reached = entry.value if entry else start
     distance = abs(promised - start)
     # A figure that moved the wrong way leaves more than the whole distance to go.
-    gap = max(0.0, (promised - reached) if promised >= start else (reached - promised))
+    gap = max(0.0, _minus(promised, reached) if promised >= start else _minus(reached, promised))
     return Shortfall(
         promised=promised,
         reached=reached,
@@ -74,6 +75,12 @@ def shortfall_at_due(target: Target) -> Shortfall:
         gap_percent=100.0 * gap / distance,
         as_of=entry.quarter if entry else None,
     )
+
+
+def _minus(a: float, b: float) -> float:
+    """``a - b`` worked out on the digits as typed: in floats, 99999999999999.9 -
+    99999999999999.8 is 0.09375, and the page would say so."""
+    return float(Decimal(repr(a)) - Decimal(repr(b)))
 
 
 def justification(assessment: Assessment) -> DelayJustification:

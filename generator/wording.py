@@ -7,6 +7,7 @@ serve every language of the site.
 from __future__ import annotations
 
 import decimal
+import math
 import unicodedata
 from dataclasses import dataclass
 
@@ -57,10 +58,11 @@ def status_label(status: str) -> str:
     return _(STATUS_LABELS[status]) if status in STATUS_LABELS else status
 
 
-# Figures are typed with at most 6 decimals (validation), so a figure, or a sum or
-# difference of figures, rounded to 6 decimals is the figure as typed, without the float
-# noise of 18 - 9.1 = 8.899999999999999.
-SHOWN_DECIMALS = 6
+# Figures are typed with at most 6 decimals (validation), so a figure, or a difference of
+# figures, rounded to 6 decimals is the figure as typed, without the float noise of
+# 18 - 9.1 = 8.899999999999999. A figure further from its rounding than float noise is
+# worked out (the straight-line expectation, 271.42857142857144) and shown to 2 decimals.
+TYPED_DECIMALS, WORKED_OUT_DECIMALS = 6, 2
 
 
 def fmt_number(number: float | None) -> str:
@@ -69,8 +71,11 @@ def fmt_number(number: float | None) -> str:
         return "—"
     if isinstance(number, int):
         return f"{number:,}"
+    rounded = round(float(number), TYPED_DECIMALS)
+    if not math.isclose(rounded, number, rel_tol=1e-9, abs_tol=1e-12):
+        rounded = round(float(number), WORKED_OUT_DECIMALS)
     # repr is the shortest text that reads back as the float: the digits as typed.
-    digits = decimal.Decimal(repr(round(float(number), SHOWN_DECIMALS)))
+    digits = decimal.Decimal(repr(rounded))
     if not digits.is_finite():
         return str(number)  # never from a valid register: validation keeps figures finite
     if digits == digits.to_integral_value():

@@ -32,7 +32,7 @@ from generator import (
     validation,
     wording,
 )
-from generator.delays import misplaced_justifications
+from generator.delays import misplaced_justifications, shortfall_at_due
 from generator.errors import PortalError, RegisterError
 from generator.quarters import FIRST_YEAR, LAST_YEAR, Quarter
 from generator.register import SourceFile, load_sources
@@ -149,6 +149,9 @@ def test_a_progress_value_and_a_percentage_are_checked_alike():
         (999999999.999999, "999,999,999.999999"),
         (1e15, "1,000,000,000,000,000"),
         (18 - 9.1, "8.9"),  # a difference of typed figures, not 8.899999999999999
+        (3.001 - 1, "2.001"),  # not 2.0010000000000003
+        (100 + 400 * 3 / 7, "271.43"),  # worked out (an expected level): 2 decimals
+        (2 / 3, "0.67"),
         (100.0, "100"),
         (None, "—"),
     ],
@@ -165,6 +168,15 @@ def test_shares_are_whole_percentages_without_float_noise(fraction, shown):
     # 0.000001 from baseline to target and 10^15 reached is a share of 10^23 per cent,
     # which the float prints as 99999999999999991611392.
     assert wording.fmt_percent(fraction) == shown
+
+
+def test_a_shortfall_is_the_difference_of_the_figures_as_typed():
+    text = target_text(
+        indicator="{unit: u, baseline: 0, target: 99999999999999.9}",
+        progress="[{quarter: 2026-Q4, value: 99999999999999.8}]",
+    )
+    gap = shortfall_at_due(load(text)[0]).gap
+    assert wording.fmt_number(gap) == "0.1"  # in floats, 0.09375
 
 
 def test_the_chart_labels_its_goal_as_typed():
