@@ -12,6 +12,8 @@ import markdown
 import nh3
 from markupsafe import Markup
 
+from . import textsafety
+
 ALLOWED_TAGS = {
     "p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "code", "pre", "blockquote",
     "a", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "hr",
@@ -37,7 +39,9 @@ def render_markdown(text: str | None) -> Markup:
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
     )
-    return Markup(clean)
+    # Validation refuses references to control and bidi characters (&#x202E;); this keeps
+    # them off the page for any text that did not pass through it.
+    return Markup("".join(ch for ch in clean if not textsafety.is_refused(ch)))
 
 
 @functools.cache

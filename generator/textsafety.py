@@ -17,6 +17,8 @@ but do not count as text.
 
 from __future__ import annotations
 
+import html
+import re
 import unicodedata
 from urllib.parse import urlsplit
 
@@ -97,6 +99,41 @@ def unsafe_character(text: str) -> str | None:
             return (
                 f"the invisible {kind} {describe(ch)} is not allowed: delete it "
                 "(it can hide or reorder the text around it)"
+            )
+    return None
+
+
+# HTML character references as browsers read them: numeric ones need no ';' and may
+# have any number of leading zeros; more than 8 digits is out of range (U+FFFD) anyway.
+_REFERENCE_RE = re.compile(
+    r"&(?:#[xX]0*(?P<hex>[0-9a-fA-F]{1,8})|#0*(?P<dec>[0-9]{1,8})|[A-Za-z][A-Za-z0-9]*;?);?"
+)
+
+
+def _decoded(match: re.Match) -> str:
+    """What a browser makes of one character reference (HTML's rules, not Python's, which
+    drop the control characters that browsers keep)."""
+    if match["hex"] is None and match["dec"] is None:
+        return html.unescape(match.group())
+    code = int(match["hex"], 16) if match["hex"] is not None else int(match["dec"])
+    if 0x80 <= code <= 0x9F:  # read as Windows-1252, where it has a character there
+        return bytes([code]).decode("cp1252", errors="ignore") or chr(code)
+    if code == 0 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+        return "\ufffd"
+    return chr(code)
+
+
+def unsafe_reference(markdown: str) -> str | None:
+    """The problem with the first character reference (``&#x202E;``) in Markdown text that
+    stands for a refused character, or None. Markdown passes references through to the
+    page, where the browser decodes them."""
+    for match in _REFERENCE_RE.finditer(markdown):
+        bad = [ch for ch in _decoded(match) if is_refused(ch)]
+        if bad:
+            kind = "control character" if unicodedata.category(bad[0]) == "Cc" else "character"
+            return (
+                f"the character reference {match.group()} is the invisible {kind} "
+                f"{describe(bad[0])}, which is not allowed: delete it"
             )
     return None
 

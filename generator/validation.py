@@ -104,6 +104,10 @@ class Checker:
         if one_line and "\t" in value.strip():
             self.fail(path, "must be a single line of text: replace the tab with a space")
             return None
+        unsafe = None if one_line else textsafety.unsafe_reference(value)  # Markdown only
+        if unsafe:
+            self.fail(path, unsafe)
+            return None
         return value.strip()
 
     def texts(self, path: Path, default_lang: str, required: bool, one_line: bool) -> dict:

@@ -10,6 +10,7 @@ from bs4 import BeautifulSoup
 
 from generator import textsafety, wording
 from generator.errors import RegisterError
+from generator.markup import render_markdown
 from generator.names import load_glossary
 from generator.register import SourceFile, load_sources
 from tests.conftest import FIXTURE_REGISTER, build_site
@@ -209,3 +210,36 @@ def test_target_page_shows_the_host_each_source_opens(spoofing_site):
     page = BeautifulSoup((spoofing_site / "targets" / "FX-ON.html").read_text(), "html.parser")
     shown = [a.get_text() for a in page.find_all("a", rel="nofollow")]
     assert shown == ["www.example.gov.evil.example"] * 2 + ["xn--pple-43d.com"]
+
+
+@pytest.mark.parametrize(
+    ("reference", "what"),
+    [
+        ("&#x202E;", "U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+        ("&#8238;", "U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+        ("&rlm;", "U+200F (RIGHT-TO-LEFT MARK)"),
+        ("&#x1b;", "U+001B (ESCAPE)"),
+        ("&#x7F;", "U+007F (DELETE)"),
+        ("&#xFDD0;", "U+FDD0 (NONCHARACTER)"),
+        ("&#x000000202e", "U+202E (RIGHT-TO-LEFT OVERRIDE)"),  # browsers need no ';'
+        ("&#x81;", "U+0081 (C1 CONTROL CHARACTER)"),
+    ],
+)
+def test_a_character_reference_in_markdown_is_checked_like_the_character(reference, what):
+    # Markdown passes character references through to the page, where the browser
+    # decodes them: "&#x202E;" in a description reversed the text after it.
+    message = refusal(FX_ON + f"description: 'Fine {reference} text'\n")
+    assert f"description: the character reference {reference} is the invisible" in message
+    assert what in message
+
+
+def test_harmless_character_references_stay():
+    text = FX_ON + "description: 'Caf&eacute; &amp; tea &#x85; &#169; &#x4e2d;'\n"
+    targets = load_sources([SourceFile("t/FX-ON.yaml", "FX-ON", text.encode())])
+    assert "Café &amp; tea … © 中" in str(render_markdown(targets[0].description["en"]))
+
+
+def test_markdown_output_never_carries_a_refused_character():
+    html = str(render_markdown("a &#x202E; b &#x1b; [x](https://a.example/&#x2066;)"))
+    assert not any(textsafety.is_refused(ch) for ch in html), repr(html)
+    assert html.startswith("<p>a  b  <a href=")
