@@ -217,7 +217,10 @@ def _number_advice(text: str, value: Any) -> str:
             f"{text!r} has an exponent, which YAML readers disagree about: write the number "
             f"out in digits{shown}"
         )
-    return f"{text!r} is not written as a plain number ({_why_not_plain(text)}): write {digits}"
+    return (
+        f"{text!r} is not written as a plain number ({_why_not_plain(text)}): "
+        f"write {digits or 'it in plain digits'}"
+    )
 
 
 def _digits(text: str) -> str | None:
@@ -340,8 +343,14 @@ class _Converter:
         except (yaml.YAMLError, ValueError, OverflowError) as exc:
             self.fail(node, path, f"cannot read this value ({exc}): check it, or put it in quotes")
             return None
+        # A quoted scalar is read as typed unless a tag makes it a number: !!int '06000'.
         # A key that is not a word is refused as a key, by the caller.
-        if plain and not is_key and (problem := as_typed_problem(node.value, node.tag, value)):
+        misreadable = plain or node.tag in (_INT, _FLOAT, _BOOL)
+        if (
+            misreadable
+            and not is_key
+            and (problem := as_typed_problem(node.value, node.tag, value))
+        ):
             self.fail(node, path, problem)
             return None
         if isinstance(value, float) and not math.isfinite(value):

@@ -131,6 +131,29 @@ def test_refused_values_keep_their_lines_in_nested_places_and_lists():
     ]
 
 
+@pytest.mark.parametrize(
+    ("typed", "fragment"),
+    [
+        ("!!int '06000'", "'06000' is read by YAML as 3072 (a leading 0 makes it octal)"),
+        ('!!float "1e3"', "'1e3' has an exponent"),
+        ("!!bool 'yes'", "yes is read by YAML as true"),
+    ],
+)
+def test_a_quoted_value_tagged_as_a_number_or_yes_no_is_read_as_typed_too(typed, fragment):
+    (problem,) = problems_of(typed)
+    assert fragment in problem
+
+
+@pytest.mark.parametrize("typed", ["=", "<<"])
+def test_a_bare_yaml_special_value_is_refused_as_such_not_as_a_tag(typed):
+    # Unquoted, "=" and "<<" are YAML's "value" and "merge" keys: the message said to
+    # remove a '!' tag that is not there.
+    assert problems_of(typed) == [
+        f"{PATH}:2: value: the bare {typed} has a special meaning in YAML: "
+        f"write it in quotes, '{typed}'"
+    ]
+
+
 @pytest.mark.parametrize("key", ["yes", "06000", "1:30"])
 def test_keys_that_are_not_words_are_still_refused_as_keys(key):
     _, problems = load(f"id: X\n{key}: 1\n")
