@@ -1,25 +1,29 @@
 """Building the site: validate first, build into a staging folder, then swap it in.
 
-A refused or failed build never touches the previously built site: Pelican
-writes into ``<output>.building`` and only a complete build replaces ``<output>``.
+A refused, failed or stopped build never touches the previously built site: one build
+at a time per output folder, each into a staging folder of its own, and only a complete
+build replaces ``<output>`` (``outputs`` says which folders a build writes, and which
+outputs it refuses before writing anything). SIGINT and SIGTERM unwind the build, chart
+workers and staging folder included (``stopping``).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import outputs
 from .bureaus import read_content
 from .errors import PortalError, RegisterError
 from .fingerprint import BuildRecord, input_fingerprint
 from .model import Target
 from .register import load_register
 from .settings import PortalSettings, from_pelican
+from .stopping import Stopped, StopSignals
 from .translations import translation_problems
 
 logger = logging.getLogger(__name__)
@@ -32,6 +36,17 @@ CHART_COUNTS = "PORTAL_CHART_COUNTS"
 
 class BuildError(PortalError):
     """The site could not be built; the previous site is left as it was."""
+
+
+class BuildInterrupted(BuildError):
+    """SIGINT or SIGTERM stopped the build; ``signal`` is its number."""
+
+    def __init__(self, signum: int, name: str, output: Path) -> None:
+        self.signal = signum
+        super().__init__(
+            f"the build was stopped ({name}) before it finished; the previous site in "
+            f"{output} is unchanged"
+        )
 
 
 @dataclass(frozen=True)
@@ -64,6 +79,8 @@ def read_settings(settings_file: Path | str, overrides: dict[str, Any] | None = 
         settings = pelican_read_settings(str(settings_file), override=overrides or {})
     except Exception as exc:  # a settings file is Python: any error can come out of it
         raise PortalError(f"{settings_file}: cannot read the settings: {exc}") from exc
+    # Its folder is the repository, which no build may replace (see outputs).
+    settings[outputs.SETTINGS_FILE] = str(Path(settings_file).resolve())
     # Like Pelican's own paths: relative to the settings file, wherever the build is run.
     cache = settings.get("CHART_CACHE_PATH", str(PortalSettings.chart_cache_path))
     if isinstance(cache, str | Path):
@@ -103,10 +120,25 @@ def build(settings: dict, output: Path | str, force: bool = False) -> BuildResul
 
     When nothing the site is built from has changed since the last build of ``output``
     (and ``output`` is as that build left it), stop there unless ``force``.
-    Raises ``RegisterError`` for an invalid register, ``BuildError`` when Pelican fails.
+    Raises ``RegisterError`` for an invalid register, ``OutputError`` for an output that
+    must not or cannot be replaced (or that another build is writing), ``BuildError``
+    when Pelican fails and ``BuildInterrupted`` on SIGINT or SIGTERM.
     """
     started = time.perf_counter()
-    output = Path(output).resolve()
+    output = outputs.check_paths(Path(output), settings)
+    outputs.check_replaceable(output)  # before the lock file is made beside it
+    try:
+        with StopSignals() as stops, outputs.exclusive(output):
+            return _build_alone(settings, output, force, started, stops)
+    except Stopped as stop:
+        raise BuildInterrupted(stop.signum, stop.name, output) from None
+
+
+def _build_alone(
+    settings: dict, output: Path, force: bool, started: float, stops: StopSignals
+) -> BuildResult:
+    """``build``, holding the lock of ``output``."""
+    outputs.check_replaceable(output)  # again: a build that ran meanwhile may have changed it
     portal_settings = from_pelican(settings)
     inputs = [portal_settings.targets_path, Path(settings.get("PATH", "content"))]
     inputs.append(Path(settings.get("THEME", "theme")))
@@ -116,8 +148,12 @@ def build(settings: dict, output: Path | str, force: bool = False) -> BuildResul
     if last is not None:
         return _unchanged(output, last, started)
     record.forget()
-    result = _build(settings, output, started)
-    record.remember(fingerprint, _summary(result))
+    targets = validate(settings)
+    with outputs.staging_folder(output) as staging:
+        result = _build(settings, targets, staging, output, started)
+        with stops.deferred():  # the swap and its record, whole: a stop waits for them
+            _swap_in(staging, output)
+            record.remember(fingerprint, _summary(result))
     return result
 
 
@@ -140,27 +176,22 @@ def _unchanged(output: Path, last: dict, started: float) -> BuildResult:
     )
 
 
-def _build(settings: dict, output: Path, started: float) -> BuildResult:
-    targets = validate(settings)
-    staging = output.with_name(output.name + ".building")
-    shutil.rmtree(staging, ignore_errors=True)
+def _build(
+    settings: dict, targets: list[Target], staging: Path, output: Path, started: float
+) -> BuildResult:
+    """Build the site of ``targets`` into ``staging``, for ``output``."""
     # The plugin takes the register validated here rather than parsing every file again.
     chart_counts = {"rendered": 0, "cached": 0}
     settings = {**settings, VALIDATED_REGISTER: targets, CHART_COUNTS: chart_counts}
-    try:
-        _run_pelican(settings, staging)
-        published = json.loads((staging / "data" / "targets.json").read_text(encoding="utf-8"))
-        pages = sum(1 for _ in staging.rglob("*.html"))
-        _swap_in(staging, output)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    _run_pelican(settings, staging)
+    published = json.loads((staging / "data" / "targets.json").read_text(encoding="utf-8"))
     return BuildResult(
         output=output,
         targets=len(targets),
         missed=sum(1 for t in published["targets"] if t["status"] == "missed"),
         reporting_quarter=published["reporting_quarter"],
         seconds=time.perf_counter() - started,
-        pages=pages,
+        pages=sum(1 for _ in staging.rglob("*.html")),
         charts_rendered=chart_counts["rendered"],
         charts_cached=chart_counts["cached"],
     )
@@ -197,9 +228,10 @@ def _run_pelican(settings: dict, staging: Path) -> None:
 
 
 def _swap_in(staging: Path, output: Path) -> None:
-    previous = output.with_name(output.name + ".previous")
-    shutil.rmtree(previous, ignore_errors=True)
-    if output.exists():
-        output.rename(previous)
-    staging.rename(output)
-    shutil.rmtree(previous, ignore_errors=True)
+    try:
+        outputs.swap_in(staging, output)
+    except OSError as exc:
+        raise BuildError(
+            f"the new site could not be put in place of {output} "
+            f"({exc.strerror or exc}); the previous site is unchanged"
+        ) from exc

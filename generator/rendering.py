@@ -2,7 +2,10 @@
 and across every core when there are enough charts to pay for starting the workers.
 
 The workers are spawned, not forked (a forked vl-convert has been seen to hang), so
-this module imports nothing heavy: each worker loads only it and vl-convert.
+this module imports nothing heavy: each worker loads only it and vl-convert. A build
+that stops early (an error, SIGINT, SIGTERM) stops its workers at once, mid-chart: none
+outlives it. They ignore SIGINT, so that Ctrl-C, which a terminal sends to every process
+of the build, stops the build through its main process alone.
 """
 
 from __future__ import annotations
@@ -12,8 +15,10 @@ import json
 import multiprocessing
 import os
 import re
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import vl_convert
@@ -96,28 +101,61 @@ def render_charts(
             svg = data if fmt == "svg" else svg
         if missing:
             todo.append((i, (job.grammar, job.spec, tuple(missing), svg)))
-    for (i, _), made in zip(todo, _render_tasks([task for _, task in todo], console), strict=True):
-        paths = dict(jobs[i].outputs)
-        for fmt, data in made.items():
-            cache.put(jobs[i].key(fmt), data)
-            write(paths[fmt], data)
-            counts.rendered += 1
+    with _rendered([task for _, task in todo], console) as results:
+        for (i, _), made in zip(todo, results, strict=True):
+            paths = dict(jobs[i].outputs)
+            for fmt, data in made.items():
+                cache.put(jobs[i].key(fmt), data)
+                write(paths[fmt], data)
+                counts.rendered += 1
     return counts
 
 
-def _render_tasks(tasks: list[tuple], console) -> Iterator[dict[str, bytes]]:
-    if not tasks:
-        return iter(())
-    results = _parallel(tasks) if len(tasks) >= PARALLEL_MIN else map(_render_task, tasks)
-    return _with_progress(results, len(tasks), console)
-
-
-def _parallel(tasks: list[tuple]) -> Iterator[dict[str, bytes]]:
+@contextmanager
+def _rendered(tasks: list[tuple], console) -> Iterator[Iterator[dict[str, bytes]]]:
+    """The files of each of ``tasks``, in order; whatever ends the ``with`` ends the work."""
+    if len(tasks) < PARALLEL_MIN:
+        results = _with_progress(map(_render_task, tasks), len(tasks), console)
+        try:
+            yield results
+        finally:
+            results.close()
+        return
     workers = min(os.cpu_count() or 1, len(tasks))
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start) as pool:
         # Small chunks: few round trips, yet the progress bar still moves smoothly.
-        yield from pool.map(_render_task, tasks, chunksize=4)
+        results = _with_progress(pool.map(_render_task, tasks, chunksize=4), len(tasks), console)
+        try:
+            yield results
+        except BaseException:
+            # Leaving the pool would wait for every chart already handed out.
+            _stop_workers(pool)
+            raise
+        finally:
+            results.close()
+
+
+def _worker_start() -> None:
+    # Ctrl-C reaches the workers too: the main process alone decides, and stops them.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """End ``pool``'s workers now, mid-chart, and drop the work not yet started."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14 and later
+    if terminate is not None:
+        terminate()
+        return
+    processes = list((pool._processes or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+            process.join()
 
 
 def _with_progress(results: Iterator, total: int, console) -> Iterator:

@@ -57,7 +57,7 @@ def test_invalid_register_is_refused_and_old_site_kept(register, tmp_path):
         build_site(register, output)
     assert "FX-ACH.yaml:9: due: '2025-Q5' is not a quarter (use YYYY-Qn)" in str(error.value)
     assert snapshot(output) == before
-    assert not (tmp_path / "output.building").exists()
+    assert not list(tmp_path.glob("output.building*"))
 
 
 def test_failed_pelican_run_keeps_old_site(register, tmp_path, monkeypatch):
@@ -74,7 +74,7 @@ def test_failed_pelican_run_keeps_old_site(register, tmp_path, monkeypatch):
     with pytest.raises(BuildError, match="disk full"):
         build_site(register, output, force=True)  # the inputs are the same: force a build
     assert snapshot(output) == before
-    assert not (tmp_path / "output.building").exists()
+    assert not list(tmp_path.glob("output.building*"))
 
 
 def test_reporting_quarter_setting_changes_statuses(tmp_path):
@@ -153,16 +153,17 @@ def test_build_killed_half_way_leaves_the_old_site(register, tmp_path):
          "--output", str(output)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    staging = tmp_path / "output.building"
     deadline = time.monotonic() + 120
     # Kill it once it has started writing the new site, as a power cut would.
-    while not (staging / "charts").exists() and process.poll() is None:
+    while not list(tmp_path.glob("output.building-*/charts")) and process.poll() is None:
         assert time.monotonic() < deadline, "the build never started writing"
         time.sleep(0.01)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=60)
     assert process.returncode == -signal.SIGKILL, "the build finished before it was killed"
     assert snapshot(output) == before
-    # The next build clears the half-written folder and succeeds.
+    assert list(tmp_path.glob("output.building-*"))  # what the killed build left
+    # The next build clears the half-written folder and succeeds: the dead build's lock
+    # went with it.
     build_site(register, output)
-    assert not staging.exists()
+    assert not list(tmp_path.glob("output.building*"))
