@@ -571,3 +571,21 @@ def test_generated_registers_build_end_to_end(register):
         result = build_site(targets, Path(folder) / "output", **pelican)
         assert result.targets == len(sources)
         check_site(Path(folder) / "output")
+
+
+def test_a_reporting_quarter_before_every_start_builds(tmp_path):
+    # Nothing has a history yet: no report pages, no heat map, every target on track.
+    files = {
+        "T-1": target_text(progress=None),
+        "T-2": target_text(
+            id="T-2", policy_address="1950", start="1945-Q1", due="1960-Q4", indicator=None
+        )
+        .replace("value: 300", "percent_complete: 0")
+        .replace("2025-Q3", "1940-Q1"),
+    }
+    register = write_register(tmp_path / "targets", files)
+    result = build_site(register, tmp_path / "output", REPORTING_QUARTER="1940-Q1")
+    assert (result.targets, str(result.reporting_quarter)) == (2, "1940-Q1")
+    check_site(tmp_path / "output")
+    data = published_json((tmp_path / "output" / "data" / "targets.json").read_text(), "json")
+    assert [t["status"] for t in data["targets"]] == ["on_track", "on_track"]
