@@ -439,7 +439,7 @@ def test_required_field_given_with_no_value_is_reported_at_its_own_line():
 
 @pytest.mark.parametrize(
     ("value", "shown"),
-    [("'2023'", "the text '2023'"), ("23", "23"), ("2023.5", "2023.5"), ("yes", "True")],
+    [("'2023'", "the text '2023'"), ("23", "23"), ("2023.5", "2023.5"), ("true", "True")],
 )
 def test_policy_address_must_be_a_year(value, shown):
     assert only(HEAD.replace("policy_address: 2023", f"policy_address: {value}")) == [
@@ -1075,3 +1075,9 @@ def test_unreadable_path_is_a_problem():
     target, problems = read_target(path)
     assert target is None
     assert [(p.path, p.message.startswith("cannot read file")) for p in problems] == [(FILE, True)]
+
+
+def test_policy_address_written_as_a_yes_no_word_says_how_to_write_it():
+    (problem,) = only(HEAD.replace("policy_address: 2023", "policy_address: yes"))
+    assert problem.startswith(f"{FILE}:3: policy_address: ")
+    assert "yes" in problem and "quotes" in problem
