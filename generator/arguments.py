@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import math
 import re
 import sys
 from pathlib import Path
 
+from .figures import read_figure
 from .quarters import Quarter
 
 PROG = "python -m generator"
@@ -23,7 +23,6 @@ INVOKE_ONLY = ("clean", "bench", "translations", "test", "lint")
 
 SETTINGS_HELP = "the Pelican settings file (default: pelicanconf.py in the current folder)"
 DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-NUMBER_RE = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 
 
 # --- Option values: each refused with what to write instead -------------------------------
@@ -59,13 +58,11 @@ def _year(text: str) -> int:
 
 
 def _number(text: str) -> int | float:
-    # As typed: 9 stays 9 in the file, not 9.0; nan, inf and 1e999 are no figures.
-    value = float(text) if NUMBER_RE.fullmatch(text) else math.nan
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a number: write digits such as 12 or 12.5"
-        )
-    return int(text) if re.fullmatch(r"[-+]?[0-9]+", text) else value
+    # The register's rule for figures: 9 stays 9 in the file, and 1e3, 06000, nan are refused.
+    try:
+        return read_figure(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _percent(text: str) -> int | float:

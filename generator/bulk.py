@@ -10,21 +10,16 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from .editing import Edit, EditError, checked, find_target_file, progress_edit
+from .figures import read_figure
 from .quarters import Quarter
-from .yamldoc import DECIMAL, plain_decimal
 
 COLUMNS = ("id", "quarter", "value", "percent_complete", "note", "sources", "verified_by")
 REQUIRED = ("id", "quarter")
-# Number-like cells a spreadsheet may hold: 1e3, 06000, +5, .5, 1_000; and 0x10.
-_NUMBER_LIKE = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?")
-_HEX = re.compile(r"[-+]?0[xX][0-9a-fA-F]+")
 
 
 @dataclass
@@ -135,30 +130,12 @@ def _row_entry(row: dict[str, str]) -> dict[str, Any]:
 
 
 def _number(column: str, text: str) -> int | float:
-    # The register's rule for figures (yamldoc.DECIMAL), so that a cell means what the
-    # same text means in a register file: float() would also take 1e3, 1_000 and nan.
-    if DECIMAL.fullmatch(text):
-        return float(text) if "." in text else int(text)
-    plain = _plain_form(text)
-    if plain is not None:
-        raise ValueError(
-            f"{column}: {text!r} is not a plain number: write {plain} (digits, with a - sign "
-            "and a decimal point if needed; no exponent, leading zeros, + sign or _)"
-        )
-    raise ValueError(
-        f"{column}: {text!r} is not a number; write digits only, such as 1250 or 12.5 "
-        "(no units, thousands separators or % sign)"
-    )
-
-
-def _plain_form(text: str) -> str | None:
-    """The plain decimal that a number-like ``text`` stands for, or None."""
-    if _HEX.fullmatch(text):
-        return str(int(text, 16))
-    if not _NUMBER_LIKE.fullmatch(text):
-        return None
-    plain = plain_decimal(Decimal(text.replace("_", "")))
-    return plain if len(plain) <= 24 else "the number out in digits"
+    # The register's rule for figures, so that a cell means what the same text means in a
+    # register file: float() would also take 1e3, 1_000 and nan.
+    try:
+        return read_figure(text)
+    except ValueError as exc:
+        raise ValueError(f"{column}: {exc}") from None
 
 
 def apply(plan: ImportPlan) -> None:

@@ -29,10 +29,11 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from .errors import PortalError, Problem
+from .figures import plain_decimal
 from .portal import slugify
 from .quarters import Quarter
 from .register import SourceFile, display_path, read_source
-from .yamldoc import plain_decimal, reads_as_text
+from .yamldoc import reads_as_text
 
 SCHEMA_LINE = "# yaml-language-server: $schema={path}\n"
 # The sample register's layout: list items indented two spaces under their key.

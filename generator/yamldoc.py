@@ -26,6 +26,7 @@ from yaml.constructor import SafeConstructor
 
 from . import textsafety
 from .errors import Problem
+from .figures import DECIMAL, plain_decimal
 
 # The C parser is several times faster; both give the same nodes and marks.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -41,8 +42,6 @@ _SEQ_TAG = _PREFIX + "seq"
 _STR, _INT, _FLOAT, _BOOL = (_PREFIX + t for t in ("str", "int", "float", "bool"))
 _RESOLVER = yaml.resolver.Resolver()
 
-# The only numbers that every YAML reader, and every person, reads alike.
-DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
 # Numbers in YAML 1.2 (editors, ruamel) that PyYAML reads as text: "1e3", "08", "0o7".
 _YAML12_NUMBER = re.compile(
     r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+"
@@ -149,13 +148,6 @@ def load_document(path: str, text: bytes) -> tuple[Document | None, list[Problem
     converter = _Converter(doc, source)
     doc.data = converter.convert(node, ())
     return doc, converter.problems
-
-
-def plain_decimal(number: int | float | Decimal) -> str:
-    """``number`` as every YAML reader reads it alike: ``1500``, ``-0.25``, never ``1.5e3``."""
-    # repr is the shortest text that reads back as the same float.
-    exact = Decimal(repr(number)) if isinstance(number, float) else Decimal(number)
-    return format(exact, "f")
 
 
 def _implicit_tag(text: str) -> str:

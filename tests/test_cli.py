@@ -94,7 +94,7 @@ def refused(result: subprocess.CompletedProcess, status: int, message: str) -> N
         ),
         (
             ["report", "--id", "FX-ON", "--quarter", "2026-Q1", "--value", "12,5"],
-            "--value: '12,5' is not a number: write digits such as 12 or 12.5",
+            "--value: '12,5' is not a number; write digits only, such as 1250 or 12.5",
         ),
         (
             ["report", "--id", "FX-ON", "--quarter", "2026-Q1", "--value", "nan"],
@@ -102,7 +102,15 @@ def refused(result: subprocess.CompletedProcess, status: int, message: str) -> N
         ),
         (
             ["report", "--id", "FX-ON", "--quarter", "2026-Q1", "--value", "1e999"],
-            "--value: '1e999' is not a number",
+            "--value: '1e999' is not a plain number: write the number out in digits",
+        ),
+        (
+            ["report", "--id", "FX-ON", "--quarter", "2026-Q1", "--value", "06000"],
+            "--value: '06000' is not a plain number: write 6000",
+        ),
+        (
+            ["report", "--id", "FX-ON", "--quarter", "2026-Q1", "--value", "1_000"],
+            "--value: '1_000' is not a plain number: write 1000",
         ),
         (
             ["report", "--id", "FX-DROP", "--quarter", "2026-Q1", "--percent", "150"],
