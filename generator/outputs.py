@@ -8,7 +8,8 @@ after it (so that every build of OUTPUT, whatever its settings, finds the same o
   blocks the next; the empty file stays.
 - ``OUTPUT.building-XXXXXXXX``: one build's staging folder, the new site until it is whole.
 - ``OUTPUT.previous-XXXXXXXX``: the previous site, for the moment of the swap.
-- ``OUTPUT.last-build.json``: the record of the last complete build (``fingerprint``).
+- ``OUTPUT.last-build.json``: the record of the last complete build (``fingerprint``),
+  written as ``OUTPUT.last-build.part`` and renamed.
 
 A build takes the lock, clears what killed builds of OUTPUT left (a killed build's
 staging folder, or a previous site it had not deleted, which is put back if OUTPUT is

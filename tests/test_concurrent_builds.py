@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from generator.fingerprint import output_signature
+from generator.stopping import Stopped, StopSignals
 from tests.conftest import FIXTURE_REGISTER, ROOT, SAMPLE_REGISTER
 from tests.test_build import snapshot
 
@@ -205,3 +206,17 @@ def test_a_signal_while_charts_render_stops_every_process_and_keeps_the_site(
     assert "Built" not in out
     assert snapshot(output) == before
     assert leftovers(output) == []
+
+
+def test_a_stop_waits_for_the_swap_and_only_for_it():
+    with StopSignals() as stops:
+        with stops.deferred():
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(0.1)  # delivered now, and let through: the swap goes on
+        assert stops.received == signal.SIGTERM
+    with pytest.raises(Stopped) as stopped, StopSignals():
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(1)
+    assert stopped.value.name == "SIGINT"
+    # Outside a build, the signals are Python's again.
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

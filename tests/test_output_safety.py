@@ -113,6 +113,16 @@ def test_an_output_over_the_sources_is_refused_before_anything_happens(repo, out
     assert tree(work) == before
 
 
+@pytest.mark.parametrize(("output", "what"), [(".", "is"), ("..", "contains")])
+def test_without_git_the_settings_folder_is_the_repository(repo, output, what):
+    shutil.rmtree(repo / ".git")
+    before = tree(repo.parent)
+    result = cli(repo, "build", "--output", output)
+    assert result.returncode == 1
+    assert f"--output {(repo / output).resolve()} {what} the repository" in result.stderr
+    assert tree(repo.parent) == before
+
+
 def test_a_linked_output_is_judged_by_where_it_leads(repo):
     (repo / "site").symlink_to("targets", target_is_directory=True)
     before = tree(repo.parent)
