@@ -32,15 +32,18 @@ from generator import (
     validation,
     wording,
 )
+from generator.bureaufile import load_content
 from generator.delays import misplaced_justifications, shortfall_at_due
 from generator.errors import PortalError, RegisterError
 from generator.quarters import FIRST_YEAR, LAST_YEAR, Quarter
 from generator.register import SourceFile, load_sources
 from generator.yamldoc import Document
-from tests.conftest import build_site
+from tests.conftest import ROOT, build_site
 
 FAST = hypothesis_settings(max_examples=60, deadline=None, derandomize=True, database=None)
 LANGUAGES = ("en", "zh-Hant")
+# The declared bureaus and the names glossary, as the build reads them.
+CONTENT = load_content(ROOT / "content", LANGUAGES)
 # Bureau names the fixture register uses, so generated files name declared bureaus.
 BUREAUS = ("Education Bureau", "Transport Bureau")
 
@@ -325,6 +328,8 @@ def target_fields(draw, number: int) -> tuple[dict[str, str], list[Quarter]]:
     }
     if start is not None:
         fields["start"] = str(start)
+    if draw(st.booleans()):  # partners by declared code and by name
+        fields["partners"] = "[TB, Development Bureau]"
     milestone = draw(st.booleans())
     if not milestone:
         baseline, goal = draw(figures()), draw(figures())
@@ -394,12 +399,18 @@ def validated(sources: list[SourceFile], pelican: dict):
     Returns the portal, or None when the register or settings are refused (with a
     message, never a traceback).
     """
+    bureaus, glossary = CONTENT
     try:
         portal_settings = settings.from_pelican({**pelican, "LANGUAGES": list(LANGUAGES)})
         targets = load_sources(
-            sources, reporting_quarter=portal_settings.reporting_quarter, default_lang="en"
+            sources,
+            reporting_quarter=portal_settings.reporting_quarter,
+            default_lang="en",
+            bureaus=bureaus,
         )
-        return portal.build_portal(targets, portal_settings)
+        site = portal.build_portal(targets, portal_settings, bureaus)
+        site.glossary = glossary
+        return site
     except PortalError as exc:
         assert "Traceback" not in str(exc) and str(exc)
         return None
@@ -414,7 +425,6 @@ def published_json(text: str, where: str):
 
 def build_everything(site: portal.Portal) -> None:
     """Everything the build computes besides writing pages, checked for finite figures."""
-    site.glossary = {}
     misplaced_justifications(site.assessments)
     for path, text in publish.site_files(site):
         assert "\x00" not in text and "\x1b" not in text, path
