@@ -10,9 +10,11 @@ a source link opens the host it shows.
 Decisions: the bidi *marks* (U+200E, U+200F, U+061C) are refused with the embeddings,
 overrides and isolates. The register's languages are written left to right, a mark has
 no use in them, and an invisible mark in a short name is only good for spoofing. Letters
-of right-to-left scripts stay allowed: they cannot reorder text outside their own string.
-Zero-width joiners and spaces stay allowed (emoji sequences and some scripts need them)
-but do not count as text.
+of right-to-left scripts stay allowed (names may need them): unlike an override they do
+not reverse the text that follows, so they are not isolated on the page. Zero-width
+joiners and spaces stay allowed (emoji sequences and some scripts need them) but do not
+count as text, nor do combining marks with nothing to combine with. Markdown text is also
+checked for character references (``&#x202E;``), which the browser decodes.
 """
 
 from __future__ import annotations
