@@ -199,10 +199,9 @@ def lock_path(output: Path) -> Path:
 def exclusive(output: Path) -> Iterator[None]:
     """Hold the lock of ``output`` (or refuse at once: another build has it), clearing what
     killed builds left."""
-    lock = lock_path(output)
+    lock = _make_lock_file(output)
+    held = FileLock(str(lock))
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        held = FileLock(str(lock))
         # Not waiting: a build holds the lock for minutes, and saying so helps more than a pause.
         held.acquire(blocking=False)
     except Timeout:
@@ -211,14 +210,37 @@ def exclusive(output: Path) -> Iterator[None]:
             "finish, or build into another folder"
         ) from None
     except OSError as exc:
-        raise OutputError(
-            f"cannot lock {lock} ({exc.strerror or exc}): build into a folder you can write in"
-        ) from None
+        raise OutputError(f"cannot lock {lock} ({exc.strerror or exc})") from None
     try:
         _clear_leftovers(output)
         yield
     finally:
         held.release()
+
+
+def _make_lock_file(output: Path) -> Path:
+    """Make the lock file of ``output`` (and its parent folders): filelock takes a file
+    it cannot create for one that another build holds."""
+    lock = lock_path(output)
+    folder = lock.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise OutputError(
+            f"--output {output} lies below {folder}, which is a file, not a folder: "
+            "build into a folder path"
+        )
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        # Not through a link, nor blocking on a pipe someone named so.
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | os.O_NONBLOCK
+        os.close(os.open(lock, flags, 0o666))
+    except OSError as exc:
+        raise OutputError(
+            f"cannot make {exc.filename or lock} ({exc.strerror or exc}): build into a "
+            "folder you can write in"
+        ) from None
+    return lock
 
 
 def _clear_leftovers(output: Path) -> None:

@@ -192,6 +192,26 @@ def test_an_output_that_is_a_file_is_left_alone(repo):
         assert tree(repo.parent) == before
 
 
+def test_an_output_below_a_file_is_refused(repo):
+    before = tree(repo.parent)
+    result = cli(repo, "build", "--output", "settings.py/site")
+    assert result.returncode == 1
+    assert (
+        f"Error: --output {repo / 'settings.py' / 'site'} lies below {repo / 'settings.py'}, "
+        "which is a file, not a folder"
+    ) in result.stderr
+    assert tree(repo.parent) == before
+
+
+def test_a_lock_file_that_is_a_link_is_not_followed(repo):
+    (repo / "output.lock").symlink_to(repo.parent / "elsewhere")
+    before = tree(repo.parent)
+    result = cli(repo, "build", "--output", "output")
+    assert result.returncode == 1
+    assert f"Error: cannot make {repo / 'output.lock'} (" in result.stderr
+    assert tree(repo.parent) == before  # and nothing was made where it leads
+
+
 def test_a_folder_that_is_not_a_site_is_not_replaced(repo):
     (repo / "notes").mkdir()
     (repo / "notes" / "draft.md").write_text("unsaved work\n")
