@@ -137,7 +137,11 @@ def target_schema() -> dict[str, Any]:
     properties = {
         "id": {"type": "string", "pattern": validation.ID_RE.pattern, "description": "File name."},
         "title": _texts(ONE_LINE, "One line, or a map of language code to text."),
-        "policy_address": {"type": "integer", "minimum": 1000, "maximum": 9999},
+        "policy_address": {
+            "type": "integer",
+            "minimum": validation.POLICY_YEARS[0],
+            "maximum": validation.POLICY_YEARS[1],
+        },
         "bureau": {**ONE_LINE, "description": "The owning bureau or department."},
         "partners": {"type": "array", "items": ONE_LINE},
         "area": {**ONE_LINE, "description": "Policy area or theme."},
