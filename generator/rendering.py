@@ -147,6 +147,9 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
     if terminate is not None:
         terminate()
         return
+    # Before 3.14 the executor has no public way to stop its workers; its process table is
+    # the one it would use. (multiprocessing.Pool has terminate(), but waits for ever when a
+    # worker dies, as an out-of-memory kill would do; the executor reports it.)
     processes = list((pool._processes or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
