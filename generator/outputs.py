@@ -323,3 +323,18 @@ def remove(folder: Path) -> None:
         shutil.rmtree(folder, onexc=report)
     else:  # pragma: no cover - Python 3.10 and 3.11 know only onerror
         shutil.rmtree(folder, onerror=report)
+
+
+def clean(output: Path) -> None:
+    """Delete the site in ``output`` and everything builds keep beside it (``invoke
+    clean``); refused while a build of it runs, or if it is not a site."""
+    from .fingerprint import BuildRecord
+
+    output = Path(output).resolve()
+    check_replaceable(output)
+    with exclusive(output):  # which clears what killed builds left, too
+        if output.exists():
+            remove(output)
+        BuildRecord(output).forget()
+        # Unlinked while held: a build that opened it meanwhile sees it gone and makes anew.
+        lock_path(output).unlink(missing_ok=True)

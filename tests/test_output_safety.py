@@ -335,3 +335,18 @@ def test_bookkeeping_lives_beside_the_output_and_nowhere_else(repo):
         "repo/site", "repo/site.lock", "repo/site.last-build.json",
     }  # fmt: skip
     assert BuildRecord(repo / "site").path == repo / "site.last-build.json"
+
+
+def test_clean_deletes_the_site_and_its_bookkeeping_but_not_during_a_build(repo):
+    from filelock import FileLock
+
+    output = repo / "output"
+    before = tree(repo.parent)
+    built(repo, output)
+    (repo / "output.building-k1ll3d_4").mkdir()
+    lock = FileLock(output.with_name("output.lock"))
+    with lock.acquire(blocking=False), pytest.raises(outputs.OutputError, match="another build"):
+        outputs.clean(output)
+    assert (output / "index.html").is_file()
+    outputs.clean(output)
+    assert tree(repo.parent) == before
