@@ -5,6 +5,11 @@ content and glossaries, the theme, the portal's own code and catalogs, the setti
 versions of the libraries that render the site, and the register's git commit (the
 corrections log is read from its history). A build whose hash matches the last complete
 build of the same output folder, with that folder as the build left it, has nothing to do.
+
+Files are listed and read as every other reader does (``files``): a link is hashed by
+what it says and never followed, a device, pipe or socket is never opened. The
+validator refuses both in the register; in content and theme, a change behind a link is
+not seen (``--force`` builds anyway).
 """
 
 from __future__ import annotations
@@ -18,12 +23,16 @@ import subprocess
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from .files import NotRead, chunks, list_tree
+
 PACKAGE = Path(__file__).parent
 RENDERING_PACKAGES = (
     "pelican", "jinja2", "markdown", "nh3", "babel", "pyyaml",
     "altair", "vl-convert-python", "pandas", "pagefind",
 )  # fmt: skip
-SKIPPED_FOLDERS = {"__pycache__", ".git"}
+# A content or theme file larger than this (a video, say) is hashed by its size and
+# change time instead of its bytes: the fingerprint never reads a huge file whole.
+HASHED_BYTES = 100_000_000
 
 
 def input_fingerprint(settings: dict, folders: list[Path]) -> str:
@@ -64,16 +73,32 @@ def _add_folder(digest, folder: Path) -> None:
     if not folder.is_dir():
         digest.update(f"missing:{folder}\n".encode())
         return
-    # Linked folders are followed, as Pelican follows them.
-    for root, dirs, files in os.walk(folder, followlinks=True):
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_FOLDERS)
-        for name in sorted(files):
-            path = Path(root) / name
-            digest.update(f"{path.relative_to(folder)}\n".encode())
-            try:
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
-            except OSError as exc:  # a broken link: the build itself will name it
-                digest.update(f"unreadable: {exc.strerror}\n".encode())
+    # Listed as the validator lists the register (list_tree): hidden files and
+    # editor leftovers left out, links and special files never followed nor opened. A
+    # refused entry is hashed by its refusal, so adding one builds again and is refused.
+    tree = list_tree(folder)
+    for path in tree.files:
+        digest.update(f"{path.relative_to(folder).as_posix()}\n".encode())
+        digest.update(_file_hash(path))
+    for refused in tree.refused:
+        where = refused.path.relative_to(folder).as_posix()
+        digest.update(f"refused {where}: {refused.message}\n".encode())
+
+
+def _file_hash(path: Path) -> bytes:
+    """The hash of one regular file, read a piece at a time; a huge one by size and time."""
+    one = hashlib.sha256()
+    try:
+        for piece in chunks(path, HASHED_BYTES):
+            one.update(piece)
+    except (NotRead, OSError) as exc:
+        try:
+            info = os.lstat(path)
+            when = f"{info.st_size} {info.st_mtime_ns}"
+        except OSError:
+            when = "gone"
+        return f"not read: {exc} {when}\n".encode()
+    return one.digest()
 
 
 def _version(name: str) -> str:

@@ -2,6 +2,10 @@
 
 Used to compare a change with its base (``invoke changes``). Pure core: git is
 called as a program; no Pelican imports.
+
+The register in git is read as on disk (``files``): hidden files and editor leftovers
+are skipped, and no blob over the size limit is read. A link is skipped: on disk the
+validator refuses it, so a commit holding one was never built nor published.
 """
 
 from __future__ import annotations
@@ -10,10 +14,14 @@ import os
 import subprocess
 from pathlib import Path
 
-from .errors import PortalError
+from .errors import PortalError, Problem, RegisterError
+from .files import is_ignored_path
 from .register import SourceFile
+from .yamldoc import MAX_FILE_BYTES
 
 GIT_TIMEOUT = 60  # seconds; a local read of one tree never needs more
+# Regular files only: a link (120000) holds a file name, a submodule (160000) a commit.
+REGULAR_MODES = ("100644", "100755")
 
 
 class ChangesError(PortalError):
@@ -35,15 +43,33 @@ def sources_at_ref(repo: Path, ref: str, targets_dir: Path) -> list[SourceFile]:
         info, _, raw_path = record.partition(b"\t")
         mode, kind, oid = info.decode("ascii").split()
         path = os.fsdecode(raw_path)
-        # Symlinks (120000) hold their target's name, not YAML; submodules are commits.
-        if kind == "blob" and mode != "120000" and path.endswith(".yaml"):
+        if kind == "blob" and is_register_blob(mode, path, relative):
             blobs.append((path, oid))
     blobs.sort(key=lambda blob: blob[0])
     texts = _read_blobs(top, [oid for _, oid in blobs])
+    too_large = [
+        Problem(f"{ref}:{path}", None, "", f"file is larger than {MAX_FILE_BYTES} bytes")
+        for (path, _), text in zip(blobs, texts, strict=True)
+        if text is None
+    ]
+    if too_large:
+        raise RegisterError(too_large)
     return [
         SourceFile(f"{ref}:{path}", Path(path).stem, text)
         for (path, _), text in zip(blobs, texts, strict=True)
+        if text is not None
     ]
+
+
+def is_register_blob(mode: str, path: str, folder: str) -> bool:
+    """True for a regular ``*.yaml`` file at ``path`` (from the top) in the register ``folder``.
+
+    As on disk, a hidden file or folder or an editor's leftover below ``folder`` is not
+    part of the register; an absent side of a change (mode 000000) is not a file.
+    """
+    prefix = folder.rstrip("/") + "/" if folder.strip("/.") else ""
+    below = path.removeprefix(prefix)
+    return mode in REGULAR_MODES and path.endswith(".yaml") and not is_ignored_path(below)
 
 
 def _top_level(repo: Path) -> Path:
@@ -74,7 +100,34 @@ def _commit_of(top: Path, ref: str) -> str:
     return result.stdout.decode("ascii").strip()
 
 
-def _read_blobs(repo: Path, oids: list[str]) -> list[bytes]:
+def _read_blobs(repo: Path, oids: list[str], limit: int = MAX_FILE_BYTES) -> list[bytes | None]:
+    """The contents of ``oids`` in one ``git cat-file --batch`` call; None over ``limit``.
+
+    Sizes are asked first (``--batch-check``), so a blob over the limit is never read.
+    """
+    sizes = _blob_sizes(repo, oids)
+    small = sorted({oid for oid in oids if sizes[oid] <= limit})
+    texts = dict(zip(small, _cat_blobs(repo, small), strict=True))
+    return [texts.get(oid) for oid in oids]
+
+
+def _blob_sizes(repo: Path, oids: list[str]) -> dict[str, int]:
+    """The size of each blob in ``oids``, from one ``git cat-file --batch-check`` call."""
+    if not oids:
+        return {}
+    out = _git(repo, "cat-file", "--batch-check", stdin="".join(f"{o}\n" for o in oids)).stdout
+    sizes = {}
+    for oid, line in zip(oids, out.decode("ascii", "replace").splitlines(), strict=False):
+        header = line.split()
+        if len(header) != 3 or header[1] != "blob" or not header[2].isdigit():
+            raise ChangesError(f"git cat-file could not read a register file: {header}")
+        sizes[oid] = int(header[2])
+    if len(sizes) != len(set(oids)):
+        raise ChangesError("git cat-file did not list every register file")
+    return sizes
+
+
+def _cat_blobs(repo: Path, oids: list[str]) -> list[bytes]:
     """The contents of ``oids``, read in one ``git cat-file --batch`` call."""
     if not oids:
         return []

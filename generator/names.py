@@ -7,10 +7,12 @@ name missing from the glossary is shown as written in the register.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .errors import Problem, RegisterError
-from .yamldoc import load_document
+from .files import read_file
+from .yamldoc import MAX_FILE_BYTES, load_document
 
 Glossary = dict[str, dict[str, str]]  # language → register name → translated name
 
@@ -26,7 +28,8 @@ def load_glossary(content: Path | str, languages: tuple[str, ...]) -> Glossary:
     problems: list[Problem] = []
     for lang in languages:
         path = glossary_path(Path(content), lang)
-        if path.is_file():
+        # Absent is no glossary; anything else there (a link, a pipe) is read or refused.
+        if os.path.lexists(path):
             names, found = _read(path)
             glossary[lang] = names
             problems += found
@@ -36,7 +39,11 @@ def load_glossary(content: Path | str, languages: tuple[str, ...]) -> Glossary:
 
 
 def _read(path: Path) -> tuple[dict[str, str], list[Problem]]:
-    document, problems = load_document(str(path), path.read_bytes())
+    # Only a regular file, within the size limit, as every register file (files.read_file).
+    text, why = read_file(path, MAX_FILE_BYTES, "a glossary holds names only")
+    if text is None:
+        return {}, [Problem(str(path), None, "", why or "cannot read file")]
+    document, problems = load_document(str(path), text)
     if document is None or problems:
         return {}, problems
     data = document.data

@@ -13,9 +13,10 @@ from pathlib import Path
 from . import validation
 from .bureaus import Bureaus, check_target
 from .errors import Problem, RegisterError
+from .files import list_tree, read_file
 from .model import Target
 from .quarters import Quarter
-from .yamldoc import MAX_FILE_BYTES, load_document, too_large
+from .yamldoc import MAX_FILE_BYTES, load_document
 
 
 def display_path(path: Path) -> str:
@@ -25,28 +26,31 @@ def display_path(path: Path) -> str:
 
 
 def register_files(directory: Path) -> tuple[list[Path], list[Problem]]:
-    """Return the register's ``*.yaml`` files in a stable order, and misnamed files."""
+    """Return the register's ``*.yaml`` files in a stable order, and the entries refused.
+
+    Listed by ``files.list_tree``: a link, a device, a pipe or a socket anywhere in the
+    register is a problem naming it (never opened, never followed), hidden files and
+    editor leftovers are ignored, and a misnamed file is reported.
+    """
     if not directory.is_dir():
         return [], [
             Problem(
                 display_path(directory), None, "", "register folder not found: check TARGETS_PATH"
             )
         ]
-    files, problems = [], []
-    for path in sorted(directory.rglob("*"), key=lambda p: p.as_posix()):
-        suffix = path.suffix.lower()
-        if suffix not in (".yaml", ".yml"):
+    tree = list_tree(directory)
+    problems = [Problem(display_path(r.path), None, "", r.message) for r in tree.refused]
+    found = []
+    for path in tree.files:
+        # A target must never vanish silently because of how its file is named.
+        if path.suffix.lower() not in (".yaml", ".yml"):
             continue
-        # A target must never vanish silently because of how its file is named or linked.
         if path.suffix != ".yaml":
             message = f"register files must end in .yaml, not {path.suffix}: rename it"
-        elif not path.is_file():
-            message = "not a readable file (a broken link?): replace it with the file itself"
+            problems.append(Problem(display_path(path), None, "", message))
         else:
-            files.append(path)
-            continue
-        problems.append(Problem(display_path(path), None, "", message))
-    return files, problems
+            found.append(path)
+    return found, problems
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,15 @@ class SourceFile:
     shown: str
     stem: str
     text: bytes
+
+
+def _read_source(path: Path) -> tuple[SourceFile | None, Problem | None]:
+    """One register file's bytes, read only if it is a regular file within the size limit."""
+    shown = display_path(path)
+    text, why = read_file(path, MAX_FILE_BYTES, "one target per file")
+    if text is None:
+        return None, Problem(shown, None, "", why or "cannot read file")
+    return SourceFile(shown, path.stem, text), None
 
 
 def load_register(
@@ -73,14 +86,9 @@ def load_register(
     files, problems = register_files(Path(directory))
     sources = []
     for path in files:
-        try:
-            # A huge file is refused by its size, without reading it into memory.
-            if path.stat().st_size > MAX_FILE_BYTES:
-                problems.append(too_large(display_path(path)))
-                continue
-            sources.append(SourceFile(display_path(path), path.stem, path.read_bytes()))
-        except OSError as exc:
-            problems.append(Problem(display_path(path), None, "", f"cannot read: {exc.strerror}"))
+        source, problem = _read_source(path)
+        sources += [source] if source else []
+        problems += [problem] if problem else []
     if not files and not problems:
         problems.append(Problem(display_path(Path(directory)), None, "", "no *.yaml files"))
     return load_sources(
@@ -131,11 +139,9 @@ def read_target(
     path: Path, default_lang: str = "en", reporting_quarter: Quarter | None = None
 ) -> tuple[Target | None, list[Problem]]:
     """Read one target file; return the target (``None`` if invalid) and its problems."""
-    shown = display_path(path)
-    try:
-        source = SourceFile(shown, path.stem, path.read_bytes())
-    except OSError as exc:
-        return None, [Problem(shown, None, "", f"cannot read file: {exc.strerror}")]
+    source, problem = _read_source(path)
+    if source is None:
+        return None, [problem] if problem else []
     target, problems, _ = read_source(source, default_lang, reporting_quarter)
     return (target if not problems else None), problems
 

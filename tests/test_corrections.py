@@ -119,7 +119,7 @@ def correction(id, quarter, field, old, new, date, commit) -> FigureCorrection:
 
 def test_every_change_to_a_published_entry_is_listed_oldest_first(history):
     repo, (_, _, c3, c4) = history
-    assert corrections_log(repo / "targets") == [
+    assert corrections_log(repo / "targets", "en") == [
         # Adding 2025-Q3 is new reporting, not a correction; within a commit, by field.
         correction(
             "PA-1", Q2, "note", "Two sites opened.", "Three sites opened.", "2025-06-30", c3
@@ -132,17 +132,17 @@ def test_every_change_to_a_published_entry_is_listed_oldest_first(history):
 
 def test_short_commit_is_the_first_ten_characters(history):
     repo, commits = history
-    log = corrections_log(repo / "targets")
+    log = corrections_log(repo / "targets", "en")
     assert log[0].short_commit == commits[2][:10]
     assert len(log[0].commit) == 40
 
 
 def test_the_log_is_the_same_on_every_call_and_from_a_relative_path(history, monkeypatch):
     repo, _ = history
-    first = corrections_log(repo / "targets")
-    assert corrections_log(repo / "targets") == first
+    first = corrections_log(repo / "targets", "en")
+    assert corrections_log(repo / "targets", "en") == first
     monkeypatch.chdir(repo)
-    assert corrections_log(Path("targets")) == first
+    assert corrections_log(Path("targets"), "en") == first
 
 
 def test_a_register_at_the_top_of_its_repository(tmp_path):
@@ -151,18 +151,20 @@ def test_a_register_at_the_top_of_its_repository(tmp_path):
     commit_all(targets, "publish", "2025-04-01T00:00:00+00:00")
     write(targets, "PA-1.yaml", numeric("PA-1", "{quarter: 2025-Q1, value: 11}"))
     c2 = commit_all(targets, "correct", "2025-04-02T00:00:00+00:00")
-    assert corrections_log(targets) == [correction("PA-1", Q1, "value", 10, 11, "2025-04-02", c2)]
+    assert corrections_log(targets, "en") == [
+        correction("PA-1", Q1, "value", 10, 11, "2025-04-02", c2)
+    ]
 
 
 def test_uncommitted_and_staged_changes_are_ignored(history):
     repo, _ = history
-    committed = corrections_log(repo / "targets")
+    committed = corrections_log(repo / "targets", "en")
     targets = repo / "targets"
     write(targets, "housing/PA-1.yaml", numeric("PA-1", E3))
     git(repo, "add", "-A")
     write(targets, "housing/PA-1.yaml", numeric("PA-1", "{quarter: 2025-Q3, value: 99}"))
     write(targets, "new/PA-2.yaml", numeric("PA-2", E1))
-    assert corrections_log(targets) == committed
+    assert corrections_log(targets, "en") == committed
 
 
 def test_a_shallow_clone_gives_only_the_history_it_has(history, tmp_path):
@@ -170,12 +172,12 @@ def test_a_shallow_clone_gives_only_the_history_it_has(history, tmp_path):
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", "--depth", "2", f"file://{repo}", str(clone))
     # Its oldest commit, the correction of 2025-Q2, has no parent here: all additions.
-    assert corrections_log(clone / "targets") == [
+    assert corrections_log(clone / "targets", "en") == [
         correction("PA-1", Q1, "value", 10, None, "2025-08-20", c4)
     ]
     single = tmp_path / "single"
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(single))
-    assert corrections_log(single / "targets") == []
+    assert corrections_log(single / "targets", "en") == []
 
 
 # --- Where there is no history ----------------------------------------------------------------
@@ -183,8 +185,8 @@ def test_a_shallow_clone_gives_only_the_history_it_has(history, tmp_path):
 
 def test_a_folder_outside_git_has_no_log(tmp_path):
     write(tmp_path / "plain" / "targets", "PA-1.yaml", numeric("PA-1", E1))
-    assert corrections_log(tmp_path / "plain" / "targets") is None
-    assert corrections_log(tmp_path / "no-such-folder") is None
+    assert corrections_log(tmp_path / "plain" / "targets", "en") is None
+    assert corrections_log(tmp_path / "no-such-folder", "en") is None
 
 
 def test_without_git_installed_there_is_no_log(history, monkeypatch, tmp_path):
@@ -192,24 +194,24 @@ def test_without_git_installed_there_is_no_log(history, monkeypatch, tmp_path):
     empty = tmp_path / "empty-bin"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
-    assert corrections_log(repo / "targets") is None
+    assert corrections_log(repo / "targets", "en") is None
 
 
 def test_a_history_git_cannot_read_gives_no_log_rather_than_a_failed_build(history):
     repo, _ = history
     blob = git(repo, "rev-parse", "HEAD~2:targets/2024/PA-1.yaml").strip()
     (repo / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
-    assert corrections_log(repo / "targets") is None
+    assert corrections_log(repo / "targets", "en") is None
 
 
 def test_a_repository_without_commits_or_register_history_has_an_empty_log(tmp_path):
     repo = init_repo(tmp_path / "repo")
     write(repo, "targets/PA-1.yaml", numeric("PA-1", E1))
-    assert corrections_log(repo / "targets") == []
+    assert corrections_log(repo / "targets", "en") == []
     write(repo, "README.md", "A portal.\n")
     git(repo, "add", "README.md")
     git(repo, "commit", "-q", "-m", "docs", date="2025-01-01T00:00:00+00:00")
-    assert corrections_log(repo / "targets") == []
+    assert corrections_log(repo / "targets", "en") == []
 
 
 # --- What counts as published ------------------------------------------------------------------
@@ -231,7 +233,9 @@ def test_an_invalid_version_is_skipped_and_the_last_valid_one_compared(tmp_path)
     write(targets, "PA-1.yaml", numeric("PA-1", "{quarter: 2025-Q1, value: 12}"))
     write(targets, "PA-9.yaml", "id: PA-9\nstill: not a target\n")
     c3 = commit_all(repo, "fixed", "2025-04-03T00:00:00+00:00")
-    assert corrections_log(targets) == [correction("PA-1", Q1, "value", 10, 12, "2025-04-03", c3)]
+    assert corrections_log(targets, "en") == [
+        correction("PA-1", Q1, "value", 10, 12, "2025-04-03", c3)
+    ]
 
 
 def test_a_milestone_target_correction_is_to_its_percent_complete(tmp_path):
@@ -242,7 +246,7 @@ def test_a_milestone_target_correction_is_to_its_percent_complete(tmp_path):
     commit_all(repo, "publish", "2025-07-01T00:00:00+00:00")
     write(targets, "MS-1.yaml", milestone("MS-1", "{quarter: 2025-Q2, percent_complete: 45}"))
     c2 = commit_all(repo, "correct", "2025-07-02T00:00:00+00:00")
-    assert corrections_log(targets) == [
+    assert corrections_log(targets, "en") == [
         correction("MS-1", Q1, "percent_complete", 20, None, "2025-07-02", c2),
         correction("MS-1", Q2, "percent_complete", 40, 45, "2025-07-02", c2),
     ]
@@ -257,7 +261,7 @@ def test_within_a_commit_corrections_are_ordered_by_target_then_quarter(tmp_path
     write(targets, "z/AA-1.yaml", numeric("AA-1", "{quarter: 2025-Q1, value: 11, note: Recount.}"))
     write(targets, "a/ZZ-1.yaml", numeric("ZZ-1", "{quarter: 2025-Q1, value: 9}, " + E2_FIXED))
     c2 = commit_all(repo, "correct", "2025-07-02T00:00:00+00:00")
-    found = [(c.target_id, str(c.quarter), c.field) for c in corrections_log(targets)]
+    found = [(c.target_id, str(c.quarter), c.field) for c in corrections_log(targets, "en")]
     assert found == [
         ("AA-1", "2025-Q1", "note"),
         ("AA-1", "2025-Q1", "value"),
@@ -265,7 +269,7 @@ def test_within_a_commit_corrections_are_ordered_by_target_then_quarter(tmp_path
         ("ZZ-1", "2025-Q2", "note"),
         ("ZZ-1", "2025-Q2", "value"),
     ]
-    assert {c.commit for c in corrections_log(targets)} == {c2}
+    assert {c.commit for c in corrections_log(targets, "en")} == {c2}
 
 
 def test_only_the_main_line_counts_a_branch_is_published_by_its_merge(tmp_path):
@@ -284,7 +288,7 @@ def test_only_the_main_line_counts_a_branch_is_published_by_its_merge(tmp_path):
     commit_all(repo, "docs", "2025-07-03T00:00:00+00:00")
     git(repo, "merge", "-q", "--no-ff", "-m", "merge", "update", date="2025-07-04T00:00:00+00:00")
     merge = git(repo, "rev-parse", "HEAD").strip()
-    assert corrections_log(targets) == [
+    assert corrections_log(targets, "en") == [
         correction("PA-1", Q1, "value", 10, 11, "2025-07-04", merge)
     ]
 
@@ -305,7 +309,9 @@ def test_a_file_moved_and_rewritten_at_once_is_still_the_same_target(tmp_path):
     write(targets, "new/PA-1.yaml", rewritten)
     c2 = commit_all(repo, "move", "2025-04-02T00:00:00+00:00")
     assert "R" not in git(repo, "diff-tree", "-r", "-M", "--name-status", "HEAD")
-    assert corrections_log(targets) == [correction("PA-1", Q1, "value", 10, 8, "2025-04-02", c2)]
+    assert corrections_log(targets, "en") == [
+        correction("PA-1", Q1, "value", 10, 8, "2025-04-02", c2)
+    ]
 
 
 def test_a_removed_target_is_not_a_correction_and_returns_as_a_new_one(tmp_path):
@@ -317,7 +323,7 @@ def test_a_removed_target_is_not_a_correction_and_returns_as_a_new_one(tmp_path)
     commit_all(repo, "remove", "2025-04-02T00:00:00+00:00")
     write(targets, "PA-1.yaml", numeric("PA-1", "{quarter: 2025-Q1, value: 3}"))
     commit_all(repo, "add again", "2025-04-03T00:00:00+00:00")
-    assert corrections_log(targets) == []
+    assert corrections_log(targets, "en") == []
 
 
 # --- Speed ------------------------------------------------------------------------------------
@@ -345,8 +351,10 @@ def test_a_long_history_is_read_with_three_git_processes(tmp_path, monkeypatch):
     run = gitrefs.subprocess.run
     monkeypatch.setattr(gitrefs.subprocess, "run", lambda *a, **k: calls.append(a) or run(*a, **k))
     started = time.perf_counter()
-    log = corrections_log(repo / "targets")
+    log = corrections_log(repo / "targets", "en")
     assert time.perf_counter() - started < 3
-    assert len(calls) == 3  # rev-parse, log and cat-file, however long the history
+    # rev-parse, log, and cat-file twice (sizes first, then the blobs within the size limit),
+    # however long the history.
+    assert len(calls) == 4
     assert len(log) == 199
     assert (log[0].old, log[0].new, log[-1].old, log[-1].new) == (0, 1, 198, 199)
