@@ -12,15 +12,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .gitrefs import ChangesError, _git, _read_blobs
+from .gitrefs import ChangesError, _git, _read_blobs, is_register_blob
 from .model import ProgressEntry, Target
 from .quarters import Quarter
 from .register import SourceFile, read_source
 
 # The fields of a progress entry whose change after publication is a correction.
 FIELDS = ("value", "percent_complete", "note")
-# Regular files only: a symlink (120000) holds a file name, a submodule (160000) a commit.
-_FILE_MODES = ("100644", "100755")
 _COMMIT_MARK = b"\x01"
 
 
@@ -60,17 +58,20 @@ class _Commit:
     changes: list[_Change]
 
 
-def corrections_log(targets_dir: Path) -> list[FigureCorrection] | None:
+def corrections_log(targets_dir: Path, default_lang: str = "en") -> list[FigureCorrection] | None:  # TEMP default until plugin.py passes it
     """Every correction to an already-published entry, oldest first.
 
-    Then by target id, quarter and field. None when targets_dir is not inside a git work
-    tree or git is not installed (the site then says the log is unavailable); also when git
-    cannot read the history (a clone missing objects), rather than failing the build.
+    Then by target id, quarter and field. Each version is validated as the build does, in
+    ``default_lang`` (the DEFAULT_LANG setting: a title must be given in it). None when
+    targets_dir is not inside a git work tree or git is not installed (the site then says
+    the log is unavailable); also when git cannot read the history (a clone missing
+    objects), rather than failing the build. Files are chosen as on disk
+    (``gitrefs.is_register_blob``): links, hidden files and editor leftovers are skipped.
     """
     try:
         top, prefix = _locate(Path(targets_dir))
         commits = _history(top, prefix)
-        versions = _parse_versions(top, commits)
+        versions = _parse_versions(top, commits, default_lang)
     except ChangesError:
         return None
     published: dict[str, Target] = {}
@@ -119,10 +120,10 @@ def _history(top: Path, prefix: str) -> list[_Commit]:
         "--",
         f":(top,literal){prefix}",
     ).stdout
-    return [_pair_moves(commit) for commit in _parse_log(out)]
+    return [_pair_moves(commit) for commit in _parse_log(out, prefix)]
 
 
-def _parse_log(out: bytes) -> list[_Commit]:
+def _parse_log(out: bytes, prefix: str) -> list[_Commit]:
     """Read ``git log --raw -z``: a commit line, then ``:meta`` records each with its paths."""
     commits: list[_Commit] = []
     tokens = iter(out.split(b"\0"))
@@ -137,16 +138,11 @@ def _parse_log(out: bytes) -> list[_Commit]:
             paths = [os.fsdecode(next(tokens))]
             if status[0] in "RC":
                 paths.append(os.fsdecode(next(tokens)))
-            old = paths[0] if _is_register_file(paths[0], old_mode) else None
-            new = paths[-1] if _is_register_file(paths[-1], new_mode) else None
+            old = paths[0] if is_register_blob(old_mode, paths[0], prefix) else None
+            new = paths[-1] if is_register_blob(new_mode, paths[-1], prefix) else None
             if old or new:
                 commits[-1].changes.append(_Change(old, new, new_oid))
     return commits
-
-
-def _is_register_file(path: str, mode: str) -> bool:
-    """True for a regular ``*.yaml`` file (an absent side has mode 000000)."""
-    return mode in _FILE_MODES and path.endswith(".yaml")
 
 
 def _utc_date(timestamp: int) -> str:
@@ -179,7 +175,9 @@ def _pair_moves(commit: _Commit) -> _Commit:
     return _Commit(commit.commit, commit.date, changes + added)
 
 
-def _parse_versions(top: Path, commits: list[_Commit]) -> dict[tuple[str, str], Target | None]:
+def _parse_versions(
+    top: Path, commits: list[_Commit], default_lang: str
+) -> dict[tuple[str, str], Target | None]:
     """Every file version the history adds, read in one batch; None for an invalid one."""
     wanted = sorted(
         {(c.new_oid, _stem(c.new_path)) for k in commits for c in k.changes if c.new_path}
@@ -188,7 +186,12 @@ def _parse_versions(top: Path, commits: list[_Commit]) -> dict[tuple[str, str], 
     texts = dict(zip(oids, _read_blobs(top, oids), strict=True))
     versions: dict[tuple[str, str], Target | None] = {}
     for oid, stem in wanted:
-        target, problems, _ = read_source(SourceFile(f"{oid}:{stem}.yaml", stem, texts[oid]))
+        text = texts[oid]
+        if text is None:  # over the size limit, never read: the build refused it
+            versions[oid, stem] = None
+            continue
+        source = SourceFile(f"{oid}:{stem}.yaml", stem, text)
+        target, problems, _ = read_source(source, default_lang)
         # A version that does not validate breaks the build: it was never published.
         versions[oid, stem] = target if not problems else None
     return versions
