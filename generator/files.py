@@ -169,7 +169,7 @@ def _open_same(path: Path, info: os.stat_result) -> int:
     except OSError as exc:
         # O_NOFOLLOW: the file became a link since it was checked.
         moved = exc.errno == errno.ELOOP
-        raise NotRead(refusal_message(path) if moved else f"cannot read: {exc.strerror}") from None
+        raise NotRead(_link_message(path) if moved else f"cannot read: {exc.strerror}") from None
     now = os.fstat(fd)
     if not stat.S_ISREG(now.st_mode) or (now.st_dev, now.st_ino) != (info.st_dev, info.st_ino):
         os.close(fd)

@@ -209,6 +209,36 @@ def test_a_very_deep_tree_is_refused_not_walked_forever(register):
     assert "FX-DEEP" not in done.stdout
 
 
+RACE = """\
+import os, sys
+from pathlib import Path
+from generator.files import read_file
+swapped, regular = Path(sys.argv[1]), Path(sys.argv[2])
+real_lstat = os.lstat
+# The check sees the regular file that was there; by the time it is opened, it was swapped.
+os.lstat = lambda p, *a, **k: real_lstat(regular if Path(p) == swapped else p, *a, **k)
+print(read_file(swapped, 1_000_000))
+"""
+
+
+@pytest.mark.parametrize(
+    ("swap", "words"),
+    [
+        (os.mkfifo, "the file was replaced while it was read: run the command again"),
+        (lambda p: p.symlink_to("/dev/zero"), "a link to '/dev/zero', not the file itself"),
+    ],
+    ids=["swapped for a pipe", "swapped for a link"],
+)
+def test_a_file_swapped_after_its_check_is_still_refused_unread(register, swap, words):
+    swapped = register / "2024" / "SWAP.yaml"
+    swap(swapped)
+    done = bounded(
+        [sys.executable, "-c", RACE, str(swapped), str(register / "2024" / "FX-ON.yaml")]
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("(None, ") and words in done.stdout
+
+
 # --- Editor leftovers and hidden files --------------------------------------------------------
 
 LEFTOVERS = [
@@ -401,6 +431,11 @@ def built_project(tmp_path_factory) -> Path:
     return project
 
 
+def site_files(site: Path) -> dict[str, bytes]:
+    """Every file of a built site and its bytes."""
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
 def cli(project: Path, *args: str, limited: bool = False) -> subprocess.CompletedProcess:
     command = [sys.executable, "-m", "generator", "--settings", str(project / "settings.py")]
     if limited:
@@ -419,6 +454,9 @@ def test_the_command_line_refuses_it_promptly(built_project, hazard):
     register = built_project / "targets"
     saved = built_project / "saved"
     shutil.copytree(register, saved, symlinks=True)
+    site = built_project / "output"
+    before = site_files(site)
+    assert "index.html" in before
     try:
         path, words = hazard(register)
         shown = path.relative_to(built_project).as_posix()
@@ -427,6 +465,7 @@ def test_the_command_line_refuses_it_promptly(built_project, hazard):
             assert done.returncode == 1, (command, done.stdout, done.stderr)
             assert f"{shown}: {words}" in done.stderr, (command, done.stderr)
             assert "Traceback" not in done.stdout + done.stderr
+        assert site_files(site) == before, "the refused build changed the published site"
     finally:
         shutil.rmtree(register)
         shutil.rmtree(built_project / "elsewhere-2024", ignore_errors=True)
