@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from . import outputs
-from .bureaus import read_content
+from .bureaufile import read_content
 from .errors import PortalError, RegisterError
 from .fingerprint import BuildRecord, input_fingerprint
 from .model import Target

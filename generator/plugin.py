@@ -17,7 +17,7 @@ from pelican.log import console
 
 from . import charts, exports, i18n, pages, portal, publish, wording
 from .build import CHART_COUNTS, VALIDATED_REGISTER
-from .bureaus import load_content
+from .bureaufile import load_content
 from .corrections import corrections_log
 from .delays import misplaced_justifications
 from .markup import render_markdown
