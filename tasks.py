@@ -4,7 +4,6 @@ Each task is a thin call into ``generator.cli``, so CI and staff run the same co
 """
 
 import shlex
-import shutil
 import sys
 from pathlib import Path
 
@@ -145,10 +144,14 @@ def serve(c, port="8000", output=str(OUTPUT)):
 
 @task
 def clean(c):
-    """Delete the built site and its leftovers."""
-    for path in (OUTPUT, HERE / "output.building", HERE / "output.previous"):
-        shutil.rmtree(path, ignore_errors=True)
-    (HERE / "output.last-build.json").unlink(missing_ok=True)
+    """Delete the built site and what builds keep beside it (refused while a build runs)."""
+    from generator.errors import PortalError
+    from generator.outputs import clean as clean_output
+
+    try:
+        clean_output(OUTPUT)
+    except PortalError as exc:
+        raise Exit(f"Error: {exc}", code=1) from None
 
 
 @task
