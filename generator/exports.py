@@ -266,9 +266,9 @@ def catalogue(portal: Portal) -> list[DataFile]:
         files += [
             DataFile(f"feeds/bureaus/{slugs[0]}/status.xml", "Atom", N_(
                 "Status changes of one "
-                "bureau's targets; each bureau has one at feeds/bureaus/<bureau>/status.xml.")),
+                "bureau's targets; each bureau has one at feeds/bureaus/<code>/status.xml.")),
             DataFile(f"feeds/bureaus/{slugs[0]}/missed.xml", "Atom", N_(
                 "Newly missed targets of "
-                "one bureau; every bureau has one at feeds/bureaus/<bureau>/missed.xml.")),
+                "one bureau; every bureau has one at feeds/bureaus/<code>/missed.xml.")),
         ]  # fmt: skip
     return files

@@ -346,7 +346,8 @@ def test_the_oversight_panel_is_shown_wherever_the_bureau_is(sample_site, root, 
 
 @pytest.fixture(scope="module")
 def one_language_site(tmp_path_factory):
-    """The fixture register, its Housing Bureau named and overseen in English only."""
+    """The fixture register, its Housing Bureau named and overseen in English only, its
+    Transport Bureau a department abolished in 2025-Q3."""
     folder = tmp_path_factory.mktemp("one-language")
     text = (ROOT / "content" / "bureaus.yaml").read_text(encoding="utf-8")
     old = (
@@ -355,6 +356,9 @@ def one_language_site(tmp_path_factory):
     )
     assert old in text
     text = text.replace(old, "  name: {en: Housing Bureau}\n  panel: {en: Panel on Housing}\n")
+    old = "- code: TB\n"
+    assert old in text
+    text = text.replace(old, old + "  kind: department\n  abolished: 2025-Q3\n")
     content = content_with(folder, replace=text)
     output = folder / "output"
     build_site(FIXTURE_REGISTER, output, PATH=str(content))
@@ -374,6 +378,17 @@ def test_a_name_or_panel_in_one_language_is_shown_marked(one_language_site):
     table = soup(one_language_site / "zh-hant" / "bureaus" / "index.html")
     cell = next(a for a in table.select("table a") if a["href"].endswith("hob.html"))
     assert cell.find("span", lang="en").get_text() == "Housing Bureau"
+
+
+@pytest.mark.parametrize(
+    ("root", "words"),
+    [("", ("Department", "Abolished", "From 2025-Q3; its targets stay listed under it.")),
+     ("zh-hant/", ("部門", "已撤銷", "自2025-Q3起；其目標仍列於此。"))],
+)  # fmt: skip
+def test_an_abolished_department_keeps_its_page_and_says_so(one_language_site, root, words):
+    facts = soup(one_language_site / root / "bureaus" / "tb.html").select_one("dl.bureau-facts")
+    text = facts.get_text(" ", strip=True)
+    assert "TB" in text and all(word in text for word in words), text
 
 
 # --- new-target ----------------------------------------------------------------------

@@ -16,7 +16,7 @@ PAGES = [
     "delays/PA2022-007.html",  # a delay page with none filed
     "overdue.html",
     "targets/index.html",
-    "bureaus/health-bureau.html",  # a group's list page
+    "bureaus/hb.html",  # a group's list page (a bureau, named by its code)
     "search.html",
     "performance.html",  # heat maps with wide tables
     "quarters/2026-Q3.html",  # a quarterly report

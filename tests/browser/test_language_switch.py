@@ -9,7 +9,7 @@ FROM_PAGES = [
     "targets/PA2022-007.html",
     "delays/PA2022-003.html",
     "overdue.html",
-    "bureaus/health-bureau.html",
+    "bureaus/hb.html",
     "pages/about.html",
     "quarters/index.html",
 ]
