@@ -1,8 +1,10 @@
-"""Translated names of bureaus, partners and policy areas, from a glossary file per language.
+"""Translated names of policy areas and checking bodies, from a glossary file per language.
 
 The register gives these names once, in the default language, because they are shared by
 many targets. ``content/names.<lang>.yaml`` maps each name to its form in ``<lang>``; a
-name missing from the glossary is shown as written in the register.
+name missing from the glossary is shown as written in the register. Bureaus, departments
+and working groups are not in the glossary: their names in every language are declared in
+``content/bureaus.yaml``, and ``bureaufile.merge_glossary`` adds them to it.
 """
 
 from __future__ import annotations
