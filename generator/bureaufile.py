@@ -7,16 +7,18 @@ and refuse both ``validate`` and the build, which read the content folder alike.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import unicodedata
 from pathlib import Path
 
 from .bureaus import Bureau, Bureaus, UndeclaredBureau, undeclared_message
 from .errors import Problem, RegisterError
+from .files import read_file
 from .lookalike import difference, skeleton
 from .names import glossary_path, load_glossary
 from .quarters import Quarter
-from .yamldoc import EMPTY_FILE, Document, load_document
+from .yamldoc import EMPTY_FILE, MAX_FILE_BYTES, Document, load_document
 
 BUREAUS_FILE = "bureaus.yaml"
 CODE_RE = re.compile(r"^[A-Z][A-Z0-9-]{1,15}$")
@@ -39,16 +41,16 @@ def load_bureaus(content: Path | str, languages: tuple[str, ...]) -> Bureaus:
 
     path = bureaus_path(content)
     shown = display_path(path)
-    if not path.is_file():
+    if not os.path.lexists(path):
         message = (
             "not found: declare every bureau the register names in this file "
             "(see docs/REGISTER.md, 'Bureaus')"
         )
         raise RegisterError([Problem(shown, None, "", message)])
-    try:
-        text = path.read_bytes()
-    except OSError as exc:
-        raise RegisterError([Problem(shown, None, "", f"cannot read: {exc.strerror}")]) from None
+    # Only a regular file, within the size limit, as every register file (files.read_file).
+    text, why = read_file(path, MAX_FILE_BYTES, "it declares bureaus only")
+    if text is None:
+        raise RegisterError([Problem(shown, None, "", why or "cannot read file")])
     bureaus, problems = read_bureaus(shown, text, languages)
     if problems:
         raise RegisterError(problems)

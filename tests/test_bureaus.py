@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -417,3 +418,13 @@ def test_new_target_takes_a_declared_code_and_lists_them_otherwise(project):
     )
     assert "Traceback" not in result.stderr
     assert not (project / "targets" / "health-bureau" / "PA2025-002.yaml").exists()
+
+
+def test_bureaus_yaml_is_read_only_as_a_regular_file(tmp_path):
+    # A named pipe would make a plain read wait for ever; it is refused without opening it.
+    content = content_with(tmp_path)
+    (content / "bureaus.yaml").unlink()
+    os.mkfifo(content / "bureaus.yaml")
+    [line] = problems(FIXTURE_REGISTER, content)
+    assert line.startswith(f"{content / 'bureaus.yaml'}: ")
+    assert "pipe" in line
