@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .editing import Edit, EditError, checked, find_target_file, progress_edit
+from .editing import (
+    Edit,
+    EditError,
+    checked,
+    find_target_file,
+    progress_edit,
+    read_target_text,
+)
 from .figures import read_figure
 from .quarters import Quarter
 
@@ -103,8 +110,8 @@ def _row_edit(
 ) -> Edit:
     path = find_target_file(targets_dir, row["id"])
     entry = _row_entry(row)
-    text = texts.get(path) or path.read_text(encoding="utf-8")
-    before = path.read_text(encoding="utf-8")
+    before = read_target_text(path)
+    text = texts.get(path) or before
     edit = progress_edit(path, text, entry)
     return checked(Edit(path, before, edit.after, edit.summary), default_lang, reporting)
 

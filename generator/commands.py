@@ -17,12 +17,17 @@ from .editing import (
     find_target_file,
     new_target_edit,
     progress_edit,
+    read_target_text,
 )
+from .files import read_file
 from .portal import build_portal
 from .register import load_register
 from .settings import PortalSettings
 from .status import MISSED
 from .wording import status_label
+
+# A quarter of updates for every target of a large register is well under this.
+MAX_CSV_BYTES = 20_000_000
 
 
 def new_target(settings: PortalSettings, fields: dict[str, Any], schema: Path | None) -> str:
@@ -35,7 +40,7 @@ def new_target(settings: PortalSettings, fields: dict[str, Any], schema: Path | 
 def report(settings: PortalSettings, target_id: str, entry: dict[str, Any]) -> str:
     """Add one quarter's progress entry to a target; return what was added."""
     path = find_target_file(settings.targets_path, target_id)
-    edit = progress_edit(path, path.read_text(encoding="utf-8"), entry)
+    edit = progress_edit(path, read_target_text(path), entry)
     checked(edit, settings.default_lang, settings.reporting_quarter).write()
     return f"Updated {edit.summary}."
 
@@ -55,16 +60,20 @@ def justify(settings: PortalSettings, target_id: str, delay: dict[str, Any]) -> 
             f"{target_id} is {status_label(assessment.status).lower()} as of {portal.quarter}, "
             "not missed: a delay justification is filed only for a missed target"
         )
-    edit = delay_edit(path, path.read_text(encoding="utf-8"), delay)
+    edit = delay_edit(path, read_target_text(path), delay)
     checked(edit, settings.default_lang, settings.reporting_quarter).write()
     return f"Updated {edit.summary}."
 
 
 def import_progress(settings: PortalSettings, csv_file: Path, dry_run: bool) -> str:
     """Import one quarter's updates from a CSV; with ``dry_run``, only say what would change."""
+    # A pipe or a device passed as --csv would hang the read or fill the memory.
+    data, refused = read_file(csv_file, MAX_CSV_BYTES, "import one quarter at a time")
+    if data is None:
+        raise EditError(f"{csv_file}: {refused}")
     try:
-        text = csv_file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
         raise EditError(f"{csv_file}: cannot read the file as UTF-8 CSV ({exc})") from None
     plan = bulk.plan_import(
         settings.targets_path,

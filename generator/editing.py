@@ -30,10 +30,11 @@ from ruamel.yaml.util import load_yaml_guess_indent
 
 from .errors import PortalError, Problem
 from .figures import plain_decimal
+from .files import list_tree, read_file
 from .portal import slugify
 from .quarters import Quarter
 from .register import SourceFile, display_path, read_source
-from .yamldoc import reads_as_text
+from .yamldoc import MAX_FILE_BYTES, reads_as_text
 
 SCHEMA_LINE = "# yaml-language-server: $schema={path}\n"
 # The sample register's layout: list items indented two spaces under their key.
@@ -74,8 +75,21 @@ def find_target_file(targets_dir: Path, target_id: str) -> Path:
 
 
 def _files_named(targets_dir: Path, target_id: str) -> list[Path]:
-    # Compared as plain names: an id must never act as a wildcard pattern.
-    return sorted(p for p in Path(targets_dir).rglob("*.yaml") if p.stem == target_id)
+    # The files the register reads (no links, no leftovers), compared as plain names: an id
+    # must never act as a wildcard pattern.
+    listed = list_tree(Path(targets_dir)).files
+    return [p for p in listed if p.suffix == ".yaml" and p.stem == target_id]
+
+
+def read_target_text(path: Path) -> str:
+    """The text of the register file ``path``, read as the register reads it; ``EditError``."""
+    data, refused = read_file(path, MAX_FILE_BYTES, "one target per file")
+    if data is None:
+        raise EditError(f"{display_path(path)}: {refused}")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise EditError(f"{display_path(path)}: file is not UTF-8 text: save it as UTF-8") from None
 
 
 class _Verbatim(str):

@@ -9,8 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import Problem
+from .files import read_file
 from .model import Target
-from .yamldoc import load_document
+from .yamldoc import MAX_FILE_BYTES, load_document
 
 TRANSLATED_FIELDS = ("title", "description")
 
@@ -45,8 +46,8 @@ def translation_problems(targets: list[Target], languages: tuple[str, ...]) -> l
 
 def _field_lines(source_path: str) -> dict[str, int | None]:
     # Lines are only needed for the few files with a problem: read those again.
-    path = Path(source_path)
-    document, _ = load_document(source_path, path.read_bytes()) if path.is_file() else (None, [])
+    data, _ = read_file(Path(source_path), MAX_FILE_BYTES)
+    document, _ = load_document(source_path, data) if data is not None else (None, [])
     if document is None:
         return {}
     return {name: document.line((name,)) for name in TRANSLATED_FIELDS}
