@@ -38,10 +38,7 @@ def history_records(history) -> list[dict[str, Any]]:
 def target_record(
     assessment: Assessment, lang: str, bureaus: Bureaus, history=()
 ) -> dict[str, Any]:
-    """The published record of one assessed target, with its status history.
-
-    Bureaus are published by name (in the default language) and by code.
-    """
+    """One assessed target as published, bureaus by name and code, with its status history."""
     t = assessment.target
     indicator = t.indicator
     latest = assessment.latest
