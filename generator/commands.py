@@ -70,7 +70,7 @@ def import_progress(settings: PortalSettings, csv_file: Path, dry_run: bool) -> 
     # A pipe or a device passed as --csv would hang the read or fill the memory.
     data, refused = read_file(csv_file, MAX_CSV_BYTES, "import one quarter at a time")
     if data is None:
-        raise EditError(f"{csv_file}: {refused}")
+        raise EditError(f"{csv_file}: cannot read the file: {refused}")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
