@@ -91,7 +91,7 @@ class PortalGenerator(Generator):
         for warning in misplaced_justifications(self.portal.assessments):
             logger.warning(warning)
         # Git history is read here, at the edge: the core stays free of I/O beyond files.
-        self.portal.corrections = corrections_log(settings.targets_path)
+        self.portal.corrections = corrections_log(settings.targets_path, settings.default_lang)
         self.portal.glossary = glossary
         self.context["portal"] = self.portal
         self.context["LANGUAGES"] = settings.languages
