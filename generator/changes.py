@@ -322,7 +322,7 @@ def _counted(items: list, singular: str, plural: str | None = None, suffix: str 
     return _count(len(items), singular, plural) + suffix if items else ""
 
 
-def to_markdown(changes: ChangeSet, lang: str = "en") -> str:
+def to_markdown(changes: ChangeSet, lang: str) -> str:
     """The change summary as GitHub-flavoured Markdown, for a pull request's job summary."""
     lines = ["## Register changes", ""]
     if changes.unchanged:
@@ -502,9 +502,9 @@ def summarize(
     ref: str,
     targets_dir: Path,
     *,
+    default_lang: str,
     reporting_quarter: Quarter | None = None,
     at_risk_lag: float = status.DEFAULT_AT_RISK_LAG,
-    default_lang: str = "en",
     languages: tuple[str, ...] = (),
 ) -> str:
     """Markdown summary of what the working tree's register changes since ``ref``.

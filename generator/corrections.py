@@ -58,9 +58,7 @@ class _Commit:
     changes: list[_Change]
 
 
-# TEMPORARY default, to be dropped (the language is required) once plugin.py passes
-# settings.default_lang: plugin.py belongs to another change in progress.
-def corrections_log(targets_dir: Path, default_lang: str = "en") -> list[FigureCorrection] | None:
+def corrections_log(targets_dir: Path, default_lang: str) -> list[FigureCorrection] | None:
     """Every correction to an already-published entry, oldest first.
 
     Then by target id, quarter and field. Each version is validated as the build does, in

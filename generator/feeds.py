@@ -91,7 +91,7 @@ def _newest_first(entries: list[FeedEntry]) -> list[FeedEntry]:
 
 
 def status_change_entries(
-    targets: list[Target], histories: dict[str, tuple[StatusPoint, ...]], lang: str = "en"
+    targets: list[Target], histories: dict[str, tuple[StatusPoint, ...]], lang: str
 ) -> list[FeedEntry]:
     """One entry per target per quarter whose status differs from the previous quarter's.
 
@@ -124,7 +124,7 @@ def _status_entry(target: Target, before: StatusPoint, point: StatusPoint, lang:
 
 
 def newly_missed_entries(
-    targets: list[Target], histories: dict[str, tuple[StatusPoint, ...]], lang: str = "en"
+    targets: list[Target], histories: dict[str, tuple[StatusPoint, ...]], lang: str
 ) -> list[FeedEntry]:
     """One entry per target per quarter in which it became missed, linking to its delay page.
 
@@ -200,8 +200,8 @@ def atom_feed(
     site_url: str,
     updated: str | None = None,
     limit: int = 100,
+    lang: str,
     author: str = AUTHOR,
-    lang: str = "en",
 ) -> str:
     """Well-formed Atom (RFC 4287) XML text of the ``limit`` newest entries, ids unique.
 
@@ -289,8 +289,8 @@ def upcoming_due_calendar(
     statuses: dict[str, str],
     reporting_quarter: Quarter,
     *,
+    lang: str,
     site_url: str = "",
-    lang: str = "en",
 ) -> str:
     """iCalendar (RFC 5545) text: an all-day event on the due quarter's last day per open target.
 

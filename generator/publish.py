@@ -140,6 +140,7 @@ def feed_files(portal: Portal) -> Iterator[tuple[str, str]]:
                     self_path=path,
                     site_url=site_url,
                     updated=feeds.quarter_published(portal.quarter),
+                    lang=lang,
                 ),
             )
     statuses = {a.target.id: a.status for a in portal.assessments}

@@ -74,8 +74,8 @@ def _read_source(path: Path) -> tuple[SourceFile | None, Problem | None]:
 def load_register(
     directory: Path | str,
     *,
+    default_lang: str,
     reporting_quarter: Quarter | None = None,
-    default_lang: str = "en",
     bureaus: Bureaus | None = None,
 ) -> list[Target]:
     """Load and validate every target under ``directory``, sorted by id.
@@ -100,8 +100,8 @@ def load_register(
 def load_sources(
     sources: list[SourceFile],
     *,
+    default_lang: str,
     reporting_quarter: Quarter | None = None,
-    default_lang: str = "en",
     problems: list[Problem] | None = None,
     bureaus: Bureaus | None = None,
 ) -> list[Target]:
@@ -136,7 +136,7 @@ class IdClaim:
 
 
 def read_target(
-    path: Path, default_lang: str = "en", reporting_quarter: Quarter | None = None
+    path: Path, default_lang: str, reporting_quarter: Quarter | None = None
 ) -> tuple[Target | None, list[Problem]]:
     """Read one target file; return the target (``None`` if invalid) and its problems."""
     source, problem = _read_source(path)
@@ -148,7 +148,7 @@ def read_target(
 
 def read_source(
     source: SourceFile,
-    default_lang: str = "en",
+    default_lang: str,
     reporting_quarter: Quarter | None = None,
     bureaus: Bureaus | None = None,
 ) -> tuple[Target | None, list[Problem], IdClaim | None]:

@@ -42,7 +42,7 @@ def test_the_first_targets_do_not_depend_on_n():
 
 def test_synthetic_register_is_valid_and_mixed(tmp_path):
     made = {t.id: t for t in synthetic.write_register(tmp_path, 200, 12)}
-    targets = load_register(tmp_path, reporting_quarter=R)
+    targets = load_register(tmp_path, reporting_quarter=R, default_lang="en")
     assert len(targets) == 200
     assessed = {t.id: assess(t, R) for t in targets}
     # Each target lands in the status it was built for, and every status occurs.

@@ -167,8 +167,8 @@ def changes(changed_repo):
     from generator.register import load_sources
 
     targets = changed_repo / "targets"
-    old = load_sources(sources_at_ref(changed_repo, "main", targets))
-    return compare(old, load_register(targets))
+    old = load_sources(sources_at_ref(changed_repo, "main", targets), default_lang="en")
+    return compare(old, load_register(targets, default_lang="en"))
 
 
 def ids(items) -> list[str]:
@@ -228,7 +228,7 @@ def test_an_invalid_register_at_the_ref_is_a_register_error_naming_the_ref(tmp_p
     commit_all(repo, "bad")
     write(repo, "targets/X-1.yaml", numeric("X-1", "2026-Q4", {"2025-Q3": 1}))
     with pytest.raises(RegisterError, match=re.escape("main:targets/X-1.yaml")):
-        summarize(repo, "main", repo / "targets")
+        summarize(repo, "main", repo / "targets", default_lang="en")
 
 
 # --- What changed ---------------------------------------------------------------------------
@@ -301,7 +301,7 @@ def test_targets_not_updated_for_the_new_reporting_quarter(changes):
 
 
 def test_markdown_counts_every_kind_of_change_at_the_top(changes):
-    lines = to_markdown(changes).splitlines()
+    lines = to_markdown(changes, "en").splitlines()
     assert lines[0] == "## Register changes"
     assert lines[2] == (
         "2 targets added, 1 target removed, 2 status changes, "
@@ -313,7 +313,7 @@ def test_markdown_counts_every_kind_of_change_at_the_top(changes):
 
 
 def test_markdown_lists_each_change_with_its_details(changes):
-    text = to_markdown(changes)
+    text = to_markdown(changes, "en")
     expected_lines = [
         "### Newly missed",
         "| `CH-NOJUST` | Target CH-NOJUST | 2025-Q4 | **no justification filed** |",
@@ -358,13 +358,13 @@ def test_markdown_titles_are_in_the_language_asked_for(changes):
 
 
 def test_summarize_gives_the_same_markdown(changed_repo, changes):
-    text = summarize(changed_repo, "main", changed_repo / "targets")
-    assert text == to_markdown(changes)
+    text = summarize(changed_repo, "main", changed_repo / "targets", default_lang="en")
+    assert text == to_markdown(changes, "en")
 
 
 def test_no_changes_says_so_plainly(changed_repo):
     commit_all(changed_repo, "commit 2")
-    text = summarize(changed_repo, "HEAD", changed_repo / "targets")
+    text = summarize(changed_repo, "HEAD", changed_repo / "targets", default_lang="en")
     assert "No changes to the register." in text.splitlines()
     assert "###" not in text
 
@@ -372,7 +372,7 @@ def test_no_changes_says_so_plainly(changed_repo):
 def test_compared_with_an_older_commit_after_a_second_commit(changed_repo):
     commit_all(changed_repo, "commit 2")
     assert "**no justification filed**" in summarize(
-        changed_repo, "HEAD~1", changed_repo / "targets"
+        changed_repo, "HEAD~1", changed_repo / "targets", default_lang="en"
     )
 
 
@@ -382,7 +382,7 @@ def test_a_register_folder_new_since_the_ref_is_all_added(tmp_path):
     commit_all(repo, "before the register")
     assert sources_at_ref(repo, "main", repo / "targets") == []
     write_register(repo / "targets", NEW)
-    text = summarize(repo, "main", repo / "targets")
+    text = summarize(repo, "main", repo / "targets", default_lang="en")
     # With no old register, every missed target is newly missed.
     assert text.splitlines()[2] == (
         "7 targets added, 4 newly missed (1 without justification), "
@@ -395,9 +395,9 @@ def test_a_register_folder_new_since_the_ref_is_all_added(tmp_path):
 def test_no_status_comparison_for_a_side_without_a_reporting_quarter(tmp_path):
     targets = tmp_path / "targets"
     write(targets, "X-1.yaml", numeric("X-1", "2025-Q2", {}))
-    old = load_register(targets)
+    old = load_register(targets, default_lang="en")
     write(targets, "X-1.yaml", numeric("X-1", "2025-Q2", {"2025-Q3": 5}))
-    changes = compare(old, load_register(targets))
+    changes = compare(old, load_register(targets, default_lang="en"))
     assert changes.old_quarter is None
     assert changes.status_changes == []
     assert [(m.target.id, m.justified) for m in changes.newly_missed] == [("X-1", False)]
@@ -406,11 +406,11 @@ def test_no_status_comparison_for_a_side_without_a_reporting_quarter(tmp_path):
 def test_the_reporting_quarter_setting_applies_to_both_sides(tmp_path):
     targets = tmp_path / "targets"
     write(targets, "X-1.yaml", numeric("X-1", "2026-Q4", {"2025-Q1": 10}))
-    old = load_register(targets)
+    old = load_register(targets, default_lang="en")
     changes = compare(old, old, reporting_quarter=Quarter(2025, 4))
     assert changes.unchanged
     assert ids(changes.not_updated) == ["X-1"]
-    assert "Reporting quarter: 2025-Q4 (unchanged)." in to_markdown(changes)
+    assert "Reporting quarter: 2025-Q4 (unchanged)." in to_markdown(changes, "en")
 
 
 # --- Untrusted register text -----------------------------------------------------------------
@@ -419,13 +419,13 @@ def test_the_reporting_quarter_setting_applies_to_both_sides(tmp_path):
 def test_titles_are_escaped_for_markdown_tables(tmp_path):
     targets = tmp_path / "targets"
     write(targets, "X-1.yaml", numeric("X-1", "2026-Q4", {"2025-Q3": 10}))
-    old = load_register(targets)
+    old = load_register(targets, default_lang="en")
     title = "Fix | the <script>alert(1)</script> [link](https://evil.example)"
     text = numeric("X-1", "2026-Q4", {"2025-Q3": 10}).replace(
         "title: Target X-1", f"title: '{title}'"
     )
     write(targets, "X-1.yaml", text)
-    markdown = to_markdown(compare(old, load_register(targets)))
+    markdown = to_markdown(compare(old, load_register(targets, default_lang="en")), "en")
     assert "<script>" not in markdown
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in markdown
     assert r"Fix \| the" in markdown
@@ -443,11 +443,19 @@ def test_escape_keeps_register_text_on_one_line_and_literal():
 
 
 def test_summary_lists_missing_translations_of_added_and_edited_targets(changed_repo, changes):
-    text = summarize(changed_repo, "main", changed_repo / "targets", languages=("en", "zh-Hant"))
+    text = summarize(
+        changed_repo,
+        "main",
+        changed_repo / "targets",
+        languages=("en", "zh-Hant"),
+        default_lang="en",
+    )
     section = text[text.index("### Missing translations") :]
     touched = {t.id for t in changes.added} | {e.target.id for e in changes.edits}
     listed = {line.split("`")[1] for line in section.splitlines() if line.startswith("| `")}
     assert listed and listed <= touched
     assert "| zh-Hant |" in section
     # Without a second language there is nothing to translate.
-    assert "Missing translations" not in summarize(changed_repo, "main", changed_repo / "targets")
+    assert "Missing translations" not in summarize(
+        changed_repo, "main", changed_repo / "targets", default_lang="en"
+    )

@@ -61,7 +61,7 @@ def test_new_target_with_a_title_yaml_reads_as_false_is_valid(project):
     text = path.read_text()
     assert "title: 'No'\n" in text and "area: '1:30'\n" in text and "  unit: 'yes'\n" in text
     assert run(project, "validate").returncode == 0
-    target, problems = read_target(path)
+    target, problems = read_target(path, "en")
     assert problems == []
     assert (target.title, target.area, target.indicator.unit) == ({"en": "No"}, "1:30", "yes")
 
@@ -84,7 +84,7 @@ def test_report_writes_numbers_as_plain_decimals_that_read_back_equal(tmp_path, 
     entry = {"quarter": "2025-Q4", "value": value}
     commands.report(PortalSettings(targets_path=register), "FX-ON", entry)
     assert added_lines(before, path.read_text()) == ["  - quarter: 2025-Q4", f"    {line}"]
-    target, problems = read_target(path)
+    target, problems = read_target(path, "en")
     assert problems == [] and target.progress[-1].value == value
 
 
@@ -245,7 +245,9 @@ def test_what_the_editing_commands_write_reads_back_as_given(e):
     with tempfile.TemporaryDirectory() as folder:
         register = fixture_copy(Path(folder))
         run_edits(register, e)
-        targets = {t.id: t for t in load_register(register)}  # the whole register is valid
+        targets = {
+            t.id: t for t in load_register(register, default_lang="en")
+        }  # the whole register is valid
     new, missed, imported = targets["PA2025-900"], targets["FX-MISS"], targets["FX-ON"]
     assert (new.title, new.bureau, new.area) == ({"en": e["title"].strip()}, e["bureau"],
                                                  e["area"].strip())  # fmt: skip

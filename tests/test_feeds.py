@@ -121,7 +121,7 @@ def test_feed_id_is_a_tag_uri_without_the_site_address():
 
 def test_one_status_entry_per_change_and_none_for_unchanged_quarters():
     targets, histories = sample()
-    entries = status_change_entries(targets, histories)
+    entries = status_change_entries(targets, histories, lang="en")
     assert [e.id for e in entries] == [
         "tag:kpi-portal,2024:PA2023-004/status/2025-Q4",
         "tag:kpi-portal,2024:PA2023-001/status/2025-Q2",
@@ -138,8 +138,10 @@ def test_one_status_entry_per_change_and_none_for_unchanged_quarters():
 
 def test_first_point_of_a_history_is_not_a_change():
     target = make()
-    assert status_change_entries([target], {target.id: history("2025-Q1", "missed")}) == []
-    assert status_change_entries([target], {}) == []
+    assert (
+        status_change_entries([target], {target.id: history("2025-Q1", "missed")}, lang="en") == []
+    )
+    assert status_change_entries([target], {}, lang="en") == []
 
 
 def test_status_entries_newest_first_then_by_id():
@@ -149,7 +151,7 @@ def test_status_entries_newest_first_then_by_id():
         "A-1": history("2025-Q1", "on_track", "at_risk"),
         "C-1": history("2025-Q1", "at_risk", "on_track", "at_risk"),
     }
-    entries = status_change_entries(targets, histories)
+    entries = status_change_entries(targets, histories, lang="en")
     assert [e.id.removeprefix("tag:kpi-portal,2024:") for e in entries] == [
         "C-1/status/2025-Q3",
         "A-1/status/2025-Q2",
@@ -170,7 +172,7 @@ def test_status_entries_use_the_requested_language():
 
 def test_newly_missed_entries_link_to_the_delay_page():
     targets, histories = sample()
-    entries = newly_missed_entries(targets, histories)
+    entries = newly_missed_entries(targets, histories, lang="en")
     assert [e.id for e in entries] == [
         "tag:kpi-portal,2024:PA2023-004/missed/2025-Q4",
         "tag:kpi-portal,2024:PA2023-001/missed/2025-Q2",
@@ -184,7 +186,7 @@ def test_newly_missed_summary_says_whether_a_justification_is_filed():
     delay = Delay(reason="Supply chain", revised_due=Q("2026-Q2"), measures="More crews")
     targets = [make("J-1", delay=delay), make("N-1")]
     histories = {t.id: history("2025-Q2", "at_risk", "missed") for t in targets}
-    by_id = {e.link: e.summary for e in newly_missed_entries(targets, histories)}
+    by_id = {e.link: e.summary for e in newly_missed_entries(targets, histories, lang="en")}
     assert "has been filed" in by_id["delays/J-1.html"]
     assert "2026-Q2" in by_id["delays/J-1.html"]
     assert "No delay justification has been filed" in by_id["delays/N-1.html"]
@@ -193,14 +195,18 @@ def test_newly_missed_summary_says_whether_a_justification_is_filed():
 def test_missed_again_after_leaving_missed_is_a_new_entry():
     target = make()
     points = history("2025-Q1", "missed", "missed", "withdrawn", "missed")
-    entries = newly_missed_entries([target], {target.id: points})
+    entries = newly_missed_entries([target], {target.id: points}, lang="en")
     assert [e.id.rsplit("/", 1)[-1] for e in entries] == ["2025-Q4", "2025-Q1"]
 
 
 def test_ids_are_stable_and_unique():
     targets, histories = sample()
-    first = status_change_entries(targets, histories) + newly_missed_entries(targets, histories)
-    second = status_change_entries(targets, histories) + newly_missed_entries(targets, histories)
+    first = status_change_entries(targets, histories, lang="en") + newly_missed_entries(
+        targets, histories, lang="en"
+    )
+    second = status_change_entries(targets, histories, lang="en") + newly_missed_entries(
+        targets, histories, lang="en"
+    )
     assert first == second
     ids = [e.id for e in first]
     assert len(ids) == len(set(ids))
@@ -216,13 +222,16 @@ def feed_of(entries, **overrides) -> str:
         "title": "Status changes",
         "self_path": "feeds/status.xml",
         "site_url": "",
+        "lang": "en",
     }
     return atom_feed(entries, **(options | overrides))
 
 
 def test_atom_has_the_required_elements():
     targets, histories = sample()
-    entries = status_change_entries(targets, histories) + newly_missed_entries(targets, histories)
+    entries = status_change_entries(targets, histories, lang="en") + newly_missed_entries(
+        targets, histories, lang="en"
+    )
     root = parse_atom(feed_of(entries))
     for name in ("id", "title", "updated", "author"):
         assert root.find(f"{ATOM}{name}") is not None, name
@@ -242,20 +251,22 @@ def test_atom_has_the_required_elements():
 
 def test_atom_drops_duplicate_entry_ids():
     targets, histories = sample()
-    entries = status_change_entries(targets, histories)
+    entries = status_change_entries(targets, histories, lang="en")
     root = parse_atom(feed_of(entries + entries))
     assert len(root.findall(f"{ATOM}entry")) == len(entries)
 
 
 def test_atom_is_deterministic():
     targets, histories = sample()
-    entries = status_change_entries(targets, histories)
+    entries = status_change_entries(targets, histories, lang="en")
     assert feed_of(entries) == feed_of(list(reversed(entries)))
 
 
 def test_atom_links_are_absolute_with_a_site_url():
     targets, histories = sample()
-    text = feed_of(newly_missed_entries(targets, histories), site_url="https://kpi.example.gov/")
+    text = feed_of(
+        newly_missed_entries(targets, histories, lang="en"), site_url="https://kpi.example.gov/"
+    )
     root = parse_atom(text)
     assert entry_links(root)[0] == "https://kpi.example.gov/delays/PA2023-004.html"
     links = {link.get("rel"): link.get("href") for link in root.findall(f"{ATOM}link")}
@@ -275,7 +286,9 @@ def test_atom_links_are_absolute_with_a_site_url():
 )
 def test_atom_links_are_relative_to_the_feed_without_a_site_url(self_path, prefix, root_href):
     targets, histories = sample()
-    root = parse_atom(feed_of(status_change_entries(targets, histories), self_path=self_path))
+    root = parse_atom(
+        feed_of(status_change_entries(targets, histories, lang="en"), self_path=self_path)
+    )
     assert entry_links(root)[0] == prefix + "targets/PA2023-004.html"
     links = {link.get("rel"): link.get("href") for link in root.findall(f"{ATOM}link")}
     assert links["alternate"] == root_href
@@ -283,7 +296,7 @@ def test_atom_links_are_relative_to_the_feed_without_a_site_url(self_path, prefi
 
 def test_atom_keeps_only_the_newest_entries_up_to_the_limit():
     targets, histories = sample()
-    entries = status_change_entries(targets, histories)
+    entries = status_change_entries(targets, histories, lang="en")
     root = parse_atom(feed_of(entries, limit=2))
     ids = [e.find(f"{ATOM}id").text for e in root.findall(f"{ATOM}entry")]
     assert ids == [e.id for e in entries[:2]]
@@ -300,7 +313,9 @@ def test_empty_atom_feed_updated_falls_back():
 def test_hostile_register_text_yields_well_formed_atom():
     target = make(title=HOSTILE, bureau="B & <b>\x07</b>")
     histories = {target.id: history("2025-Q2", "at_risk", "missed")}
-    entries = status_change_entries([target], histories) + newly_missed_entries([target], histories)
+    entries = status_change_entries([target], histories, lang="en") + newly_missed_entries(
+        [target], histories, lang="en"
+    )
     text = feed_of(entries, title='Feed "<&>"\x01', site_url='https://x.example/?a=1&b="2"')
     root = parse_atom(text)
     summary = root.find(f"{ATOM}entry/{ATOM}summary").text
@@ -386,7 +401,7 @@ def calendar_sample() -> tuple[list[Target], dict[str, str]]:
 
 def test_calendar_has_only_open_targets_due_after_r_sorted_by_date_then_id():
     targets, statuses = calendar_sample()
-    found = events(upcoming_due_calendar(targets, statuses, Q("2025-Q3")))
+    found = events(upcoming_due_calendar(targets, statuses, Q("2025-Q3"), lang="en"))
     assert [e["UID"] for e in found] == [
         "RISK-1-due@kpi-portal",
         "OPEN-1-due@kpi-portal",
@@ -413,7 +428,9 @@ def test_last_day_of_the_quarter(quarter, day):
 
 def test_calendar_structure_and_line_endings():
     targets, statuses = calendar_sample()
-    text = upcoming_due_calendar(targets, statuses, Q("2025-Q3"), site_url="https://x.gov/")
+    text = upcoming_due_calendar(
+        targets, statuses, Q("2025-Q3"), site_url="https://x.gov/", lang="en"
+    )
     assert "\n" not in text.replace("\r\n", "")
     assert "\r" not in text.replace("\r\n", "")
     lines = unfold(text)
@@ -427,8 +444,10 @@ def test_calendar_structure_and_line_endings():
 
 def test_calendar_is_deterministic():
     targets, statuses = calendar_sample()
-    first = upcoming_due_calendar(targets, statuses, Q("2025-Q3"))
-    assert first == upcoming_due_calendar(list(reversed(targets)), statuses, Q("2025-Q3"))
+    first = upcoming_due_calendar(targets, statuses, Q("2025-Q3"), lang="en")
+    assert first == upcoming_due_calendar(
+        list(reversed(targets)), statuses, Q("2025-Q3"), lang="en"
+    )
 
 
 def test_calendar_folds_long_chinese_lines_at_75_octets():
@@ -444,14 +463,14 @@ def test_calendar_folds_long_chinese_lines_at_75_octets():
 
 def test_calendar_escapes_text():
     target = make("ESC-1", title="Roads, bridges; and\\tunnels\nphase 2", due="2026-Q2")
-    text = upcoming_due_calendar([target], {"ESC-1": "on_track"}, Q("2025-Q3"))
+    text = upcoming_due_calendar([target], {"ESC-1": "on_track"}, Q("2025-Q3"), lang="en")
     summary = events(text)[0]["SUMMARY"]
     assert summary == "Due: Roads\\, bridges\\; and\\\\tunnels phase 2"
 
 
 def test_calendar_escapes_hostile_text():
     target = make("BAD-1", title=HOSTILE, bureau="Works,\nBureau;\x07", due="2026-Q2")
-    text = upcoming_due_calendar([target], {"BAD-1": "on_track"}, Q("2025-Q3"))
+    text = upcoming_due_calendar([target], {"BAD-1": "on_track"}, Q("2025-Q3"), lang="en")
     for char in "\x00\x07\x1b":
         assert char not in text
     description = events(text)[0]["DESCRIPTION"]
@@ -463,7 +482,7 @@ def test_ical_escape():
 
 
 def test_empty_calendar_is_still_balanced():
-    lines = unfold(upcoming_due_calendar([], {}, Q("2025-Q3")))
+    lines = unfold(upcoming_due_calendar([], {}, Q("2025-Q3"), lang="en"))
     assert lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR"
 
 

@@ -41,7 +41,7 @@ import sys
 from generator.errors import RegisterError
 from generator.register import load_register
 try:
-    print(f"valid: {len(load_register(sys.argv[1]))} targets")
+    print(f"valid: {len(load_register(sys.argv[1], default_lang='en'))} targets")
 except RegisterError as exc:
     print(exc)
     sys.exit(1)
@@ -272,7 +272,7 @@ def test_editor_leftovers_are_ignored_by_the_validator(register):
 def test_a_yml_file_is_still_an_error(register):
     (register / "2024" / "FX-NEW.yml").write_text("id: FX-NEW\n")
     with pytest.raises(RegisterError, match="FX-NEW.yml: register files must end in .yaml"):
-        load_register(register)
+        load_register(register, default_lang="en")
 
 
 def test_editor_leftovers_do_not_change_the_fingerprint(register):

@@ -38,7 +38,7 @@ BY_POLICY_ADDRESS = {
 
 @pytest.fixture(scope="module")
 def targets():
-    return load_register(REGISTER)
+    return load_register(REGISTER, default_lang="en")
 
 
 @pytest.fixture(scope="module")

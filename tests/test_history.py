@@ -97,7 +97,7 @@ TIMELINES = {
 
 @pytest.fixture(scope="module")
 def targets() -> list[Target]:
-    return load_register(REGISTER)
+    return load_register(REGISTER, default_lang="en")
 
 
 @pytest.fixture(scope="module")
