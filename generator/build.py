@@ -18,10 +18,11 @@ from typing import Any
 
 from . import outputs
 from .bureaufile import read_content
-from .errors import PortalError, RegisterError
+from .errors import PortalError, Problem, RegisterError
+from .files import list_tree
 from .fingerprint import BuildRecord, input_fingerprint
 from .model import Target
-from .register import load_register
+from .register import display_path, load_register
 from .settings import PortalSettings, from_pelican
 from .stopping import Stopped, StopSignals
 from .translations import translation_problems
@@ -85,6 +86,8 @@ def read_settings(settings_file: Path | str, overrides: dict[str, Any] | None = 
     cache = settings.get("CHART_CACHE_PATH", str(PortalSettings.chart_cache_path))
     if isinstance(cache, str | Path):
         settings["CHART_CACHE_PATH"] = str(Path(settings_file).resolve().parent / cache)
+    # Pelican's DEFAULT_LANG stays lower-cased as Pelican compares it with each page's
+    # language; the portal reads the catalogs' spelling through settings.from_pelican.
     return settings
 
 
@@ -106,6 +109,12 @@ def validate(settings: dict) -> list[Target]:
         )
     except RegisterError as exc:  # every problem in one run, the content folder's included
         raise RegisterError(content_problems + exc.problems) from None
+    reported = {p.path for p in content_problems}  # bureaus.yaml and the glossaries
+    content_problems += [
+        p
+        for p in _unreadable_entries(content, settings.get("THEME", "theme"))
+        if p.path not in reported
+    ]
     if content_problems:
         raise RegisterError(content_problems)
     if portal_settings.require_translations:
@@ -113,6 +122,17 @@ def validate(settings: dict) -> list[Target]:
         if problems:
             raise RegisterError(problems)
     return targets
+
+
+def _unreadable_entries(*folders: str | Path) -> list[Problem]:
+    """Links, devices, pipes and sockets in the content and theme folders, which Pelican
+    would follow or open (a pipe hangs it): refused here as in the register."""
+    problems = []
+    for folder in folders:
+        if Path(folder).is_dir():
+            refused = list_tree(Path(folder)).refused
+            problems += [Problem(display_path(r.path), None, "", r.message) for r in refused]
+    return problems
 
 
 def build(settings: dict, output: Path | str, force: bool = False) -> BuildResult:

@@ -90,9 +90,9 @@ def _main(argv: list[str] | None) -> int:
 
 
 def _run(args: argparse.Namespace) -> str:
-    from .settings import from_pelican, normalized, unknown_settings
+    from .settings import from_pelican, unknown_settings
 
-    pelican_settings = normalized(_read_settings(Path(args.settings)))
+    pelican_settings = _read_settings(Path(args.settings))
     for warning in unknown_settings(pelican_settings):
         print(f"Warning: {args.settings}: {warning}", file=sys.stderr)
     handler = globals()["_" + args.command.replace("-", "_")]  # validate → _validate

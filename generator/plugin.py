@@ -25,7 +25,7 @@ from .model import in_language, shown_language
 from .names import name_in, translate_name
 from .register import load_register
 from .search import build_search_index
-from .settings import from_pelican
+from .settings import canonical_tag, from_pelican
 
 logger = logging.getLogger(__name__)
 
@@ -132,10 +132,10 @@ class PortalGenerator(Generator):
         """The hand-written pages under content/, each in ``lang`` where a translation exists."""
         found = []
         for original in self.context.get("pages", []):
-            translated = [p for p in original.translations if p.lang == lang]
+            translated = [p for p in original.translations if canonical_tag(p.lang) == lang]
             page = translated[0] if translated else original
             save_as = f"pages/{original.slug}.html"
-            variables = {"page": page, "content_lang": page.lang}
+            variables = {"page": page, "content_lang": canonical_tag(page.lang)}
             found.append(
                 pages.Page(save_as, page.template, page.title, ((page.title, ""),), variables)
             )
@@ -210,8 +210,16 @@ def index_for_search(pelican) -> None:
     build_search_index(Path(pelican.output_path), roots)
 
 
+def same_case_language(content) -> None:
+    """Compare a page's ``Lang:`` with DEFAULT_LANG in lower case, as Pelican spells the
+    setting: else ``Lang: zh-Hant`` on a zh-Hant site counts as a second original."""
+    content.lang = content.lang.lower()
+    content.in_default_lang = content.lang == content.settings["DEFAULT_LANG"].lower()
+
+
 def register() -> None:
     """Connect the plugin to Pelican's signals."""
     signals.initialized.connect(add_template_helpers)
+    signals.content_object_init.connect(same_case_language)
     signals.get_generators.connect(get_generators)
     signals.finalized.connect(index_for_search)

@@ -127,16 +127,6 @@ def from_pelican(settings: dict[str, Any]) -> PortalSettings:
     return PortalSettings(default_lang=default_lang, languages=languages, **values)
 
 
-def normalized(settings: dict[str, Any]) -> dict[str, Any]:
-    """``settings`` with DEFAULT_LANG and LANGUAGES spelt as the catalogs spell them.
-
-    Pelican lower-cases DEFAULT_LANG (``zh-Hant`` becomes ``zh-hant``); everything the
-    portal writes and compares uses the tag of its catalog. Raises ``SettingsError``.
-    """
-    portal = from_pelican(settings)
-    return {**settings, "DEFAULT_LANG": portal.default_lang, "LANGUAGES": list(portal.languages)}
-
-
 def unknown_settings(settings: dict[str, Any]) -> list[str]:
     """Warnings for settings that look like a misspelt portal setting (``REPORTNG_QUARTER``)."""
     warnings = []

@@ -20,7 +20,7 @@ from bs4 import BeautifulSoup
 from generator import i18n
 from generator.build import read_settings
 from generator.errors import SettingsError
-from generator.settings import from_pelican, normalized, unknown_settings
+from generator.settings import from_pelican, unknown_settings
 from tests.conftest import FIXTURE_REGISTER, ROOT, build_site
 
 URL_MESSAGE = "must be an http(s) address such as https://targets.example.gov, or empty"
@@ -190,8 +190,6 @@ def test_default_lang_in_any_case_is_the_catalogs_tag(default_lang, languages, e
     portal = from_pelican(settings(DEFAULT_LANG=default_lang, LANGUAGES=languages))
     assert portal.default_lang == expected[0]
     assert portal.languages == expected
-    fixed = normalized(settings(DEFAULT_LANG=default_lang, LANGUAGES=languages))
-    assert fixed["DEFAULT_LANG"] == expected[0] and tuple(fixed["LANGUAGES"]) == expected
 
 
 def test_interface_strings_are_found_for_a_tag_in_any_letter_case():

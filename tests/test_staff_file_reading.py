@@ -63,3 +63,22 @@ def test_a_copy_in_a_hidden_folder_is_not_taken_for_the_target(project):
     # One file, the real one, is edited (or refused on its merits): the leftover is untouched.
     assert "more than one file" not in result.stderr
     assert (backup / original.name).read_bytes() == before
+
+
+@pytest.mark.parametrize("make", ["fifo", "link_outside"])
+def test_a_pipe_or_link_in_the_content_folder_is_refused_before_pelican_opens_it(project, make):
+    from tests.contentdir import content_with
+
+    content = content_with(project)
+    hazard = content / "pages" / "notes.md"
+    if make == "fifo":
+        os.mkfifo(hazard)
+    else:
+        hazard.symlink_to("/etc/hostname")
+    settings = project / "settings.py"
+    settings.write_text(settings.read_text() + f"PATH = {str(content)!r}\n")
+    for command in ("validate", "build"):
+        result = cli(project, command, *(["--output", str(project / "out")] * (command == "build")))
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "notes.md" in result.stderr and "Traceback" not in result.stderr
+    assert not (project / "out").exists()
