@@ -18,6 +18,7 @@ from .files import read_file
 from .lookalike import difference, skeleton
 from .names import glossary_path, load_glossary
 from .quarters import Quarter
+from .textsafety import is_blank
 from .yamldoc import EMPTY_FILE, MAX_FILE_BYTES, Document, load_document
 
 BUREAUS_FILE = "bureaus.yaml"
@@ -160,7 +161,7 @@ def _lang_problem(lang, languages: tuple[str, ...]) -> str | None:
 
 
 def _text_problem(text) -> str | None:
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str) or is_blank(text):
         return "must be text: write the name after the colon"
     if text != " ".join(text.split()):
         return "must be one line with single spaces, none at either end: retype the spaces"

@@ -94,7 +94,7 @@ def records(portal: Portal) -> list[dict[str, Any]]:
 def targets_json(portal: Portal) -> str:
     """The text of ``data/targets.json``."""
     data = {"reporting_quarter": str(portal.quarter), "targets": records(portal)}
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 def targets_csv(portal: Portal) -> str:
@@ -164,7 +164,7 @@ def _delay_record(target) -> dict[str, Any] | None:
 def target_json(assessment: Assessment, lang: str, bureaus: Bureaus, history=()) -> str:
     """The text of ``data/targets/<id>.json``."""
     document = target_document(assessment, lang, bureaus, history)
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 def overdue_csv(portal: Portal) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .errors import Problem, RegisterError
 from .files import read_file
+from .textsafety import is_blank
 from .yamldoc import MAX_FILE_BYTES, load_document
 
 Glossary = dict[str, dict[str, str]]  # language → register name → translated name
@@ -55,7 +56,12 @@ def _read(path: Path) -> tuple[dict[str, str], list[Problem]]:
         return {}, [document.problem((), "must be a mapping of `Register name: translated name`")]
     names = {}
     for key, value in data.items():
-        if not isinstance(key, str) or not isinstance(value, str) or not value.strip():
+        if (
+            not isinstance(key, str)
+            or not isinstance(value, str)
+            or is_blank(value)
+            or is_blank(key)
+        ):
             message = "each entry must be `Register name: translated name`, both text"
             problems.append(document.problem((key,), message))
         else:

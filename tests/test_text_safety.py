@@ -151,6 +151,13 @@ def test_the_names_glossary_is_checked(tmp_path):
     )
 
 
+def test_a_glossary_name_of_only_invisible_characters_is_refused(tmp_path):
+    (tmp_path / "names.zh-Hant.yaml").write_text('Education: "\u200b\u2060"\n')
+    with pytest.raises(RegisterError) as error:
+        load_glossary(tmp_path, ("en", "zh-Hant"))
+    assert "names.zh-Hant.yaml:1: Education: each entry must be" in str(error.value)
+
+
 # Source links: the host shown is the one the browser opens (WHATWG URL parsing).
 @pytest.mark.parametrize(
     ("url", "shown"),
