@@ -86,15 +86,18 @@ function remember(query, filters) {
   history.replaceState(null, "", search ? `?${search}` : location.pathname);
 }
 
+// Each search is numbered: a slower earlier one (typing, then Enter) must not overwrite,
+// or clear, the results of a later one.
+let latest = 0;
+
 async function run(pagefind) {
+  const mine = ++latest;
   const query = input.value.trim();
   const filters = chosenFilters();
   remember(query, filters);
   results.replaceChildren();
-  if (!query && Object.keys(filters).length === 0) {
-    say("");
-    return;
-  }
+  say("");
+  if (!query && Object.keys(filters).length === 0) return;
   let found;
   if (query) {
     const search = await pagefind.search(query);
@@ -103,6 +106,7 @@ async function run(pagefind) {
   } else {
     found = (await allTargets()).filter((t) => matches(t.meta, filters));
   }
+  if (mine !== latest) return;
   results.replaceChildren(...found.slice(0, MAX_SHOWN).map(resultItem));
   say(countMessage(found.length));
 }
@@ -121,12 +125,13 @@ async function start() {
   const params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
   showFilters(params);
+  let timer;
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    clearTimeout(timer);
     run(pagefind);
   });
   for (const select of selects) select.addEventListener("change", () => run(pagefind));
-  let timer;
   input.addEventListener("input", () => {
     clearTimeout(timer);
     timer = setTimeout(() => run(pagefind), 250);
