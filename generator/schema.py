@@ -142,8 +142,18 @@ def target_schema() -> dict[str, Any]:
             "minimum": validation.POLICY_YEARS[0],
             "maximum": validation.POLICY_YEARS[1],
         },
-        "bureau": {**ONE_LINE, "description": "The owning bureau or department."},
-        "partners": {"type": "array", "items": ONE_LINE},
+        "bureau": {
+            **ONE_LINE,
+            "description": (
+                "The owning bureau or department: a code or a name declared in "
+                "content/bureaus.yaml, written exactly."
+            ),
+        },
+        "partners": {
+            "type": "array",
+            "items": ONE_LINE,
+            "description": "Other bureaus or working groups, each declared in bureaus.yaml.",
+        },
         "area": {**ONE_LINE, "description": "Policy area or theme."},
         "description": _texts(MARKDOWN, "Markdown, or a map of language code to Markdown."),
         "start": {**QUARTER, "description": "Default: Q4 of the policy-address year."},
