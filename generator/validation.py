@@ -94,9 +94,12 @@ class Checker:
         value = self.present(path, required)
         if value is _MISSING:
             return None
-        # Text of only invisible characters (zero-width spaces, joiners...) shows nothing.
-        if not isinstance(value, str) or textsafety.is_blank(value):
+        if not isinstance(value, str) or not value.strip():
             self.fail(path, f"must be text, not {_describe(value)}: write the text after the colon")
+            return None
+        # Text of only invisible characters (zero-width spaces, joiners...) shows nothing.
+        if textsafety.is_blank(value):
+            self.fail(path, "shows nothing: it holds only invisible characters; write the text")
             return None
         if one_line and ("\n" in value.strip() or "\r" in value):
             self.fail(path, "must be a single line of text: join the lines into one")
