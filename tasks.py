@@ -15,10 +15,10 @@ HERE = Path(__file__).parent
 OUTPUT = HERE / "output"
 
 
-def _cli(*args: str) -> None:
+def _cli(*args: str, settings: str = "pelicanconf.py") -> None:
     from generator.cli import main
 
-    status = main(["--settings", str(HERE / "pelicanconf.py"), *args])
+    status = main(["--settings", str(HERE / settings), *args])
     if status:
         raise Exit(code=status)
 
@@ -36,6 +36,17 @@ def build(c, output=str(OUTPUT), force=False):
     A build with nothing changed since the last one stops at once; --force builds anyway.
     """
     _cli("build", "--output", output, *(["--force"] if force else []))
+
+
+@task(help=option_help("build"))
+def publish(c, output=str(OUTPUT), force=False):
+    """Build the site for publishing, with publishconf.py instead of pelicanconf.py.
+
+    It adds the public address (PORTAL_SITEURL, for feeds, the calendar and link
+    previews) and refuses a register whose git history is incomplete (REQUIRE_HISTORY).
+    Example: PORTAL_SITEURL=https://targets.example.gov invoke publish
+    """
+    _cli("build", "--output", output, *(["--force"] if force else []), settings="publishconf.py")
 
 
 @task(help=option_help("new-target"))

@@ -278,14 +278,19 @@ def test_publish_builds_and_deploys_to_pages():
     }
     assert workflow.get("concurrency", {}).get("group") == "pages"
 
-    job = job_running(workflow, "invoke build")
+    # publishconf.py: the public address reaches feeds and link previews, and a build
+    # without the register's full history is refused.
+    job = job_running(workflow, "invoke publish")
     script = "\n".join(run_scripts(workflow, job))
-    assert script.index("pip install -e .") < script.index("invoke build")
+    assert script.index("pip install -e .") < script.index("invoke publish")
+    checkout = uses(workflow, "actions/checkout", job)
+    assert checkout and checkout[0].get("with", {}).get("fetch-depth") == 0
     assert uses(workflow, "actions/configure-pages", job)
     upload = uses(workflow, "actions/upload-pages-artifact", job)
     assert upload and upload[0]["with"]["path"].rstrip("/") == "output"
-    build_step = next(s for s in steps(workflow, job) if "invoke build" in s.get("run", ""))
-    assert "PORTAL_SAMPLE_DATA" in build_step.get("env", {}) | workflow.get("env", {})
+    build_step = next(s for s in steps(workflow, job) if "invoke publish" in s.get("run", ""))
+    env = build_step.get("env", {}) | workflow.get("env", {})
+    assert "PORTAL_SAMPLE_DATA" in env and "PORTAL_SITEURL" in env
 
     deploy = [name for name in workflow["jobs"] if uses(workflow, "actions/deploy-pages", name)]
     assert deploy, "no deploy-pages step"
