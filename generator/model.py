@@ -62,6 +62,29 @@ class Withdrawal:
     reason: str
 
 
+# The promise fields an amendment may name; "indicator" covers every "indicator.*".
+PROMISE_FIELDS = (
+    "due", "start", "indicator", "indicator.unit", "indicator.baseline", "indicator.target",
+    "indicator.direction",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """The recorded reason for a change to a published promise (``amendments[]``)."""
+
+    date: datetime.date
+    fields: tuple[str, ...]  # names from PROMISE_FIELDS
+    reason: str  # Markdown
+    approved_by: str | None = None
+    correction: bool = False  # True: fixes a clerical error in the promise first published
+
+    def covers(self, name: str) -> bool:
+        """True when this entry names the promise field ``name`` (``indicator`` covers
+        every ``indicator.*``)."""
+        return name in self.fields or (name.startswith("indicator.") and "indicator" in self.fields)
+
+
 @dataclass(frozen=True)
 class Target:
     """One promise from a policy address, with its quarterly progress."""
@@ -79,6 +102,9 @@ class Target:
     progress: tuple[ProgressEntry, ...] = ()
     delay: Delay | None = None
     withdrawn: Withdrawal | None = None
+    amendments: tuple[Amendment, ...] = ()
+    replaces: str | None = None
+    """The id of a published target this one takes the place of."""
     source_path: str = ""
 
     @property

@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from . import validation
+from .model import PROMISE_FIELDS
 from .quarters import QUARTER_RE
 
 SCHEMA_ID = "https://kpi-portal.example/schema/target.schema.json"
@@ -115,6 +116,34 @@ def _withdrawn() -> dict:
     )
 
 
+def _amendment() -> dict:
+    return _closed(
+        {
+            "date": {
+                "type": "string",
+                "format": "date",
+                "pattern": "^\\d{4}-\\d{2}-\\d{2}$",
+                "description": "The date the change was decided.",
+            },
+            "fields": {
+                "type": "array",
+                "items": {"enum": list(PROMISE_FIELDS)},
+                "minItems": 1,
+                "description": "The promise fields changed (indicator covers indicator.*).",
+            },
+            "reason": {**MARKDOWN, "description": "Markdown: why the promise changed."},
+            "approved_by": {**ONE_LINE, "description": "Who approved it, e.g. a paper ref."},
+            "correction": {
+                "type": "boolean",
+                "default": False,
+                "description": "true: fixes a clerical error in the promise as first published.",
+            },
+        },
+        ["date", "fields", "reason"],
+        validation.AMENDMENT_FIELDS,
+    )
+
+
 def _progress_items(rule: dict) -> dict:
     return {"properties": {"progress": {"items": rule}}}
 
@@ -162,6 +191,17 @@ def target_schema() -> dict[str, Any]:
         "progress": {"type": "array", "items": _entry(), "description": "Oldest first."},
         "delay": _delay(),
         "withdrawn": _withdrawn(),
+        "amendments": {
+            "type": "array",
+            "items": _amendment(),
+            "description": "Why the published promise (due, start, indicator) was changed, "
+            "added in the same commit as the change.",
+        },
+        "replaces": {
+            "type": "string",
+            "pattern": validation.ID_RE.pattern,
+            "description": "The id of a published target this one takes the place of.",
+        },
     }
     schema = _closed(
         properties,

@@ -10,7 +10,17 @@ from typing import Any
 
 from . import textsafety
 from .errors import Problem
-from .model import DECREASE, INCREASE, Delay, Indicator, ProgressEntry, Target, Withdrawal
+from .model import (
+    DECREASE,
+    INCREASE,
+    PROMISE_FIELDS,
+    Amendment,
+    Delay,
+    Indicator,
+    ProgressEntry,
+    Target,
+    Withdrawal,
+)
 from .quarters import QUARTER_RE, Quarter
 from .yamldoc import Document, Path
 
@@ -20,12 +30,13 @@ LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 TARGET_FIELDS = (
     "id", "title", "policy_address", "bureau", "partners", "area", "description",
-    "start", "due", "indicator", "progress", "delay", "withdrawn",
+    "start", "due", "indicator", "progress", "delay", "withdrawn", "amendments", "replaces",
 )  # fmt: skip
 INDICATOR_FIELDS = ("unit", "baseline", "target", "direction")
 ENTRY_FIELDS = ("quarter", "value", "percent_complete", "note", "sources", "verified_by")
 DELAY_FIELDS = ("reason", "revised_due", "measures", "submitted", "responsible")
 WITHDRAWN_FIELDS = ("quarter", "reason")
+AMENDMENT_FIELDS = ("date", "fields", "reason", "approved_by", "correction")
 
 _MISSING = object()
 # Figures as a KPI needs them, and as a float holds them exactly: at most 10^15, 6 digits
@@ -221,8 +232,18 @@ class Checker:
             self.fail(path, str(exc))
             return None
 
-    def date(self, path: Path) -> datetime.date | None:
+    def boolean(self, path: Path) -> bool | None:
+        """A yes/no field: only the words true and false (a quoted "true" is text)."""
         value = self.present(path, False)
+        if value is _MISSING:
+            return None
+        if not isinstance(value, bool):
+            self.fail(path, f"must be true or false, not {_describe(value)}: write true or false")
+            return None
+        return value
+
+    def date(self, path: Path, required: bool = False) -> datetime.date | None:
+        value = self.present(path, required)
         if value is _MISSING:
             return None
         if isinstance(value, datetime.datetime):
@@ -333,6 +354,8 @@ def build_target(
         progress=_progress(check, milestone=check.present(("indicator",), False) is _MISSING),
         delay=_delay(check, due),
         withdrawn=_withdrawn(check),
+        amendments=_amendments(check),
+        replaces=_replaces(check, target_id or stem),
         source_path=doc.path,
     )
     if reporting_quarter is not None:
@@ -456,6 +479,57 @@ def _withdrawn(check: Checker) -> Withdrawal | None:
     quarter = check.quarter((*path, "quarter"), True)
     reason = check.text((*path, "reason"), True, one_line=False)
     return Withdrawal(quarter, reason) if quarter and reason else None
+
+
+def _amendments(check: Checker) -> tuple[Amendment, ...]:
+    """The ``amendments`` list: why each change to the published promise was made."""
+    found = []
+    for i in range(len(check.items(("amendments",)))):
+        path = ("amendments", i)
+        if check.mapping(path, AMENDMENT_FIELDS, True) is None:
+            continue
+        date = check.date((*path, "date"), required=True)
+        fields = _promise_fields(check, (*path, "fields"))
+        reason = check.text((*path, "reason"), True, one_line=False)
+        approved_by = check.text((*path, "approved_by"))
+        correction = check.boolean((*path, "correction"))
+        if date is not None and fields and reason is not None:
+            found.append(Amendment(date, fields, reason, approved_by, bool(correction)))
+    return tuple(found)
+
+
+def _promise_fields(check: Checker, path: Path) -> tuple[str, ...]:
+    """The promise fields an amendment names: a non-empty list of PROMISE_FIELDS."""
+    if check.present(path, True) is _MISSING:
+        return ()
+    names = check.items(path)
+    if not names and isinstance(check.get(path), list):
+        check.fail(path, f"name at least one changed field: one of {', '.join(PROMISE_FIELDS)}")
+    found = []
+    for i, name in enumerate(names):
+        if name not in PROMISE_FIELDS:
+            guess = difflib.get_close_matches(str(name), PROMISE_FIELDS, n=1)
+            hint = f"did you mean '{guess[0]}'?" if guess else f"use {', '.join(PROMISE_FIELDS)}"
+            check.fail((*path, i), f"{name!r} is not a promise field: {hint}")
+        elif name not in found:
+            found.append(name)
+    return tuple(found) if len(found) == len(names) else ()
+
+
+def _replaces(check: Checker, own_id: str) -> str | None:
+    """The id of the published target this one replaces; never its own id."""
+    value = check.text(("replaces",))
+    if value is None:
+        return None
+    if not ID_RE.fullmatch(value):
+        check.fail(("replaces",), f"{value!r} is not a target id: give the id of the target "
+                   "this one replaces, such as PA2023-017")  # fmt: skip
+        return None
+    if value == own_id:
+        check.fail(("replaces",), f"a target cannot replace itself ({value}): give the id of "
+                   "the earlier target, or remove the line")  # fmt: skip
+        return None
+    return value
 
 
 def _check_not_after(check: Checker, entries: tuple[ProgressEntry, ...], last: Quarter) -> None:
