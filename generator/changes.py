@@ -1,259 +1,28 @@
 """What a change to the register does, as Markdown for the reviewer of a pull request.
 
 The old register is read from a git ref, the new one from the working tree; both are
-validated and assessed with the same rules as the site, each as of its own reporting
-quarter. Pure core: no Pelican imports.
+validated and compared (``changeset``) with the same rules as the site, each as of its
+own reporting quarter. Pure core: no Pelican imports.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import status
+from .changeset import ChangeSet, Correction, PromiseChange, compare
 from .gitrefs import sources_at_ref
-from .model import Delay, ProgressEntry, Target, in_language
+from .model import Amendment, ProgressEntry, Target, in_language
 from .quarters import Quarter
 from .register import load_register, load_sources
 from .translations import TRANSLATED_FIELDS as TRANSLATED
 from .translations import missing_translations_markdown
-from .wording import fmt_measure, fmt_number, status_label
+from .wording import fmt_measure, status_label
+
+__all__ = ["ChangeSet", "compare", "escape", "read_sides", "summarize", "to_markdown"]
 
 NOTE_WIDTH = 120  # characters of a note or other long text shown in a table cell
-
-
-# --- Comparing two registers -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StatusChange:
-    """A target whose status differs between the old and the new register."""
-
-    target: Target
-    old: str
-    new: str
-
-
-@dataclass(frozen=True)
-class NewlyMissed:
-    """A target missed now and not before; ``justified`` when a delay is filed."""
-
-    target: Target
-    justified: bool
-
-
-@dataclass(frozen=True)
-class JustificationChange:
-    """A delay justification added, changed or removed (``old``/``new`` None when absent)."""
-
-    target: Target
-    old: Delay | None
-    new: Delay | None
-
-    @property
-    def fields(self) -> tuple[str, ...]:
-        """The delay fields that differ, in the register's order."""
-        names = ("reason", "revised_due", "measures", "submitted", "responsible")
-        return tuple(n for n in names if getattr(self.old, n, None) != getattr(self.new, n, None))
-
-
-@dataclass(frozen=True)
-class Correction:
-    """A change to an entry already published for ``quarter``; ``new`` is None if removed."""
-
-    target: Target
-    old_target: Target
-    quarter: Quarter
-    old: ProgressEntry
-    new: ProgressEntry | None
-    fields: tuple[str, ...]
-
-    @property
-    def old_figure(self) -> float | None:
-        """The figure as first published."""
-        return self.old_target.measure(self.old)
-
-    @property
-    def new_figure(self) -> float | None:
-        """The figure now; None when the entry was removed."""
-        return None if self.new is None else self.target.measure(self.new)
-
-
-@dataclass(frozen=True)
-class NewEntry:
-    """A progress entry for a quarter the target had not reported before."""
-
-    target: Target
-    entry: ProgressEntry
-
-
-@dataclass(frozen=True)
-class FieldEdit:
-    """Another field of a target changed: ``due``, ``title[en]``, ``indicator.target``..."""
-
-    target: Target
-    field: str
-    old: str | None
-    new: str | None
-
-
-@dataclass
-class ChangeSet:
-    """Everything that differs between an old and a new register, for a reviewer."""
-
-    old_quarter: Quarter | None = None
-    new_quarter: Quarter | None = None
-    added: list[Target] = field(default_factory=list)
-    removed: list[Target] = field(default_factory=list)
-    status_changes: list[StatusChange] = field(default_factory=list)
-    newly_missed: list[NewlyMissed] = field(default_factory=list)
-    justifications_added: list[JustificationChange] = field(default_factory=list)
-    justifications_changed: list[JustificationChange] = field(default_factory=list)
-    justifications_removed: list[JustificationChange] = field(default_factory=list)
-    corrections: list[Correction] = field(default_factory=list)
-    progress_added: list[NewEntry] = field(default_factory=list)
-    edits: list[FieldEdit] = field(default_factory=list)
-    not_updated: list[Target] = field(default_factory=list)
-    old_statuses: dict[str, str] = field(default_factory=dict)
-    new_statuses: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def unchanged(self) -> bool:
-        """True when the register's data is the same on both sides."""
-        # not_updated is a state of the new register, not a change made to it.
-        kinds = (
-            self.added,
-            self.removed,
-            self.status_changes,
-            self.newly_missed,
-            self.justifications_added,
-            self.justifications_changed,
-            self.justifications_removed,
-            self.corrections,
-            self.progress_added,
-            self.edits,
-        )
-        return not any(kinds) and self.old_quarter == self.new_quarter
-
-
-def compare(
-    old: list[Target],
-    new: list[Target],
-    *,
-    reporting_quarter: Quarter | None = None,
-    at_risk_lag: float = status.DEFAULT_AT_RISK_LAG,
-) -> ChangeSet:
-    """What changed from ``old`` to ``new``, each side assessed as of its own R."""
-    old_r = status.reporting_quarter(old, reporting_quarter)
-    new_r = status.reporting_quarter(new, reporting_quarter)
-    before, after = _assess_all(old, old_r, at_risk_lag), _assess_all(new, new_r, at_risk_lag)
-    old_by_id = {t.id: t for t in old}
-    new_ids = {t.id for t in new}
-    pairs = [(old_by_id[t.id], t) for t in new if t.id in old_by_id]
-    changes = ChangeSet(
-        old_quarter=old_r,
-        new_quarter=new_r,
-        added=[t for t in new if t.id not in old_by_id],
-        removed=[t for t in old if t.id not in new_ids],
-        old_statuses={i: a.status for i, a in before.items()},
-        new_statuses={i: a.status for i, a in after.items()},
-    )
-    for old_t, new_t in pairs:
-        if old_t.id in before and new_t.id in after:
-            was, now = before[old_t.id].status, after[new_t.id].status
-            if was != now:
-                changes.status_changes.append(StatusChange(new_t, was, now))
-        _compare_delays(changes, old_t, new_t)
-        _compare_progress(changes, old_t, new_t)
-        changes.edits += _field_edits(old_t, new_t)
-    for target in new:
-        assessment = after.get(target.id)
-        was_missed = target.id in before and before[target.id].is_missed
-        if assessment is not None and assessment.is_missed and not was_missed:
-            changes.newly_missed.append(NewlyMissed(target, target.delay is not None))
-        if assessment is not None and status.NOT_REPORTED in assessment.flags:
-            changes.not_updated.append(target)
-    return changes
-
-
-def _assess_all(
-    targets: list[Target], r: Quarter | None, at_risk_lag: float
-) -> dict[str, status.Assessment]:
-    """Each target's assessment by id; none when the side has no reporting quarter."""
-    if r is None:
-        return {}
-    return {t.id: status.assess(t, r, at_risk_lag) for t in targets}
-
-
-def _compare_delays(changes: ChangeSet, old: Target, new: Target) -> None:
-    """Record a delay justification added, changed or removed."""
-    item = JustificationChange(new, old.delay, new.delay)
-    if old.delay is None and new.delay is not None:
-        changes.justifications_added.append(item)
-    elif old.delay is not None and new.delay is None:
-        changes.justifications_removed.append(item)
-    elif old.delay != new.delay:
-        changes.justifications_changed.append(item)
-
-
-def _compare_progress(changes: ChangeSet, old: Target, new: Target) -> None:
-    """Record corrections to published entries and entries for newly reported quarters."""
-    new_entries = {e.quarter: e for e in new.progress}
-    old_quarters = {e.quarter for e in old.progress}
-    for entry in old.progress:
-        now = new_entries.get(entry.quarter)
-        fields = ("removed",) if now is None else _entry_fields(old, entry, new, now)
-        if fields:
-            changes.corrections.append(Correction(new, old, entry.quarter, entry, now, fields))
-    changes.progress_added += [
-        NewEntry(new, e) for e in new.progress if e.quarter not in old_quarters
-    ]
-
-
-def _entry_fields(
-    old: Target, was: ProgressEntry, new: Target, now: ProgressEntry
-) -> tuple[str, ...]:
-    """The fields of one quarter's entry that differ: figure, note, sources, verified_by."""
-    fields = ["figure"] if old.measure(was) != new.measure(now) else []
-    fields += [n for n in ("note", "sources", "verified_by") if getattr(was, n) != getattr(now, n)]
-    return tuple(fields)
-
-
-def _field_edits(old: Target, new: Target) -> list[FieldEdit]:
-    """Every other field that differs, by name; progress and delay are compared apart."""
-    before, after = _field_values(old), _field_values(new)
-    names = list(after) + [name for name in before if name not in after]
-    return [
-        FieldEdit(new, name, before.get(name), after.get(name))
-        for name in names
-        if before.get(name) != after.get(name)
-    ]
-
-
-def _field_values(target: Target) -> dict[str, str]:
-    """A target's fields other than id, progress and delay, as display strings."""
-    values = {f"title[{lang}]": text for lang, text in target.title.items()}
-    values |= {
-        "policy_address": str(target.policy_address),
-        "bureau": target.bureau,
-        "partners": ", ".join(target.partners),
-        "area": target.area or "",
-        "start": str(target.start),
-        "due": str(target.due),
-    }
-    values |= {f"description[{lang}]": text for lang, text in target.description.items()}
-    if target.indicator is not None:
-        values |= {
-            "indicator.unit": target.indicator.unit,
-            "indicator.baseline": fmt_number(target.indicator.baseline),
-            "indicator.target": fmt_number(target.indicator.target),
-            "indicator.direction": target.indicator.direction,
-        }
-    if target.withdrawn is not None:
-        values["withdrawn.quarter"] = str(target.withdrawn.quarter)
-        values["withdrawn.reason"] = target.withdrawn.reason
-    return {name: value for name, value in values.items() if value != ""}
 
 
 # --- Markdown --------------------------------------------------------------------------------
@@ -310,6 +79,7 @@ def summary_line(changes: ChangeSet) -> str:
         _counted(c.justifications_changed, "justification", suffix=" changed"),
         _counted(c.justifications_removed, "justification", suffix=" removed"),
         _counted(c.corrections, "correction"),
+        _counted(c.amendments, "promise amendment"),
         _counted(c.progress_added, "new progress update"),
         _counted(c.edits, "other field edit"),
         _counted(c.not_updated, "target", suffix=f" not updated for {c.new_quarter}"),
@@ -333,6 +103,7 @@ def to_markdown(changes: ChangeSet, lang: str) -> str:
         _newly_missed_section,
         _justifications_removed_section,
         _corrections_section,
+        _amendments_section,
         _status_section,
         _justifications_added_section,
         _justifications_changed_section,
@@ -401,6 +172,37 @@ def _correction_cells(correction: Correction) -> tuple[str, str]:
     return figure, "; ".join(details[name] for name in correction.fields)
 
 
+def _amendments_section(changes: ChangeSet, lang: str) -> list[str]:
+    rows = [
+        (*_who(a.target, lang), f"`{a.field}`", _amended_cell(a), _reason_cell(a))
+        for a in changes.amendments
+    ]
+    header = ("Target", "Title", "Field", "Change", "Reason")
+    return _section("Promises amended", header, rows)
+
+
+def _amended_cell(change: PromiseChange) -> str:
+    """Old → new value of one promise field."""
+    return f"{escape(change.old, NOTE_WIDTH)} → **{escape(change.new, NOTE_WIDTH)}**"
+
+
+def _reason_cell(change: PromiseChange) -> str:
+    """The reasons the change recorded for this field, or that it recorded none."""
+    if not change.entries:
+        return "**no reason recorded**"
+    return "; ".join(_entry_words(entry) for entry in change.entries)
+
+
+def _entry_words(entry: Amendment) -> str:
+    """One amendments entry in words: reason, approval, and whether it is a correction."""
+    words = escape(entry.reason, NOTE_WIDTH) + f" ({entry.date}"
+    if entry.approved_by:
+        words += f", approved by {escape(entry.approved_by, NOTE_WIDTH)}"
+    if entry.correction:
+        words += ", **correction of a clerical error**"
+    return words + ")"
+
+
 def _status_section(changes: ChangeSet, lang: str) -> list[str]:
     rows = [
         (*_who(s.target, lang), status_label(s.old), f"**{status_label(s.new)}**")
@@ -453,9 +255,29 @@ def _removed_section(changes: ChangeSet, lang: str) -> list[str]:
         for t in changes.removed
     ]
     lines = _section("Targets removed", ("Target", "Title", "Bureau", "Last status"), rows)
-    # A dropped target should stay on the site as withdrawn; deleting it erases the record.
-    note = "Removed targets disappear from the site; a dropped target should be marked `withdrawn`."
-    return lines + ["", note] if lines else []
+    if not lines:
+        return []
+    words = [_removal_words(t, changes.successors.get(t.id), lang) for t in changes.removed]
+    return lines + ["", *words]
+
+
+def _removal_words(target: Target, successor: Target | None, lang: str) -> str:
+    """What became of one removed target, in a sentence."""
+    name = f"`{target.id}` ({escape(in_language(target.title, lang), NOTE_WIDTH)})"
+    if successor is not None:
+        title = escape(in_language(successor.title, lang), NOTE_WIDTH)
+        return f"- {name} is replaced by `{successor.id}` ({title}); its pages will say so."
+    if target.withdrawn is not None:
+        reason = escape(target.withdrawn.reason, NOTE_WIDTH)
+        return (
+            f"- {name} was withdrawn in {target.withdrawn.quarter} ({reason}); its file is "
+            "removed, and the site keeps its last published version."
+        )
+    return (
+        f"- {name} **was removed without being withdrawn or replaced**: the site will keep "
+        "its last published version, marked removed. Withdraw it instead (`withdrawn:`), "
+        "or name its successor with `replaces:`."
+    )
 
 
 def _status_cell(statuses: dict[str, str], target: Target) -> str:
@@ -497,6 +319,34 @@ def _not_updated_section(changes: ChangeSet, lang: str) -> list[str]:
 # --- The whole job ---------------------------------------------------------------------------
 
 
+def read_sides(
+    repo: Path,
+    ref: str,
+    targets_dir: Path,
+    *,
+    default_lang: str,
+    reporting_quarter: Quarter | None = None,
+) -> tuple[list[Target], list[Target]]:
+    """The register at ``ref`` and in the working tree, each validated."""
+    # RegisterError (either side invalid) is left to the caller, which lists every problem.
+    old = load_sources(
+        sources_at_ref(repo, ref, targets_dir),
+        reporting_quarter=reporting_quarter,
+        default_lang=default_lang,
+    )
+    new = load_register(targets_dir, reporting_quarter=reporting_quarter, default_lang=default_lang)
+    return old, new
+
+
+def report_markdown(changes: ChangeSet, lang: str, languages: tuple[str, ...]) -> str:
+    """The summary, then the text missing in any of ``languages`` of targets added or
+    whose title or description changed."""
+    touched = {t.id: t for t in changes.added}
+    touched |= {e.target.id: e.target for e in changes.edits if e.field.startswith(TRANSLATED)}
+    missing = missing_translations_markdown(sorted(touched.values(), key=lambda t: t.id), languages)
+    return to_markdown(changes, lang) + "\n".join(["", *missing] if missing else [])
+
+
 def summarize(
     repo: Path,
     ref: str,
@@ -512,15 +362,8 @@ def summarize(
     Targets added, or whose title or description changed, are checked for text missing
     in any of ``languages``.
     """
-    # RegisterError (either side invalid) is left to the caller, which lists every problem.
-    old = load_sources(
-        sources_at_ref(repo, ref, targets_dir),
-        reporting_quarter=reporting_quarter,
-        default_lang=default_lang,
+    old, new = read_sides(
+        repo, ref, targets_dir, default_lang=default_lang, reporting_quarter=reporting_quarter
     )
-    new = load_register(targets_dir, reporting_quarter=reporting_quarter, default_lang=default_lang)
     changes = compare(old, new, reporting_quarter=reporting_quarter, at_risk_lag=at_risk_lag)
-    touched = {t.id: t for t in changes.added}
-    touched |= {e.target.id: e.target for e in changes.edits if e.field.startswith(TRANSLATED)}
-    missing = missing_translations_markdown(sorted(touched.values(), key=lambda t: t.id), languages)
-    return to_markdown(changes, default_lang) + "\n".join(["", *missing] if missing else [])
+    return report_markdown(changes, default_lang, languages)
