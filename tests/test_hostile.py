@@ -76,7 +76,7 @@ def test_fifty_megabyte_file(tmp_path, published):
             "not allowed: delete it",
         ),
         ('area: "Education\\x1b[2J"', "area: the invisible control character U+001B (ESCAPE)"),
-        ('title: "\\u200b\\u2060"', "title: must be text"),
+        ('title: "\\u200b\\u2060"', "title: shows nothing: it holds only invisible"),
         ("policy_address: 9999", "policy_address: 9999 is not a year from 1950 to 2100"),
         (
             f"indicator: {{unit: u, baseline: 0, target: 0.{'0' * 323}5}}",
