@@ -112,6 +112,16 @@ def changes(c, base, output=None):
     _cli("changes", "--base", base, *_options(output=output))
 
 
+@task(help=option_help("edition"))
+def edition(c, quarter):
+    """Freeze what the site publishes for a reporting quarter in editions/<quarter>.json.
+
+    Made from the commit checked out, with no uncommitted change to the register; commit
+    the file: a committed edition never changes. Example: invoke edition --quarter 2026-Q3
+    """
+    _cli("edition", "--quarter", quarter)
+
+
 @task
 def schema(c):
     """Write docs/target.schema.json, the JSON Schema editors use for register files.

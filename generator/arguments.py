@@ -171,6 +171,10 @@ COMMANDS = {
         _req("--base", "the git ref to compare with, e.g. main"),
         _opt("--output", "write the summary to this file"),
     )),
+    "edition": ("freeze what the site publishes for a reporting quarter in "
+                "editions/<quarter>.json, from the commit checked out", "--quarter 2026-Q3", (
+        _req("--quarter", "the reporting quarter to freeze, e.g. 2026-Q3", _quarter),
+    )),
     "schema": ("write the JSON Schema of a target file, for editors", "", (
         _opt("--output", f"default: {SCHEMA_FILE} beside the settings file"),
     )),

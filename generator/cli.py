@@ -238,6 +238,27 @@ def _git_root(folder: Path) -> Path:
     raise PortalError(f"{folder} is not inside a git repository: 'changes' compares git refs")
 
 
+def _edition(args, pelican_settings, settings) -> str:
+    from .build import validate
+    from .bureaufile import load_content
+    from .editionmaker import make_edition
+    from .quarters import Quarter
+
+    settings_file = Path(args.settings).resolve()
+    content = Path(pelican_settings["PATH"])
+    made = make_edition(
+        settings,
+        settings_file.parent,
+        [settings.targets_path, content, settings_file],
+        Quarter.parse(args.quarter),
+        lambda: (validate(pelican_settings), load_content(content, settings.languages)[0]),
+    )
+    return (
+        f"Wrote {made.path}: {made.targets} targets as of {args.quarter}, from commit "
+        f"{made.commit[:10]}. Commit it; the site then publishes it and what changes since."
+    )
+
+
 def _schema(args, pelican_settings, settings) -> str:
     from .schema import schema_json
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from .errors import SettingsError
 from .i18n import catalog_languages, catalog_path, has_catalog
+from .outputs import SETTINGS_FILE
 from .quarters import Quarter
 from .status import DEFAULT_AT_RISK_LAG
 
@@ -52,6 +53,10 @@ class PortalSettings:
     """REQUIRE_TRANSLATIONS: refuse a register whose titles and descriptions are not given
     in every one of LANGUAGES. Default False: a missing translation is shown in the
     language it exists in, with a note."""
+    editions_path: Path = Path("editions")
+    """EDITIONS_PATH: the folder of committed editions (``<YYYY-Qn>.json``, written by the
+    ``edition`` command); the site publishes each with what changed since. Default
+    ``editions``; a relative path is taken from the settings file's folder."""
 
 
 # Every setting the portal, its plugin or its theme reads (Pelican reads its own as well).
@@ -59,7 +64,7 @@ PORTAL_SETTINGS = (
     "TARGETS_PATH", "REPORTING_QUARTER", "AT_RISK_LAG", "SAMPLE_DATA", "DEFAULT_LANG",
     "SITEURL", "CHART_CACHE_PATH", "LANGUAGES", "REQUIRE_TRANSLATIONS", "DATA_LICENSE",
     "DATA_LICENSE_URL", "SITENAME", "SITE_OWNER", "RELATIVE_URLS", "JINJA_ENVIRONMENT",
-    "PLUGINS",
+    "PLUGINS", "EDITIONS_PATH",
 )  # fmt: skip
 PLUGIN = "generator.plugin"
 URL_HINT = "must be an http(s) address such as https://targets.example.gov, or empty"
@@ -119,6 +124,9 @@ def from_pelican(settings: dict[str, Any]) -> PortalSettings:
         "siteurl": reader.take("SITEURL", _web_address, ""),
         "chart_cache_path": reader.take("CHART_CACHE_PATH", _folder, ".cache/charts"),
         "require_translations": reader.take("REQUIRE_TRANSLATIONS", _boolean, False),
+        "editions_path": _beside_settings(
+            settings, reader.take("EDITIONS_PATH", _folder, "editions")
+        ),
     }
     _check_cache_apart(reader, values["chart_cache_path"], values["targets_path"])
     _check_theme_settings(reader)
@@ -246,6 +254,14 @@ def _text(value: Any) -> str | None:
     if value is not None and not isinstance(value, str):
         raise _Invalid(f"{value!r} must be text (in quotes), or None")
     return value
+
+
+def _beside_settings(settings: dict[str, Any], folder: Path | None) -> Path | None:
+    # Editions live in the repository, the settings file's folder, wherever a command is run.
+    settings_file = settings.get(SETTINGS_FILE)
+    if folder is None or folder.is_absolute() or not settings_file:
+        return folder
+    return Path(settings_file).parent / folder
 
 
 # --- Settings the theme and Pelican glue rely on -------------------------------------------
