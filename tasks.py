@@ -104,12 +104,15 @@ def import_progress(c, csv, dry_run=False):
 
 
 @task(help=option_help("changes"))
-def changes(c, base, output=None):
+def changes(c, base, output=None, check=False):
     """Print a Markdown summary of what the register changes since a git ref.
 
-    Example: invoke changes --base origin/main
+    With --check, also refuse (exit 1, one line a problem) a change that moves a promise
+    without an amendments entry, removes a target that was not withdrawn or replaced,
+    alters a published edition, or rewrites the history. Example: invoke changes --base
+    origin/main --check
     """
-    _cli("changes", "--base", base, *_options(output=output))
+    _cli("changes", "--base", base, *_options(output=output), *(["--check"] if check else []))
 
 
 @task(help=option_help("edition"))

@@ -167,9 +167,13 @@ COMMANDS = {
         _flag("--dry-run", "only show what would change"),
     )),
     "changes": ("Markdown summary of the register's changes since a git ref",
-                "--base origin/main", (
+                "--base origin/main --check", (
         _req("--base", "the git ref to compare with, e.g. main"),
         _opt("--output", "write the summary to this file"),
+        _flag("--check", "also check the published record: exit 1, one line a problem, if "
+              "a promise moved without an amendments entry, a target was removed without "
+              "being withdrawn or replaced, an edition changed, or the base is not in the "
+              "history"),
     )),
     "edition": ("freeze what the site publishes for a reporting quarter in "
                 "editions/<quarter>.json, from the commit checked out", "--quarter 2026-Q3", (

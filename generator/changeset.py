@@ -263,8 +263,13 @@ def promise_changes(old: Target, new: Target) -> list[PromiseChange]:
             tuple(a for a in old.amendments if a.covers(name)),
         )
         for name in after
-        if name in before and before[name] != after[name]
+        if name in before and before[name] != after[name] and _differs(name, old, new)
     ]
+
+
+def _differs(name: str, old: Target, new: Target) -> bool:
+    """False for ``indicator`` when both sides have one: then ``indicator.*`` say what changed."""
+    return name != "indicator" or (old.indicator is None) != (new.indicator is None)
 
 
 def promise_values(target: Target) -> dict[str, str]:
@@ -275,7 +280,7 @@ def promise_values(target: Target) -> dict[str, str]:
         return values | {"indicator": "milestone (percent complete)"}
     baseline, level = fmt_number(indicator.baseline), fmt_number(indicator.target)
     return values | {
-        "indicator": f"numeric ({indicator.unit}: {baseline} → {level})",
+        "indicator": f"numeric target ({indicator.unit}: {baseline} → {level})",
         "indicator.unit": indicator.unit,
         "indicator.baseline": baseline,
         "indicator.target": level,

@@ -214,20 +214,28 @@ def _import_progress(args, pelican_settings, settings) -> str:
 
 def _changes(args, pelican_settings, settings) -> str:
     from .changes import summarize
+    from .prcheck import RecordCheckFailed, review
 
     targets = settings.targets_path.resolve()
-    text = summarize(
-        _git_root(targets),
-        args.base,
-        targets,
+    options = dict(
         reporting_quarter=settings.reporting_quarter,
         at_risk_lag=settings.at_risk_lag,
         default_lang=settings.default_lang,
         languages=settings.languages,
     )
+    problems: tuple[str, ...] = ()
+    if args.check:
+        editions = Path(args.settings).resolve().parent / settings.editions_path
+        result = review(_git_root(targets), args.base, targets, editions_dir=editions, **options)
+        text, problems = result.markdown, result.problems
+    else:
+        text = summarize(_git_root(targets), args.base, targets, **options)
     if args.output:
         _write_text(Path(args.output), text)
-        return f"Wrote the change summary to {args.output}."
+        text = f"Wrote the change summary to {args.output}."
+    if problems:  # the summary first: the reviewer reads it even when the check fails
+        print(text, flush=True)
+        raise RecordCheckFailed(problems)
     return text
 
 

@@ -61,6 +61,46 @@ def sources_at_ref(repo: Path, ref: str, targets_dir: Path) -> list[SourceFile]:
     ]
 
 
+def is_ancestor(repo: Path, ref: str) -> bool:
+    """True when the commit ``ref`` names is in the history of HEAD (or is HEAD).
+
+    ChangesError in a shallow clone: there git cannot tell a missing commit from a
+    rewritten history.
+    """
+    top = _top_level(repo)
+    commit = _commit_of(top, ref)
+    shallow = _git(top, "rev-parse", "--is-shallow-repository").stdout.strip() == b"true"
+    if shallow:
+        raise ChangesError(
+            f"{top} is a shallow clone: the check needs the whole history to compare with "
+            f"{ref}: run 'git fetch --unshallow' (in a workflow: checkout with fetch-depth: 0)"
+        )
+    result = _git(top, "merge-base", "--is-ancestor", commit, "HEAD", allowed=(0, 1))
+    return result.returncode == 0
+
+
+def changed_since(repo: Path, ref: str, folder: Path) -> list[tuple[str, str, str]]:
+    """Files in ``folder`` at ``ref`` that differ in the work tree, sorted by path.
+
+    Each is (``changed`` or ``deleted``, path from the top, path inside ``folder``); a file
+    new since ``ref`` is not listed.
+    """
+    top = _top_level(repo)
+    relative = _relative_folder(top, folder)
+    prefix = relative.rstrip("/") + "/" if relative.strip("/.") else ""
+    commit = _commit_of(top, ref)
+    # --no-renames: a renamed file is the old one deleted; -z: paths as they are, unquoted.
+    args = ("diff", "--no-renames", "--no-ext-diff", "--name-status", "-z", commit)
+    fields = _git(top, *args, "--", relative).stdout.split(b"\0")
+    found = []
+    for letter, raw_path in zip(fields[0::2], fields[1::2], strict=False):
+        path = os.fsdecode(raw_path)
+        if letter and letter != b"A":
+            how = "deleted" if letter == b"D" else "changed"
+            found.append((how, path, path.removeprefix(prefix)))
+    return sorted(found, key=lambda item: item[1])
+
+
 def is_register_blob(mode: str, path: str, folder: str) -> bool:
     """True for a regular ``*.yaml`` file at ``path`` (from the top) in the register ``folder``.
 
@@ -70,6 +110,11 @@ def is_register_blob(mode: str, path: str, folder: str) -> bool:
     prefix = folder.rstrip("/") + "/" if folder.strip("/.") else ""
     below = path.removeprefix(prefix)
     return mode in REGULAR_MODES and path.endswith(".yaml") and not is_ignored_path(below)
+
+
+def top_level(repo: Path) -> Path:
+    """The top folder of the git work tree holding ``repo`` (paths in git start there)."""
+    return _top_level(repo)
 
 
 def _top_level(repo: Path) -> Path:
@@ -85,7 +130,7 @@ def _relative_folder(top: Path, targets_dir: Path) -> str:
         relative = targets_dir.resolve().relative_to(top.resolve())
     except ValueError:
         raise ChangesError(
-            f"the register folder {targets_dir} is not inside the git repository {top}"
+            f"the folder {targets_dir} is not inside the git repository {top}"
         ) from None
     return relative.as_posix()
 
@@ -146,9 +191,16 @@ def _cat_blobs(repo: Path, oids: list[str]) -> list[bytes]:
 
 
 def _git(
-    repo: Path, *args: str, stdin: str | None = None, failure: str | None = None
+    repo: Path,
+    *args: str,
+    stdin: str | None = None,
+    failure: str | None = None,
+    allowed: tuple[int, ...] = (0,),
 ) -> subprocess.CompletedProcess:
-    """Run git in ``repo``; raise ChangesError with ``failure`` (or git's words) if it fails."""
+    """Run git in ``repo``; raise ChangesError with ``failure`` (or git's words) if it fails.
+
+    ``allowed``: the exit statuses that are answers, not failures.
+    """
     try:
         result = subprocess.run(
             ["git", "-C", str(repo), *args],
@@ -162,7 +214,7 @@ def _git(
         ) from None
     except subprocess.TimeoutExpired:
         raise ChangesError(f"git {args[0]} took over {GIT_TIMEOUT} s in {repo}") from None
-    if result.returncode != 0:
+    if result.returncode not in allowed:
         words = result.stderr.decode("utf-8", "replace").strip()
         raise ChangesError(failure or f"git {args[0]} failed in {repo}: {words}")
     return result
