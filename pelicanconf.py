@@ -29,6 +29,9 @@ REPORTING_QUARTER = None
 AT_RISK_LAG = 0.20
 # Show on every page that the register is illustrative sample data.
 SAMPLE_DATA = True
+# Where publication of the sample register began: earlier commits (years of development
+# edits) are drafts, not amendments (see REGISTER.md, "The published record").
+RECORD_SINCE = "38ccafe185e7fc4ec857e55f58e7a9f0b8837fa6"
 
 # The licence of the published data, shown on the open data page.
 DATA_LICENSE = "Creative Commons Attribution 4.0 International (CC BY 4.0)"

@@ -20,3 +20,7 @@ if _SAMPLE not in ("1", "0"):
         f"PORTAL_SAMPLE_DATA: {_SAMPLE!r} must be 1 (sample data) or 0 (a real register)"
     )
 SAMPLE_DATA = _SAMPLE == "1"
+
+# A published site must show the whole record: refuse to build from a shallow clone or a
+# copy without git history (fetch the full history: git fetch --unshallow).
+REQUIRE_HISTORY = True

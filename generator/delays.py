@@ -84,13 +84,17 @@ def _minus(a: float, b: float) -> float:
 
 
 def justification(assessment: Assessment) -> DelayJustification:
-    """The delay justification of a missed target as of its assessment's quarter."""
-    target = assessment.target
+    """The delay justification of a missed target as of its assessment's quarter.
+
+    Shortfall and overdue quarters are measured against the promise the status was
+    assessed on (the original one, where the record is known): moving the due quarter or
+    lowering the target level does not shrink them."""
+    promised = assessment.basis
     return DelayJustification(
         assessment=assessment,
-        shortfall=shortfall_at_due(target),
-        overdue_quarters=assessment.quarter - target.due,
-        delay=target.delay,
+        shortfall=shortfall_at_due(promised),
+        overdue_quarters=assessment.quarter - promised.due,
+        delay=assessment.target.delay,
     )
 
 

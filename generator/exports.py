@@ -16,8 +16,10 @@ from typing import Any
 
 from .bureaus import Bureaus
 from .i18n import N_
-from .model import in_language
+from .model import Indicator, in_language
 from .portal import Portal, delay_url, target_url
+from .quarters import Quarter
+from .record import INDICATOR_PARTS, PromiseChange
 from .status import Assessment
 
 CSV_COLUMNS = (
@@ -25,6 +27,7 @@ CSV_COLUMNS = (
     "policy_address", "area", "partners", "partner_codes", "start", "kind", "unit", "baseline",
     "target", "direction", "latest_quarter", "latest_value", "progress_fraction",
     "expected_fraction", "revised_due", "justification_filed", "withdrawn_quarter",
+    "original_due", "status_as_amended", "justification_published",
 )  # fmt: skip
 
 
@@ -74,8 +77,51 @@ def target_record(
         justification_filed=t.delay is not None,
         withdrawn_quarter=str(t.withdrawn.quarter) if t.withdrawn else None,
         history=history_records(history),
+        **record_fields(assessment),
     )
     return record
+
+
+def record_fields(assessment: Assessment) -> dict[str, Any]:
+    """What the published record says of one target; null where it is unknown (the record
+    unavailable, or the target not yet published), never an empty "nothing changed"."""
+    known = assessment.record
+    return {
+        "original_due": str(known.original.due) if known else None,
+        "status_as_amended": assessment.status_as_amended,
+        "justification_published": assessment.justification_published,
+        "amendments": [amendment_record(a) for a in known.amendments] if known else None,
+        "first_published": known.first_published.date if known else None,
+        "removed": known.removed.date if known and known.removed else None,
+        "replaces": assessment.target.replaces,
+        "replaced_by": known.replaced_by if known else None,
+    }
+
+
+def amendment_record(change: PromiseChange) -> dict[str, Any]:
+    """One amendment as published: field, old and new value, when, where and why."""
+    entry = change.entry
+    return {
+        "id": change.target_id,
+        "field": change.field,
+        "old": _promise_value(change.old),
+        "new": _promise_value(change.new),
+        "date": change.date,
+        "commit": change.commit,
+        "reason": entry.reason if entry else None,
+        "approved_by": entry.approved_by if entry else None,
+        "decided": entry.date.isoformat() if entry else None,
+        "correction": change.correction,
+    }
+
+
+def _promise_value(value: Any) -> Any:
+    """A promise field's value as JSON: quarters as text, an indicator as its fields."""
+    if isinstance(value, Indicator):
+        return {part: getattr(value, part) for part in INDICATOR_PARTS}
+    if isinstance(value, Quarter):
+        return str(value)
+    return value
 
 
 def _code(bureaus: Bureaus, name: str) -> str:
@@ -92,8 +138,13 @@ def records(portal: Portal) -> list[dict[str, Any]]:
 
 
 def targets_json(portal: Portal) -> str:
-    """The text of ``data/targets.json``."""
-    data = {"reporting_quarter": str(portal.quarter), "targets": records(portal)}
+    """The text of ``data/targets.json``; ``record_available`` says whether the published
+    record (amendments, original promises, removed targets) could be read."""
+    data = {
+        "reporting_quarter": str(portal.quarter),
+        "record_available": portal.record_available,
+        "targets": records(portal),
+    }
     return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
@@ -186,6 +237,29 @@ def overdue_csv(portal: Portal) -> str:
             "url": target_url(t.id), "delay_url": delay_url(t.id),
         })  # fmt: skip
     return _csv(OVERDUE_COLUMNS, rows)
+
+
+AMENDMENT_COLUMNS = (
+    "id", "field", "old", "new", "date", "commit", "reason", "approved_by", "decided",
+    "correction",
+)  # fmt: skip
+
+
+def amendments_csv(portal: Portal) -> str:
+    """Every amendment to a published promise, newest first: one row each (booleans as
+    ``true``/``false``, an indicator as JSON). Only the header when the record is
+    unavailable: ``record_available`` in targets.json tells the two apart."""
+    rows = []
+    for change in portal.amendments:
+        row = amendment_record(change)
+        row["old"], row["new"] = _cell_value(row["old"]), _cell_value(row["new"])
+        row["correction"] = "true" if change.correction else "false"
+        rows.append(row)
+    return _csv(AMENDMENT_COLUMNS, rows)
+
+
+def _cell_value(value: Any) -> Any:
+    return json.dumps(value, sort_keys=True) if isinstance(value, dict) else value
 
 
 HISTORY_COLUMNS = ("id", "quarter", "status", "flags")

@@ -7,12 +7,16 @@ the site, using only the progress entries for Q and before. Nothing here re-stat
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from . import status
 from .model import Target
 from .quarters import Quarter, quarter_range
 from .status import DEFAULT_AT_RISK_LAG
+
+if TYPE_CHECKING:
+    from .record import TargetRecord
 
 # Lower is better; "improved" and "worsened" compare these ranks. Withdrawn has no rank:
 # a dropped target is neither better nor worse, it is reported on its own.
@@ -47,22 +51,53 @@ def history_start(target: Target) -> Quarter:
 
 
 def status_history(
-    target: Target, last: Quarter, at_risk_lag: float = DEFAULT_AT_RISK_LAG
+    target: Target,
+    last: Quarter,
+    at_risk_lag: float = DEFAULT_AT_RISK_LAG,
+    record: TargetRecord | None = None,
 ) -> tuple[StatusPoint, ...]:
-    """Status and flags at every quarter from history_start to ``last`` (empty if before)."""
+    """Status and flags at every quarter from history_start to ``last`` (empty if before).
+
+    With the target's published ``record``, the status is that of the original promise
+    (only corrections applied), and in a past quarter Q the delay counts only if it was
+    published by the end of Q (``justification_missing`` holds until then). Without one
+    (the record unavailable, or the target never published) the current file is taken as
+    it stands in every quarter, its delay included: the history cannot know better.
+    """
+    basis = record.as_promised(target) if record else target
+    filed = _published_quarter(record)
+    undelayed = replace(basis, delay=None)
     points = []
-    for quarter in quarter_range(history_start(target), last):
-        current = status.status_as_of(target, quarter, at_risk_lag)
-        points.append(StatusPoint(quarter, current, status.flags_as_of(target, quarter, current)))
+    for quarter in quarter_range(history_start(basis), last):
+        known = undelayed if record and quarter < last and not filed_by(filed, quarter) else basis
+        current = status.status_as_of(known, quarter, at_risk_lag)
+        points.append(StatusPoint(quarter, current, status.flags_as_of(known, quarter, current)))
     return tuple(points)
 
 
+def _published_quarter(record: TargetRecord | None) -> Quarter | None:
+    """The quarter the record's delay was first published in; None if never."""
+    published = record.justification_published if record else None
+    return quarter_of(datetime.date.fromisoformat(published.date)) if published else None
+
+
+def filed_by(published: Quarter | None, quarter: Quarter) -> bool:
+    """True when a delay published in quarter ``published`` was public by the end of
+    ``quarter``."""
+    return published is not None and published <= quarter
+
+
 def register_history(
-    targets: list[Target], last: Quarter, at_risk_lag: float = DEFAULT_AT_RISK_LAG
+    targets: list[Target],
+    last: Quarter,
+    at_risk_lag: float = DEFAULT_AT_RISK_LAG,
+    records: dict[str, TargetRecord] | None = None,
 ) -> dict[str, tuple[StatusPoint, ...]]:
-    """The status history of every target up to ``last``, by id (ids in sorted order)."""
+    """The status history of every target up to ``last``, by id (ids in sorted order);
+    ``records`` by id, where known (see ``status_history``)."""
     ordered = sorted(targets, key=lambda t: t.id)
-    return {t.id: status_history(t, last, at_risk_lag) for t in ordered}
+    found = records or {}
+    return {t.id: status_history(t, last, at_risk_lag, found.get(t.id)) for t in ordered}
 
 
 def first_quarter(targets: list[Target]) -> Quarter | None:

@@ -18,11 +18,13 @@ from pelican.log import console
 from . import charts, exports, i18n, pages, portal, publish, wording
 from .build import CHART_COUNTS, VALIDATED_REGISTER
 from .bureaufile import load_content
-from .corrections import corrections_log
+from .corrections import corrections_from
 from .delays import misplaced_justifications
+from .gitlog import read_history
 from .markup import render_markdown
 from .model import in_language, shown_language
 from .names import name_in, translate_name
+from .record import build_record
 from .register import load_register
 from .search import build_search_index
 from .settings import canonical_tag, from_pelican
@@ -87,11 +89,14 @@ class PortalGenerator(Generator):
                 default_lang=settings.default_lang,
                 bureaus=bureaus,
             )
-        self.portal = portal.build_portal(targets, settings, bureaus)
+        # Git history is read here, at the edge, once: the record and the corrections log
+        # both derive from it; the core stays free of I/O beyond files.
+        history = read_history(settings.targets_path, settings.default_lang, settings.record_since)
+        record = build_record(history, targets)
+        self.portal = portal.build_portal(targets, settings, bureaus, record)
         for warning in misplaced_justifications(self.portal.assessments):
             logger.warning(warning)
-        # Git history is read here, at the edge: the core stays free of I/O beyond files.
-        self.portal.corrections = corrections_log(settings.targets_path, settings.default_lang)
+        self.portal.corrections = corrections_from(history)
         self.portal.glossary = glossary
         self.context["portal"] = self.portal
         self.context["LANGUAGES"] = settings.languages

@@ -19,6 +19,7 @@ from .errors import PortalError
 from .history import quarter_report, register_history, report_quarters
 from .model import Target
 from .quarters import Quarter
+from .record import HistoryRequired, PromiseChange, Record
 from .settings import PortalSettings
 from .status import DISPLAY_ORDER, MISSED, Assessment, assess, reporting_quarter
 
@@ -123,6 +124,27 @@ class Portal:
     """Translated bureau, partner and area names by language (see ``names``)."""
     bureaus: Bureaus | None = None
     """The declared bureaus (content/bureaus.yaml) the targets are published under."""
+    record: Record | None = None
+    """The published record (``record.Record``: ``available``, ``reason``); None when the
+    caller did not read it. Each assessment carries its target's part (``record``,
+    ``original``, ``amendments``, ``status_as_amended``, ``justification_published``,
+    ``removed``, ``replaced_by``, ``replaces``)."""
+
+    @property
+    def record_available(self) -> bool:
+        """True when the record was read from the complete published history."""
+        return self.record is not None and self.record.available
+
+    @cached_property
+    def amendments(self) -> list[PromiseChange]:
+        """Every amendment to a published promise, newest first (empty when unavailable)."""
+        return self.record.amendments() if self.record else []
+
+    def amendments_by_bureau(self) -> dict[str, int]:
+        """The number of amendments per bureau (as published), bureaus in sorted order."""
+        bureau_of = {a.target.id: a.target.bureau for a in self.assessments}
+        counts = Counter(bureau_of.get(a.target_id, "") for a in self.amendments)
+        return {name: counts[name] for name in sorted(counts)}
 
     def bureau(self, name: str) -> Bureau:
         """The declared bureau published under ``name`` (a target's ``bureau``)."""
@@ -162,28 +184,37 @@ GROUP_KINDS = ("status", "bureaus", "years", "areas")
 
 
 def build_portal(
-    targets: list[Target], settings: PortalSettings, bureaus: Bureaus | None = None
+    targets: list[Target],
+    settings: PortalSettings,
+    bureaus: Bureaus | None = None,
+    record: Record | None = None,
 ) -> Portal:
     """Assess every target as of R and group them for the list pages.
 
     ``bureaus`` are the declared bureaus the targets were checked against; a bureau's
     pages are named by its code. Without them (callers that need statuses, not pages),
-    each bureau name stands for a bureau of its own. Raises ``PortalError`` when R
-    cannot be known (no setting and no progress at all).
+    each bureau name stands for a bureau of its own. With the published ``record``,
+    statuses are against the original promise and every published target absent from
+    the register stays, from its last published version. Raises ``PortalError`` when R
+    cannot be known (no setting and no progress at all), and ``HistoryRequired`` when
+    REQUIRE_HISTORY is set and the record is unavailable (or not given).
     """
+    if settings.require_history and not (record and record.available):
+        raise HistoryRequired(record)
     quarter = reporting_quarter(targets, settings.reporting_quarter)
     if quarter is None:
         raise PortalError(
             "REPORTING_QUARTER: not set, and no progress entry in the register to take it from"
         )
-    assessments = [assess(t, quarter, settings.at_risk_lag) for t in targets]
+    targets, assessments = _assess_all(targets, quarter, settings, bureaus, record)
+    records = record.targets if record else {}
     missed = [justification(a) for a in assessments if a.status == MISSED]
-    portal = Portal(settings, quarter, assessments, overdue_order(missed))
+    portal = Portal(settings, quarter, assessments, overdue_order(missed), record=record)
     names = {t.bureau for t in targets} | {p for t in targets for p in t.partners}
     portal.bureaus = bureaus or implied(names, settings.default_lang)
     if undeclared := sorted(names - set(portal._bureaus_by_name)):
         raise PortalError(f"not declared in {portal.bureaus.path}: {', '.join(undeclared)}")
-    portal.histories = register_history(targets, quarter, settings.at_risk_lag)
+    portal.histories = register_history(targets, quarter, settings.at_risk_lag, records)
     portal.reports = [
         quarter_report(targets, portal.histories, q) for q in report_quarters(targets, quarter)
     ]
@@ -194,6 +225,38 @@ def build_portal(
         "areas": _groups("areas", assessments, lambda a: a.target.area or "Other"),
     }
     return portal
+
+
+def _assess_all(
+    targets: list[Target],
+    quarter: Quarter,
+    settings: PortalSettings,
+    bureaus: Bureaus | None,
+    record: Record | None,
+) -> tuple[list[Target], list[Assessment]]:
+    """Every target shown (the register's, then the removed ones by id), assessed as of R."""
+    if record is None:
+        return targets, [assess(t, quarter, settings.at_risk_lag) for t in targets]
+    lag, records = settings.at_risk_lag, record.targets
+    removed = [_published_names(t, bureaus) for t in record.removed_targets(targets)]
+    assessments = [assess(t, quarter, lag, records.get(t.id)) for t in targets]
+    assessments += [assess(t, quarter, lag, records[t.id], removed=True) for t in removed]
+    return [*targets, *removed], assessments
+
+
+def _published_names(target: Target, bureaus: Bureaus | None) -> Target:
+    """A version read from git (bureaus as written, code or name) with the declared names,
+    as the register gives them; a name no longer declared stays as written."""
+    if bureaus is None:
+        return target
+
+    def name(written: str) -> str:
+        bureau = bureaus.resolve(written)
+        return bureaus.name(bureau) if bureau is not None else written
+
+    return replace(
+        target, bureau=name(target.bureau), partners=tuple(name(p) for p in target.partners)
+    )
 
 
 def _bureau_groups(portal: Portal) -> list[Group]:

@@ -107,6 +107,7 @@ def data_files(portal: Portal) -> Iterator[tuple[str, str]]:
     yield "data/targets.csv", exports.targets_csv(portal)
     yield "data/overdue.csv", exports.overdue_csv(portal)
     yield "data/history.csv", exports.history_csv(portal)
+    yield "data/amendments.csv", exports.amendments_csv(portal)
     yield "data/schema.json", schema_json()
     lang = portal.settings.default_lang
     for a in portal.assessments:

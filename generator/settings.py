@@ -6,6 +6,7 @@ problem is reported at once, one line each: ``NAME: what is wrong: what to write
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import math
 import re
@@ -53,6 +54,14 @@ class PortalSettings:
     """REQUIRE_TRANSLATIONS: refuse a register whose titles and descriptions are not given
     in every one of LANGUAGES. Default False: a missing translation is shown in the
     language it exists in, with a note."""
+    record_since: str | None = None
+    """RECORD_SINCE: where publication began, a commit id (at least 7 hex digits) or an ISO
+    date (compared with commit dates): earlier commits are drafts, and the register as it
+    stood there counts as first published there. Default None: the whole history."""
+    require_history: bool = False
+    """REQUIRE_HISTORY: refuse to build without the register's complete first-parent git
+    history (not a git work tree, a shallow clone, an unreadable history, an unknown
+    RECORD_SINCE). Default False: pages say the record is unavailable. True in publishconf."""
     editions_path: Path = Path("editions")
     """EDITIONS_PATH: the folder of committed editions (``<YYYY-Qn>.json``, written by the
     ``edition`` command); the site publishes each with what changed since. Default
@@ -64,7 +73,7 @@ PORTAL_SETTINGS = (
     "TARGETS_PATH", "REPORTING_QUARTER", "AT_RISK_LAG", "SAMPLE_DATA", "DEFAULT_LANG",
     "SITEURL", "CHART_CACHE_PATH", "LANGUAGES", "REQUIRE_TRANSLATIONS", "DATA_LICENSE",
     "DATA_LICENSE_URL", "SITENAME", "SITE_OWNER", "RELATIVE_URLS", "JINJA_ENVIRONMENT",
-    "PLUGINS", "EDITIONS_PATH",
+    "PLUGINS", "RECORD_SINCE", "REQUIRE_HISTORY", "EDITIONS_PATH",
 )  # fmt: skip
 PLUGIN = "generator.plugin"
 URL_HINT = "must be an http(s) address such as https://targets.example.gov, or empty"
@@ -124,6 +133,8 @@ def from_pelican(settings: dict[str, Any]) -> PortalSettings:
         "siteurl": reader.take("SITEURL", _web_address, ""),
         "chart_cache_path": reader.take("CHART_CACHE_PATH", _folder, ".cache/charts"),
         "require_translations": reader.take("REQUIRE_TRANSLATIONS", _boolean, False),
+        "record_since": reader.take("RECORD_SINCE", _record_since),
+        "require_history": reader.take("REQUIRE_HISTORY", _boolean, False),
         "editions_path": _beside_settings(
             settings, reader.take("EDITIONS_PATH", _folder, "editions")
         ),
@@ -232,6 +243,25 @@ def _boolean(value: Any) -> bool:
     if not isinstance(value, bool):
         raise _Invalid(f"{value!r} must be True or False (without quotes)")
     return value
+
+
+def _record_since(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value.isoformat()
+    text = value.strip() if isinstance(value, str) else ""
+    if re.fullmatch(r"[0-9a-fA-F]{7,40}", text):
+        return text.lower()
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        try:
+            return datetime.date.fromisoformat(text).isoformat()
+        except ValueError:
+            pass
+    raise _Invalid(
+        f"{value!r} must be a commit id (at least 7 hex digits) or an ISO date such as "
+        "'2026-01-15', in quotes, or None"
+    )
 
 
 def _web_address(value: Any) -> str:

@@ -7,9 +7,13 @@ on the clock, so the same register and settings always give the same site.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .model import ProgressEntry, Target
 from .quarters import Quarter
+
+if TYPE_CHECKING:  # the record is computed elsewhere; here it is only read
+    from .record import PromiseChange, TargetRecord
 
 WITHDRAWN = "withdrawn"
 ACHIEVED = "achieved"
@@ -22,10 +26,17 @@ STATUSES = (WITHDRAWN, ACHIEVED, ACHIEVED_LATE, MISSED, AT_RISK, ON_TRACK)
 NOT_REPORTED = "not_reported"
 JUSTIFICATION_MISSING = "justification_missing"
 REVISED_DUE_PASSED = "revised_due_passed"
+# The published record (REGISTER.md, "The published record"):
+AMENDED = "amended"  # the promise was amended, not as a correction, after publication
+AMENDED_WITHOUT_REASON = "amended_without_reason"  # some amendment has no matching entry
+REMOVED = "removed"  # published, absent from the register, neither withdrawn nor replaced
 # The order the site lists statuses in: from best to worst, the dropped last.
 DISPLAY_ORDER = (ACHIEVED, ACHIEVED_LATE, ON_TRACK, AT_RISK, MISSED, WITHDRAWN)
 
-FLAGS = (NOT_REPORTED, JUSTIFICATION_MISSING, REVISED_DUE_PASSED)
+FLAGS = (
+    NOT_REPORTED, JUSTIFICATION_MISSING, REVISED_DUE_PASSED, AMENDED, AMENDED_WITHOUT_REASON,
+    REMOVED,
+)  # fmt: skip
 
 DEFAULT_AT_RISK_LAG = 0.20
 
@@ -41,11 +52,52 @@ class Assessment:
     fraction: float
     expected: float
     latest: ProgressEntry | None
+    status_as_amended: str | None = None
+    """The status under the current file's promise (None: same as ``status``, no record)."""
+    promised: Target | None = None
+    """The target with its original promise, only corrections applied: what ``status``,
+    ``flags``, ``fraction`` and ``expected`` were assessed on (None: ``target`` itself)."""
+    record: TargetRecord | None = None
+    """The target's published record; None when unavailable or never published."""
+    removed: bool = False
+    """True when the target is absent from the register and shown from its last published
+    version (``target``); the flag ``removed`` says so unless withdrawn or replaced."""
 
     @property
     def is_missed(self) -> bool:
         """True when the target gets a delay-justification page."""
         return self.status == MISSED
+
+    @property
+    def basis(self) -> Target:
+        """The target the status was assessed on: with its original promise if known."""
+        return self.promised or self.target
+
+    @property
+    def original(self):
+        """The original promise (a ``record.Promise``); None without a record."""
+        return self.record.original if self.record else None
+
+    @property
+    def amendments(self) -> list[PromiseChange]:
+        """Every published change to the promise, oldest first (empty without a record)."""
+        return list(self.record.amendments) if self.record else []
+
+    @property
+    def justification_published(self) -> str | None:
+        """ISO date the ``delay`` was first published; None if never or unknown."""
+        published = self.record.justification_published if self.record else None
+        return published.date if published else None
+
+    @property
+    def replaced_by(self) -> str | None:
+        """The id of the current target that replaces this one, if any."""
+        return self.record.replaced_by if self.record else None
+
+    @property
+    def replaces(self) -> str | None:
+        """The id this target replaces (its ``replaces`` field), if any."""
+        return self.target.replaces
 
 
 def reporting_quarter(targets: list[Target], setting: Quarter | None) -> Quarter | None:
@@ -110,15 +162,45 @@ def flags_as_of(target: Target, r: Quarter, status: str) -> tuple[str, ...]:
     return tuple(flags)
 
 
-def assess(target: Target, r: Quarter, at_risk_lag: float = DEFAULT_AT_RISK_LAG) -> Assessment:
-    """Status, flags and progress figures of ``target`` as of R."""
-    status = status_as_of(target, r, at_risk_lag)
+def assess(
+    target: Target,
+    r: Quarter,
+    at_risk_lag: float = DEFAULT_AT_RISK_LAG,
+    record: TargetRecord | None = None,
+    removed: bool = False,
+) -> Assessment:
+    """Status, flags and progress figures of ``target`` as of R.
+
+    With its ``record``, the status and flags are those of the original promise (only
+    corrections applied), ``status_as_amended`` that of the current file's promise, and
+    the record's flags are added. ``removed``: shown from its last published version.
+    """
+    basis = record.as_promised(target) if record else target
+    status = status_as_of(basis, r, at_risk_lag)
+    flags = flags_as_of(basis, r, status) + _record_flags(record, removed)
     return Assessment(
         target=target,
         quarter=r,
         status=status,
-        flags=flags_as_of(target, r, status),
-        fraction=progress_fraction(target, r),
-        expected=expected_fraction(target, r),
+        flags=tuple(f for f in FLAGS if f in flags),
+        fraction=progress_fraction(basis, r),
+        expected=expected_fraction(basis, r),
         latest=target.latest_until(r),
+        status_as_amended=status_as_of(target, r, at_risk_lag) if record else None,
+        promised=basis if record else None,
+        record=record,
+        removed=removed,
     )
+
+
+def _record_flags(record: TargetRecord | None, removed: bool) -> tuple[str, ...]:
+    """The flags the published record adds."""
+    flags = []
+    if record is not None and record.amended:
+        flags.append(AMENDED)
+    if record is not None and record.amended_without_reason:
+        flags.append(AMENDED_WITHOUT_REASON)
+    gone_elsewhere = record is not None and (record.withdrawn or record.replaced_by)
+    if removed and not gone_elsewhere:
+        flags.append(REMOVED)
+    return tuple(flags)

@@ -167,17 +167,14 @@ def test_uncommitted_and_staged_changes_are_ignored(history):
     assert corrections_log(targets, "en") == committed
 
 
-def test_a_shallow_clone_gives_only_the_history_it_has(history, tmp_path):
-    repo, (_, _, _, c4) = history
-    clone = tmp_path / "clone"
-    git(tmp_path, "clone", "-q", "--depth", "2", f"file://{repo}", str(clone))
-    # Its oldest commit, the correction of 2025-Q2, has no parent here: all additions.
-    assert corrections_log(clone / "targets", "en") == [
-        correction("PA-1", Q1, "value", 10, None, "2025-08-20", c4)
-    ]
-    single = tmp_path / "single"
-    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(single))
-    assert corrections_log(single / "targets", "en") == []
+def test_a_shallow_clone_has_no_log_rather_than_a_partial_or_empty_one(history, tmp_path):
+    repo, _ = history
+    # With only the last commits, a correction made earlier would be missing (depth 2) or
+    # every figure would look unchanged (depth 1): the log is unavailable instead.
+    for depth in ("2", "1"):
+        clone = tmp_path / f"clone-{depth}"
+        git(tmp_path, "clone", "-q", "--depth", depth, f"file://{repo}", str(clone))
+        assert corrections_log(clone / "targets", "en") is None
 
 
 # --- Where there is no history ----------------------------------------------------------------

@@ -473,7 +473,11 @@ def test_revised_due_passed_only_for_missed():
 def test_flags_come_in_the_order_of_flags():
     t = make(revised_due="2026-Q2")
     assert flags_as_of(t, Q("2026-Q4"), MISSED) == (NOT_REPORTED, REVISED_DUE_PASSED)
-    assert list(status.FLAGS) == [NOT_REPORTED, JUSTIFICATION_MISSING, REVISED_DUE_PASSED]
+    assert list(status.FLAGS) == [
+        NOT_REPORTED, JUSTIFICATION_MISSING, REVISED_DUE_PASSED,
+        # The published record's flags (REGISTER.md, "The published record").
+        status.AMENDED, status.AMENDED_WITHOUT_REASON, status.REMOVED,
+    ]  # fmt: skip
 
 
 # --- the reporting quarter ---------------------------------------------------
