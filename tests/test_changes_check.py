@@ -7,11 +7,14 @@ history matters), as on a pull request.
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -523,3 +526,64 @@ def test_the_command_reads_editions_path_from_the_settings(cli_repo):
     result = cli(cli_repo, "--base", "main", "--check")
     assert result.returncode == 1
     assert "frozen/2025-Q3.json: deleted: a published edition never changes" in result.stderr
+
+
+# --- The pull-request workflow ----------------------------------------------------------------
+
+
+PULL_REQUEST = ROOT / ".github/workflows/pull-request.yml"
+
+
+def check_step() -> dict:
+    """The step of the pull-request workflow that runs the check."""
+    workflow = yaml.safe_load(PULL_REQUEST.read_text("utf-8"))
+    steps = [s for job in workflow["jobs"].values() for s in job["steps"]]
+    (step,) = [s for s in steps if "invoke changes" in s.get("run", "")]
+    return step
+
+
+def test_the_workflow_runs_the_check_against_the_base_with_the_whole_history():
+    step = check_step()
+    assert 'invoke changes --base "origin/$BASE_REF" --check --output changes.md' in step["run"]
+    assert step["env"]["BASE_REF"] == "${{ github.base_ref }}"
+    workflow = yaml.safe_load(PULL_REQUEST.read_text("utf-8"))
+    (job,) = [j for j in workflow["jobs"].values() if check_step() in j["steps"]]
+    checkout = [s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout")]
+    assert checkout[0]["with"]["fetch-depth"] == 0
+
+
+@pytest.mark.parametrize("status", [0, 1])
+def test_the_workflow_writes_the_summary_even_when_the_check_fails(tmp_path, status):
+    # A stand-in for invoke that writes its summary, then exits as the check would.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "invoke"
+    fake.write_text(f"#!/bin/sh\necho '## Register changes' > changes.md\nexit {status}\n")
+    fake.chmod(0o755)
+    summary = tmp_path / "summary.md"
+    env = {
+        "PATH": f"{bin_dir}:/usr/bin:/bin",
+        "BASE_REF": "main",
+        "RUNNER_TEMP": str(tmp_path),
+        "GITHUB_STEP_SUMMARY": str(summary),
+    }
+    # As GitHub runs a 'run:' script: bash -e.
+    result = subprocess.run(
+        ["bash", "-e", "-c", check_step()["run"]], cwd=tmp_path, env=env, capture_output=True
+    )
+    assert result.returncode == status
+    assert summary.read_text() == "## Register changes\n"
+
+
+def test_the_workflow_annotates_each_line_of_the_check_on_its_file():
+    script = check_step()["run"]
+    matcher = json.loads(script[script.index("{") : script.index("JSON\n", script.index("{"))])
+    (pattern,) = matcher["problemMatcher"][0]["pattern"]
+    regexp = re.compile(pattern["regexp"])
+    line = "targets/housing/HB-001.yaml: due: moved from 2026-Q4 to 2027-Q4 without ..."
+    found = regexp.match(line)
+    assert found[pattern["file"]] == "targets/housing/HB-001.yaml"
+    assert found[pattern["message"]] == "due: moved from 2026-Q4 to 2027-Q4 without ..."
+    assert regexp.match("editions/2025-Q3.json: deleted: a published edition never changes")
+    # A validator line (with its line number) is the validate step's matcher's, not this one's.
+    assert not regexp.match("targets/housing/HB-001.yaml:4: due: not a quarter")
