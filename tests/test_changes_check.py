@@ -587,3 +587,32 @@ def test_the_workflow_annotates_each_line_of_the_check_on_its_file():
     assert regexp.match("editions/2025-Q3.json: deleted: a published edition never changes")
     # A validator line (with its line number) is the validate step's matcher's, not this one's.
     assert not regexp.match("targets/housing/HB-001.yaml:4: due: not a quarter")
+
+
+# --- The staff guide ----------------------------------------------------------------------------
+
+STAFF_GUIDE = ROOT / "docs" / "staff-guide.md"
+
+
+def test_the_guide_shows_the_lines_the_check_prints(tmp_path):
+    # The guide's example: PA2023-017 moved, and then deleted, against origin/main.
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    path = "targets/housing-bureau/PA2023-017.yaml"
+    write(repo, path, target("PA2023-017"))
+    write(repo, "targets/housing-bureau/PA2023-018.yaml", target("PA2023-018"))
+    commit_all(repo, "published")
+    git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")
+    guide = STAFF_GUIDE.read_text(encoding="utf-8").splitlines()
+    write(repo, path, target("PA2023-017", due="2027-Q4"))
+    (moved,) = problems(repo, "origin/main")
+    (repo / path).unlink()
+    (removed,) = problems(repo, "origin/main")
+    assert moved in guide
+    assert removed in guide
+    # Each section a line points to is there, with the others the guide must have.
+    named = {re.search(r'staff-guide\.md, "([^"]+)"', line)[1] for line in (moved, removed)}
+    assert named == {"Amending a promise", "Withdrawing a target"}
+    wanted = {"Correcting a clerical mistake", "Replacing a target", "What the check says"}
+    assert {f"### {name}" for name in named | wanted} <= set(guide)
