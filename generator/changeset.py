@@ -184,8 +184,7 @@ def compare(
                 changes.status_changes.append(StatusChange(new_t, was, now))
         _compare_delays(changes, old_t, new_t)
         _compare_progress(changes, old_t, new_t)
-        changes.edits += _field_edits(old_t, new_t)
-        changes.amendments += promise_changes(old_t, new_t)
+        _compare_fields(changes, old_t, new_t)
     for target in new:
         assessment = after.get(target.id)
         was_missed = target.id in before and before[target.id].is_missed
@@ -246,6 +245,40 @@ def _entry_fields(
     fields = ["figure"] if old.measure(was) != new.measure(now) else []
     fields += [n for n in ("note", "sources", "verified_by") if getattr(was, n) != getattr(now, n)]
     return tuple(fields)
+
+
+def _compare_fields(changes: ChangeSet, old: Target, new: Target) -> None:
+    """Record the promise fields changed, and every other field edited."""
+    promise = promise_changes(old, new)
+    changes.amendments += promise
+    changes.edits += _field_edits(old, new) + _amendment_edits(old, new, promise)
+
+
+def _amendment_edits(old: Target, new: Target, promise: list[PromiseChange]) -> list[FieldEdit]:
+    """The ``amendments`` list edited other than by adding entries for changed fields.
+
+    A published entry removed or altered rewrites the public reason for an earlier change;
+    an entry added that names no changed field records a reason the site cannot pair with
+    a change of this commit. Both are listed for the reviewer.
+    """
+    kept = list(new.amendments)
+    removed = []
+    for entry in old.amendments:
+        if entry in kept:
+            kept.remove(entry)
+        else:
+            removed.append(entry)
+    used = [entry for change in promise for entry in change.entries]
+    unused = [entry for entry in added_amendments(old, new) if entry not in used]
+    if not removed and not unused:
+        return []
+    return [FieldEdit(new, "amendments", _entries_text(removed), _entries_text(unused))]
+
+
+def _entries_text(entries: list[Amendment]) -> str | None:
+    """Amendments entries in one line: ``2026-01-15 [due]: reason``; None for none."""
+    texts = [f"{e.date} [{', '.join(e.fields)}]: {e.reason}" for e in entries]
+    return "; ".join(texts) or None
 
 
 def promise_changes(old: Target, new: Target) -> list[PromiseChange]:

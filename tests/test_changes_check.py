@@ -451,6 +451,33 @@ def test_the_summary_says_a_removal_neither_withdrawn_nor_replaced_in_words(repo
     assert "## Published record check" not in lines
 
 
+def test_the_summary_shows_a_published_amendments_entry_removed_or_an_unused_one(repo):
+    entry = "amendments:\n" + amendment("due")
+    write(repo, "targets/housing/HB-001.yaml", target("HB-001", due="2027-Q4", extra=entry))
+    publish(repo)
+    # The published entry is deleted; an entry naming a field that did not change is added.
+    extra = "amendments:\n" + amendment("start", date="2026-02-01")
+    write(repo, "targets/housing/HB-001.yaml", target("HB-001", due="2027-Q4", extra=extra))
+    result = check(repo)
+    assert result.problems == ()  # the record of reasons is for the reviewer to judge
+    assert (
+        "| `HB-001` | Target HB-001 | `amendments` | “2026-01-15 \\[due\\]: The site handover "
+        "slipped a year.” | “2026-02-01 \\[start\\]: The site handover slipped a year.” |"
+    ) in result.markdown.splitlines()
+
+
+def test_register_text_in_the_promise_table_is_escaped(repo):
+    unit = "'flats | <b>x</b> [y](https://evil.example)'"
+    extra = "amendments:\n" + amendment("indicator")
+    write(repo, "targets/housing/HB-001.yaml", target("HB-001", unit=unit, extra=extra))
+    markdown = check(repo).markdown
+    row = next(line for line in markdown.splitlines() if "`indicator.unit`" in line)
+    assert "<b>" not in markdown
+    assert r"**flats \| &lt;b&gt;x&lt;/b&gt; \[y\](https://evil.example)**" in row
+    # Five cells (Target, Title, Field, Change, Reason): six unescaped pipes.
+    assert len(re.findall(r"(?<!\\)\|", row)) == 6
+
+
 # --- The command line -------------------------------------------------------------------------
 
 
