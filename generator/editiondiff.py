@@ -12,8 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .bureaus import Bureaus
+from .editions import Edition, checked_editions, document_as_of
 from .i18n import N_
 from .i18n import gettext as _
+from .model import Target
+from .record import Record
+from .register import display_path
+from .settings import PortalSettings
 from .wording import FLAG_LABELS, fmt_number, fmt_percent, status_label
 
 FIGURES = ("latest_quarter", "latest_value", "progress_fraction", "expected_fraction")
@@ -197,6 +203,28 @@ def _points(history: Any) -> dict[str, dict] | None:
             return None
         points[point["quarter"]] = point
     return points
+
+
+@dataclass(frozen=True)
+class PublishedEdition:
+    """An edition as the site publishes it: the file, and what changed since."""
+
+    edition: Edition
+    comparison: Comparison
+
+
+def published_editions(
+    targets: list[Target], settings: PortalSettings, bureaus: Bureaus | None, record: Record | None
+) -> list[PublishedEdition]:
+    """Every edition in EDITIONS_PATH, oldest first, each compared with the register (and
+    its published record) as of its quarter; ``RegisterError`` names every edition file
+    that cannot be published."""
+    folder = settings.editions_path
+    found = []
+    for edition in checked_editions(folder, display_path(folder)):
+        today = document_as_of(targets, settings, bureaus, edition.quarter, record)
+        found.append(PublishedEdition(edition, compare(edition.document, today)))
+    return found
 
 
 # --- Words, in the language in force (``i18n.use``) ---------------------------------------

@@ -17,8 +17,10 @@ from pathlib import Path
 from .bureaus import Bureaus
 from .editions import EditionError, document_as_of, edition_text, parse_edition
 from .files import is_ignored_path
+from .gitlog import read_history
 from .model import Target
 from .quarters import Quarter
+from .record import Record, build_record
 from .settings import PortalSettings
 from .status import reporting_quarter
 
@@ -56,19 +58,33 @@ def make_edition(
     commit, commit_date = _head(top)
     _check_clean(top, inputs, settings.editions_path)
     targets, bureaus = load()
+    record = _published_record(settings, targets)
     latest = reporting_quarter(targets, None)
     if latest is None or quarter > latest:
         raise EditionError(
             f"--quarter: {quarter} is after the register's latest reported quarter "
             f"({latest or 'none yet'}): make the edition once its figures are in the register"
         )
-    document = document_as_of(targets, settings, bureaus, quarter)
+    document = document_as_of(targets, settings, bureaus, quarter, record)
     text = edition_text(quarter, commit, commit_date, document)
     _, problems = parse_edition(text.encode("utf-8"), str(path), str(quarter))
     if problems:  # never write a file the build would refuse
         raise EditionError("; ".join(str(p) for p in problems))
     _write_new(path, text)
     return Made(path, commit, len(document["targets"]))
+
+
+def _published_record(settings: PortalSettings, targets: list[Target]) -> Record:
+    """The published record, as the build reads it; refused when git cannot give it whole."""
+    history = read_history(settings.targets_path, settings.default_lang, settings.record_since)
+    record = build_record(history, targets)
+    if not record.available:
+        raise EditionError(
+            f"the published record is unavailable ({record.reason}): an edition freezes "
+            "statuses against the original promises, which are read from the register's "
+            "git history, as the published site has them"
+        )
+    return record
 
 
 def _check_new(path: Path) -> None:

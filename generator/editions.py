@@ -30,8 +30,9 @@ from .files import is_ignored, read_file, refusal_message
 from .model import Target
 from .portal import build_portal
 from .quarters import Quarter
+from .record import Record
 from .settings import PortalSettings
-from .textsafety import describe, unsafe_character
+from .textsafety import unsafe_character
 from .validation import ID_RE
 
 # targets.json of 10,000 targets with 12 quarters of history is about 30 MB.
@@ -73,6 +74,11 @@ class Edition:
         """Where the site publishes the file."""
         return data_url(self.quarter)
 
+    @property
+    def url(self) -> str:
+        """The edition's page."""
+        return page_url(self.quarter)
+
 
 def data_url(quarter: Quarter) -> str:
     """The published copy of the edition of ``quarter``."""
@@ -91,11 +97,16 @@ INDEX_URL = "editions/index.html"
 
 
 def document_as_of(
-    targets: list[Target], settings: PortalSettings, bureaus: Bureaus | None, quarter: Quarter
+    targets: list[Target],
+    settings: PortalSettings,
+    bureaus: Bureaus | None,
+    quarter: Quarter,
+    record: Record | None,
 ) -> dict[str, Any]:
-    """The ``targets.json`` document the site publishes for the register as of ``quarter``."""
-    portal = build_portal(targets, replace(settings, reporting_quarter=quarter), bureaus)
-    return json.loads(exports.targets_json(portal))
+    """The ``targets.json`` document the site publishes for the register as of ``quarter``,
+    with the published ``record`` (read from git by the caller) as the build has it."""
+    as_of = replace(settings, reporting_quarter=quarter)
+    return json.loads(exports.targets_json(build_portal(targets, as_of, bureaus, record)))
 
 
 def edition_text(quarter: Quarter, commit: str, commit_date: str, document: dict) -> str:
@@ -139,7 +150,11 @@ def read_editions(folder: Path, shown: str) -> tuple[list[Edition], list[Problem
 
 
 def _not_a_folder(folder: Path, mode: int) -> str:
-    return f"EDITIONS_PATH: must be a folder, and this is {refusal_message(folder, mode)}"
+    if stat.S_ISREG(mode):
+        why = "a file, not a folder: keep the edition files in a folder (default editions/)"
+    else:  # a link is named as one, and never followed: git keeps only the link
+        why = refusal_message(folder, mode)
+    return f"EDITIONS_PATH: {why}"
 
 
 def read_edition(path: Path, shown: str) -> tuple[Edition | None, list[Problem]]:
@@ -268,12 +283,12 @@ def _unsafe_texts(value: Any, field: str, depth: int = 0) -> list[tuple[str, str
         return [(where, f"nested more than {MAX_DEPTH} deep: not an edition")]
     if isinstance(value, str):
         bad = unsafe_character(value)
-        return [(where, f"contains {describe(bad)}")] if bad else []
+        return [(where, bad)] if bad else []
     problems = []
     if isinstance(value, dict):
         for key, item in value.items():
             if bad := unsafe_character(key):
-                problems.append((where, f"a key contains {describe(bad)}"))
+                problems.append((where, f"a key: {bad}"))
             problems += _unsafe_texts(item, f"{field}.{key}" if field else key, depth + 1)
     elif isinstance(value, list):
         for i, item in enumerate(value):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import editiondiff
+from .editions import INDEX_URL as EDITIONS_URL
 from .exports import catalogue
 from .i18n import N_, current
 from .i18n import gettext as _
@@ -211,4 +213,19 @@ def _group_pages(portal: Portal) -> list[Page]:
             title = group_title(kind, group.name, portal.glossary)
             crumbs = ((kind_title, index), (title, ""))
             pages += _listing_pages(group.url, title, crumbs, group.assessments, group=group)
+    return pages
+
+
+def edition_pages(published: list) -> list[Page]:
+    """The editions' index, newest first, and each edition's page with what changed since
+    (``editiondiff.PublishedEdition``, oldest first)."""
+    title = _("Editions")
+    newest = list(reversed(published))
+    pages = [Page(EDITIONS_URL, "editions", title, ((title, ""),), {"published": newest})]
+    for item in newest:
+        quarter = item.edition.quarter
+        heading = _("Edition of %(quarter)s") % {"quarter": quarter}
+        variables = {"published": item, "diff": editiondiff}  # its words for fields, values
+        crumbs = ((title, EDITIONS_URL), (str(quarter), ""))
+        pages.append(Page(item.edition.url, "edition", heading, crumbs, variables))
     return pages

@@ -15,7 +15,7 @@ from pelican import signals
 from pelican.generators import Generator
 from pelican.log import console
 
-from . import charts, exports, i18n, pages, portal, publish, wording
+from . import charts, editiondiff, exports, i18n, pages, portal, publish, wording
 from .build import CHART_COUNTS, VALIDATED_REGISTER
 from .bureaufile import load_content
 from .corrections import corrections_from
@@ -100,6 +100,9 @@ class PortalGenerator(Generator):
         self.portal.glossary = glossary
         self.context["portal"] = self.portal
         self.context["LANGUAGES"] = settings.languages
+        # Each edition against the register as of its quarter: a second portal per edition.
+        self.editions = editiondiff.published_editions(targets, settings, bureaus, record)
+        self.context["EDITIONS"] = self.editions
 
     def generate_output(self, writer) -> None:
         """Write the charts, data files and feeds, then every page of the plan."""
@@ -112,9 +115,12 @@ class PortalGenerator(Generator):
         )
         for path, data in publish.site_files(self.portal):
             _write_file(out / path, data)
+        for published in self.editions:  # the committed file, byte for byte
+            _write_file(out / published.edition.data_url, published.edition.data)
         for lang in self.portal.settings.languages:
             with i18n.use(lang):
-                for page in pages.plan(self.portal) + self.content_pages(lang):
+                editions = pages.edition_pages(self.editions)
+                for page in pages.plan(self.portal) + editions + self.content_pages(lang):
                     self.write_page(writer, page, lang)
 
     def write_page(self, writer, page: pages.Page, lang: str) -> None:
