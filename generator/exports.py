@@ -77,9 +77,8 @@ def target_record(
         justification_filed=t.delay is not None,
         withdrawn_quarter=str(t.withdrawn.quarter) if t.withdrawn else None,
         history=history_records(history),
-        **record_fields(assessment),
     )
-    return record
+    return record | record_fields(assessment)
 
 
 def record_fields(assessment: Assessment) -> dict[str, Any]:
@@ -326,6 +325,9 @@ def catalogue(portal: Portal) -> list[DataFile]:
                  "has one at data/targets/<id>.json.")),
         DataFile("data/history.csv", "CSV", N_("Every target's status and flags at the end of "
                  "each quarter: columns id, quarter, status, flags.")),
+        DataFile("data/amendments.csv", "CSV", N_("Every change to a published promise (due, "
+                 "start, indicator), newest first: field, old and new value, commit date and id, "
+                 "reason, and whether it corrects a clerical error.")),
         DataFile("data/overdue.csv", "CSV", N_("The overdue list: every missed target, longest "
                  "overdue first, with its justification.")),
         DataFile("data/schema.json", "JSON Schema", N_("The format of a register file.")),

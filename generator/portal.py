@@ -193,11 +193,10 @@ def build_portal(
 
     ``bureaus`` are the declared bureaus the targets were checked against; a bureau's
     pages are named by its code. Without them (callers that need statuses, not pages),
-    each bureau name stands for a bureau of its own. With the published ``record``,
-    statuses are against the original promise and every published target absent from
-    the register stays, from its last published version. Raises ``PortalError`` when R
-    cannot be known (no setting and no progress at all), and ``HistoryRequired`` when
-    REQUIRE_HISTORY is set and the record is unavailable (or not given).
+    each bureau name stands for a bureau of its own. With the ``record``, statuses are
+    against the original promise and removed targets stay (``record.py``). Raises
+    ``PortalError`` when R cannot be known (no setting and no progress at all), and
+    ``HistoryRequired`` under REQUIRE_HISTORY without an available record.
     """
     if settings.require_history and not (record and record.available):
         raise HistoryRequired(record)

@@ -33,6 +33,8 @@ REMOVED = "removed"  # published, absent from the register, neither withdrawn no
 # The order the site lists statuses in: from best to worst, the dropped last.
 DISPLAY_ORDER = (ACHIEVED, ACHIEVED_LATE, ON_TRACK, AT_RISK, MISSED, WITHDRAWN)
 
+# The flags that come from the git history, not from the register as it stands.
+RECORD_FLAGS = (AMENDED, AMENDED_WITHOUT_REASON, REMOVED)
 FLAGS = (
     NOT_REPORTED, JUSTIFICATION_MISSING, REVISED_DUE_PASSED, AMENDED, AMENDED_WITHOUT_REASON,
     REMOVED,

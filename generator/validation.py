@@ -329,13 +329,7 @@ def build_target(
         return None, check.problems
     target_id = _check_id(check, stem)
     policy_address = check.policy_address = check.integer(("policy_address",))
-    start = check.quarter(("start",), False)
-    if (
-        start is None
-        and policy_address is not None
-        and check.present(("start",), False) is _MISSING
-    ):
-        start = Quarter(policy_address, 4)
+    start = _start(check, policy_address)
     due = check.quarter(("due",), True)
     if start and due and due < start:
         check.fail(("due",), f"{due} is before the start quarter {start}: check both quarters")
@@ -361,6 +355,18 @@ def build_target(
     if reporting_quarter is not None:
         _check_not_after(check, target.progress, reporting_quarter)
     return target, check.problems
+
+
+def _start(check: Checker, policy_address: int | None) -> Quarter | None:
+    """The start quarter; when not given, Q4 of the policy-address year."""
+    start = check.quarter(("start",), False)
+    if (
+        start is None
+        and policy_address is not None
+        and check.present(("start",), False) is _MISSING
+    ):
+        return Quarter(policy_address, 4)
+    return start
 
 
 def _check_id(check: Checker, stem: str) -> str | None:

@@ -44,7 +44,8 @@ def test_correction_of_a_published_figure_is_logged(tmp_path):
     commit = git(repo, "rev-parse", "HEAD")
 
     output = tmp_path / "site"
-    build_site(repo / "targets", output)
+    # The whole history is published (the project's RECORD_SINCE is a commit of its own).
+    build_site(repo / "targets", output, RECORD_SINCE=None)
     rows = soup(output / "corrections.html").select("table.corrections tbody tr")
     cells = [[td.get_text(" ", strip=True) for td in row.find_all("td")] for row in rows]
     assert cells == [["2025-08-20", "PA2024-001", "2025-Q2", "Value", "12", "15", commit[:10]]]

@@ -353,3 +353,21 @@ def test_an_unavailable_history_gives_no_record_and_says_why():
     assert "shallow" in record.reason
     message = str(HistoryRequired(record))
     assert "REQUIRE_HISTORY" in message and "git fetch --unshallow" in message
+
+
+# --- the settings -------------------------------------------------------------------------
+
+
+def test_record_since_is_a_commit_id_or_an_iso_date():
+    from generator.errors import SettingsError
+    from generator.settings import from_pelican
+
+    assert from_pelican({"RECORD_SINCE": "38CCAFE185"}).record_since == "38ccafe185"
+    assert from_pelican({"RECORD_SINCE": datetime.date(2026, 1, 5)}).record_since == "2026-01-05"
+    assert from_pelican({"RECORD_SINCE": "2026-01-05"}).record_since == "2026-01-05"
+    assert from_pelican({}).record_since is None and not from_pelican({}).require_history
+    for bad in ("yesterday", "2026-13-01", "abc", 20260105):
+        with pytest.raises(SettingsError, match="RECORD_SINCE: .* must be a commit id"):
+            from_pelican({"RECORD_SINCE": bad})
+    with pytest.raises(SettingsError, match="REQUIRE_HISTORY: 'yes' must be True or False"):
+        from_pelican({"REQUIRE_HISTORY": "yes"})
