@@ -23,8 +23,15 @@ from .settings import PortalSettings
 from .wording import FLAG_LABELS, fmt_number, fmt_percent, status_label
 
 FIGURES = ("latest_quarter", "latest_value", "progress_fraction", "expected_fraction")
-STATUS = ("status", "flags", "justification_filed", "revised_due", "withdrawn_quarter")
-PROMISE = ("due", "start", "kind", "unit", "baseline", "target", "direction")
+STATUS = (
+    "status", "status_as_amended", "flags", "justification_filed", "justification_published",
+    "revised_due", "withdrawn_quarter",
+)  # fmt: skip
+PROMISE = (
+    "due", "original_due", "start", "kind", "unit", "baseline", "target", "direction",
+    "amendments",
+)  # fmt: skip
+STATUSES = ("status", "status_as_amended")  # shown as status badges
 HISTORY = "history"  # compared quarter by quarter
 
 FIELD_LABELS = {
@@ -33,6 +40,15 @@ FIELD_LABELS = {
     "progress_fraction": N_("Progress"),
     "expected_fraction": N_("Expected progress"),
     "status": N_("Status"),
+    "status_as_amended": N_("Status as amended"),
+    "justification_published": N_("Justification published"),
+    "original_due": N_("Original due quarter"),
+    "amendments": N_("Amendments"),
+    "indicator": N_("Indicator"),
+    "first_published": N_("First published"),
+    "removed": N_("Removed"),
+    "replaces": N_("Replaces"),
+    "replaced_by": N_("Replaced by"),
     "flags": N_("Flags"),
     "justification_filed": N_("Justification filed"),
     "revised_due": N_("Revised due quarter"),
@@ -239,7 +255,7 @@ def shown_value(field: str, value: Any) -> str:
     """A published value in words: a status label, a percentage, a figure, a list."""
     if value is None:
         return "—"
-    if field == "status" and isinstance(value, str):
+    if field in STATUSES and isinstance(value, str):
         return status_label(value)
     if field == "flags" and isinstance(value, list):
         labels = [_(FLAG_LABELS[f]) if f in FLAG_LABELS else str(f) for f in value]
@@ -247,6 +263,27 @@ def shown_value(field: str, value: Any) -> str:
     if field.endswith("_fraction") and _is_number(value):
         return fmt_percent(value)
     return _plain(value)
+
+
+def shown_items(field: str, value: Any) -> list[str] | None:
+    """A list of objects (amendments) as one line each; None for any other value."""
+    if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
+        return None
+    return [_amendment(v) if field == "amendments" else _plain(v) for v in value]
+
+
+def _amendment(amendment: dict) -> str:
+    """``Due: 2026-Q4 → 2027-Q4, 2025-11-02 (change c89692fdf0): reason``."""
+    field = str(amendment.get("field", ""))
+    words = _("%(field)s: %(old)s → %(new)s, %(date)s (change %(commit)s): %(reason)s")
+    return words % {
+        "field": field_label(field.removeprefix("indicator.")),
+        "old": shown_value(field, amendment.get("old")),
+        "new": shown_value(field, amendment.get("new")),
+        "date": amendment.get("date") or "—",
+        "commit": str(amendment.get("commit") or "—")[:10],
+        "reason": amendment.get("reason") or _("no reason recorded"),
+    }
 
 
 def _plain(value: Any) -> str:

@@ -426,7 +426,8 @@ def test_page_lists_the_figure_changed_since(edition_sites):
     assert ["Latest figure", "5.1", "4.9"] in rows
     assert ["Progress", "45%", "55%"] in rows
     text = text_of(after / "editions" / f"{QUARTER}.html")
-    assert git(repo, "rev-parse", "HEAD~2") in text  # the commit it was made from
+    made_from = git(repo, "rev-parse", "HEAD~2")  # the edition's own commit is HEAD~1
+    assert page.select_one("dl.facts code").get_text() == made_from
     assert "1 target added since" in text and "FX-NEW" in text
     assert "FX-ON" not in [s.get("id") for s in page.select("section h4")]
 
