@@ -88,6 +88,20 @@ def is_refused(ch: str) -> bool:
     )
 
 
+def _refused_pattern() -> re.Pattern:
+    """``is_refused`` as one character class: a register is millions of characters, and one
+    regular-expression search per string is a hundred times faster than a loop in Python."""
+    ranges = [(0x00, 0x08), (0x0B, 0x1F), (0x7F, 0x9F), (0xD800, 0xDFFF), (0xFDD0, 0xFDEF)]
+    ranges += [(plane + 0xFFFE, plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000)]
+    ranges += [(ord(ch), ord(ch)) for ch in sorted(BIDI_CONTROLS | OTHER_REFUSED)]
+    return re.compile(
+        "[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "]"
+    )
+
+
+_REFUSED = _refused_pattern()
+
+
 def describe(ch: str) -> str:
     """``U+202E (RIGHT-TO-LEFT OVERRIDE)``: a code point as staff can look it up."""
     return f"U+{ord(ch):04X} ({char_name(ch)})"
@@ -95,14 +109,15 @@ def describe(ch: str) -> str:
 
 def unsafe_character(text: str) -> str | None:
     """The problem with the first refused character of ``text``, or None if it is safe."""
-    for ch in text:
-        if is_refused(ch):
-            kind = "control character" if unicodedata.category(ch) == "Cc" else "character"
-            return (
-                f"the invisible {kind} {describe(ch)} is not allowed: delete it "
-                "(it can hide or reorder the text around it)"
-            )
-    return None
+    found = _REFUSED.search(text)
+    if found is None:
+        return None
+    ch = found.group()
+    kind = "control character" if unicodedata.category(ch) == "Cc" else "character"
+    return (
+        f"the invisible {kind} {describe(ch)} is not allowed: delete it "
+        "(it can hide or reorder the text around it)"
+    )
 
 
 # HTML character references as browsers read them: numeric ones need no ';' and may

@@ -253,3 +253,16 @@ def test_markdown_output_never_carries_a_refused_character():
     html = str(render_markdown("a &#x202E; b &#x1b; [x](https://a.example/&#x2066;)"))
     assert not any(textsafety.is_refused(ch) for ch in html), repr(html)
     assert html.startswith("<p>a  b  <a href=")
+
+
+def test_the_fast_search_refuses_exactly_the_refused_code_points():
+    # unsafe_character searches with one regular expression; it must agree with is_refused
+    # on every code point there is.
+    from generator.textsafety import is_refused, unsafe_character
+
+    disagree = [
+        code
+        for code in range(0x110000)
+        if (unsafe_character(chr(code)) is not None) != is_refused(chr(code))
+    ]
+    assert disagree == []
