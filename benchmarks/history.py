@@ -1,0 +1,125 @@
+"""A synthetic published history for the record benchmark: a git repository in which the
+synthetic register grows one quarter a commit, with amended promises and removed files.
+
+Seeded and dated from the register, never the clock: the same arguments give the same
+commits (ids included). Commit ``k`` publishes every target's progress up to the k-th
+quarter; from the middle of the history on, some targets have their due quarter moved
+later (every other one with an ``amendments`` entry naming it) and, in the last commits,
+some files are deleted: the record has something of each kind to find.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import subprocess
+from pathlib import Path
+
+from . import synthetic
+
+# Git must not read the benchmarking user's configuration, hooks or signing keys.
+GIT_ENV = {
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "Register keeper",
+    "GIT_AUTHOR_EMAIL": "register@example.gov",
+    "GIT_COMMITTER_NAME": "Register keeper",
+    "GIT_COMMITTER_EMAIL": "register@example.gov",
+}
+
+
+def _git(repo: Path, *args: str, date: str | None = None) -> None:
+    env = {**os.environ, **GIT_ENV}
+    if date:
+        env |= {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
+    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+
+
+def _published_day(quarter: int) -> str:
+    """The day after quarter ``quarter`` (an index) ends, when its figures are published."""
+    year, q = divmod(quarter + 1, 4)
+    return f"{year}-{q * 3 + 1:02d}-15T10:00:00+00:00"
+
+
+def _as_of(doc: dict, quarter: int) -> dict:
+    """``doc`` as it stood once quarter ``quarter`` was reported."""
+    doc = copy.deepcopy(doc)
+    doc["progress"] = [
+        e for e in doc.get("progress", []) if synthetic._q_index(e["quarter"]) <= quarter
+    ]
+    if not doc["progress"]:
+        del doc["progress"]
+    if "delay" in doc and synthetic._q_index(doc["due"]) > quarter:
+        del doc["delay"]  # a justification is filed once the target is missed
+    withdrawn = doc.get("withdrawn")
+    if withdrawn and synthetic._q_index(withdrawn["quarter"]) > quarter:
+        del doc["withdrawn"]
+    return doc
+
+
+def _amend(doc: dict, with_entry: bool, day: str) -> None:
+    """Move ``doc``'s due quarter two quarters later, with its reason or without."""
+    doc["due"] = synthetic._q(synthetic._q_index(doc["due"]) + 2)
+    doc.pop("delay", None)  # a revised_due must stay after the new due quarter
+    if with_entry:
+        doc["amendments"] = [
+            {"date": day[:10], "fields": ["due"], "reason": "Works resequenced."}
+        ]
+
+
+def write_history(
+    repo: Path, n: int, quarters: int = 12, amendments: int = 50, removals: int = 10, seed=0
+) -> dict[str, int]:
+    """A git repository at ``repo`` with the register at ``repo/register``; what it holds."""
+    targets = synthetic.make_register(n, quarters, seed)
+    register = repo / "register"
+    register.mkdir(parents=True)
+    _git(repo, "init", "-q", "-b", "main")
+    first = synthetic.R - quarters + 1
+    # Amended from the middle of the history on, removed in the last quarters.
+    amended = {t.id: i % 2 == 0 for i, t in enumerate(targets[1 : 1 + amendments])}
+    removed = {t.id for t in targets[-removals:]} if removals else set()
+    for k, quarter in enumerate(range(first, synthetic.R + 1)):
+        day = _published_day(quarter)
+        for target in targets:
+            path = synthetic.target_path(register, target)
+            if target.id in removed and k >= quarters - 2:
+                path.unlink(missing_ok=True)
+                continue
+            doc = _as_of(target.doc, quarter)
+            if target.id in amended and k >= quarters // 2:
+                _amend(doc, amended[target.id], day)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(synthetic.target_yaml(doc), encoding="utf-8", newline="\n")
+        _git(repo, "add", "-A", "register")
+        _git(repo, "commit", "-q", "-m", f"Progress for {synthetic._q(quarter)}", date=day)
+    return {"commits": quarters, "amended": len(amended), "removed": len(removed)}
+
+
+READ_RECORD = """
+import sys, time
+from pathlib import Path
+from generator.gitlog import read_history
+from generator.record import build_record
+from generator.register import load_register
+
+# The build loads the current register anyway: only reading the history is timed.
+current = load_register(sys.argv[1], default_lang="en")
+started = time.perf_counter()
+record = build_record(read_history(Path(sys.argv[1]), "en"), current)
+assert record.available, record.reason
+changes = record.amendments()
+removed = [r for r in record.targets.values() if r.removed is not None]
+print(f"{time.perf_counter() - started:.3f} {len(changes)} {len(removed)}")
+"""
+
+
+def time_record(register: Path, env: dict[str, str]) -> tuple[float, int, int]:
+    """Seconds to read the record of ``register`` in a fresh process; amendments, removals."""
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", READ_RECORD, str(register)],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    return float(out[0]), int(out[1]), int(out[2])
