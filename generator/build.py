@@ -18,6 +18,7 @@ from typing import Any
 
 from . import outputs
 from .bureaufile import read_content
+from .editions import read_editions
 from .errors import PortalError, Problem, RegisterError
 from .files import list_tree
 from .fingerprint import BuildRecord, input_fingerprint
@@ -109,6 +110,10 @@ def validate(settings: dict) -> list[Target]:
         )
     except RegisterError as exc:  # every problem in one run, the content folder's included
         raise RegisterError(content_problems + exc.problems) from None
+    # A malformed edition file stops the build: validate says so first.
+    content_problems += read_editions(
+        portal_settings.editions_path, display_path(portal_settings.editions_path)
+    )[1]
     reported = {p.path for p in content_problems}  # bureaus.yaml and the glossaries
     content_problems += [
         p
@@ -161,7 +166,7 @@ def _build_alone(
     outputs.check_replaceable(output)  # again: a build that ran meanwhile may have changed it
     portal_settings = from_pelican(settings)
     inputs = [portal_settings.targets_path, Path(settings.get("PATH", "content"))]
-    inputs.append(Path(settings.get("THEME", "theme")))
+    inputs += [Path(settings.get("THEME", "theme")), portal_settings.editions_path]
     fingerprint = input_fingerprint(settings, inputs)
     record = BuildRecord(output)
     last = None if force else record.matches(fingerprint)

@@ -92,9 +92,12 @@ def _sources(settings: dict) -> list[tuple[Path, str, bool]]:
     roots, git_folders = [], []
     settings_file = settings.get(SETTINGS_FILE)
     folders = [targets, content, theme]
+    editions = Path(settings.get("EDITIONS_PATH", "editions"))
     if settings_file:
         roots.append(Path(settings_file).resolve().parent)
         folders.insert(0, roots[0])
+        editions = roots[0] / editions  # as settings reads it: beside the settings file
+    editions = editions.resolve()
     for folder in folders:
         for root, git_folder in _git_repository(folder):
             roots.append(root)
@@ -105,6 +108,7 @@ def _sources(settings: dict) -> list[tuple[Path, str, bool]]:
         (targets, "the register (TARGETS_PATH)", True),
         (content, "the content folder (PATH)", True),
         (theme, "the theme (THEME)", True),
+        (editions, "the published editions (EDITIONS_PATH)", True),
         (PACKAGE, "the portal's own code", True),
     ]
 

@@ -459,3 +459,18 @@ def test_build_refuses_a_malformed_edition(tmp_path):
         build_site(FIXTURE_REGISTER, tmp_path / "site", EDITIONS_PATH=str(folder))
     assert f"{QUARTER}.json: commit: must be a full commit id" in str(error.value)
     assert not (tmp_path / "site").exists()
+
+
+def test_validate_refuses_a_malformed_edition_as_the_build_does(tmp_path):
+    from generator import build
+
+    folder = tmp_path / "editions"
+    folder.mkdir()
+    (folder / f"{QUARTER}.json").write_bytes(with_change(lambda d: d.update(commit="x")))
+    settings = build.read_settings(
+        ROOT / "pelicanconf.py",
+        {"TARGETS_PATH": str(FIXTURE_REGISTER), "EDITIONS_PATH": str(folder)},
+    )
+    with pytest.raises(RegisterError) as error:
+        build.validate(settings)
+    assert f"{QUARTER}.json: commit: must be a full commit id" in str(error.value)

@@ -99,6 +99,8 @@ def built(repo: Path, output: Path, force: bool = False, **overrides) -> build.B
         ("..", "contains the repository"),
         (".git", "is the repository's git folder"),
         (".git/objects", "lies inside the repository's git folder"),
+        ("editions", "is the published editions (EDITIONS_PATH)"),
+        ("editions/new", "lies inside the published editions (EDITIONS_PATH)"),
     ],
 )
 def test_an_output_over_the_sources_is_refused_before_anything_happens(repo, output, what):
