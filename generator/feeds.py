@@ -18,11 +18,12 @@ from urllib.parse import quote, urlsplit
 from .model import Target, in_language
 from .portal import delay_url, target_url
 from .quarters import Quarter
-from .status import ACHIEVED, ACHIEVED_LATE, MISSED, WITHDRAWN
-from .wording import promise, status_label
+from .status import ACHIEVED, ACHIEVED_LATE, MISSED, WITHDRAWN, Assessment
+from .wording import amendment_sentence, promise, published_words, status_label
 
 if TYPE_CHECKING:
     from .history import StatusPoint
+    from .record import PromiseChange
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -158,6 +159,68 @@ def _missed_entry(target: Target, point: StatusPoint, lang: str) -> FeedEntry:
         title=f"{target.id} missed its target (due {target.due})",
         link=delay_url(target.id),
         updated=quarter_published(point.quarter),
+        summary=summary,
+    )
+
+
+def record_entries(assessments: list[Assessment], lang: str) -> list[FeedEntry]:
+    """One entry per amendment to a published promise and per target taken out of the
+    register, dated by its commit (the published record). Newest first, then by id."""
+    entries = []
+    for a in assessments:
+        entries += [_amendment_entry(a.target, change, lang) for change in a.amendments]
+        if a.removed and a.record is not None and a.record.removed is not None:
+            entries.append(_removal_entry(a, lang))
+    return _newest_first(entries)
+
+
+def _commit_instant(date: str) -> str:
+    """The RFC 3339 instant of a commit's ISO date: its first moment, UTC."""
+    return f"{date}T00:00:00Z"
+
+
+def _amendment_entry(target: Target, change: PromiseChange, lang: str) -> FeedEntry:
+    """The feed item for one published change to ``target``'s promise."""
+    title = _one_line(in_language(target.title, lang))
+    if change.entry is None:
+        why = "No reason recorded."
+    else:
+        why = f"Reason: {_one_line(change.entry.reason)}"
+    if change.correction:
+        why += " A correction of a clerical error in the promise as first published."
+    summary = (
+        f"“{title}” ({_one_line(target.bureau)}): {amendment_sentence(change)} {why} "
+        "The status is still judged against the promise as first published."
+    )
+    return FeedEntry(
+        id=_tag(f"{target.id}/amended/{change.commit}/{change.field}"),
+        title=f"{target.id}: its promise was changed after publication ({change.field})",
+        link=target_url(target.id) + "#amendments",
+        updated=_commit_instant(change.date),
+        summary=summary,
+    )
+
+
+def _removal_entry(assessment: Assessment, lang: str) -> FeedEntry:
+    """The feed item for a published target whose file left the register."""
+    target, record = assessment.target, assessment.record
+    title = _one_line(in_language(target.title, lang))
+    when = published_words(record.removed)
+    if record.replaced_by:
+        how = f"was replaced by {record.replaced_by} on {when}"
+    elif record.withdrawn:
+        how = f"was removed from the register after being withdrawn, on {when}"
+    else:
+        how = f"was removed from the register without being withdrawn on {when}"
+    summary = (
+        f"“{title}” ({_one_line(target.bureau)}) {how}. Its page stays, as last published; "
+        f"the promise was {promise(assessment.basis)}."
+    )
+    return FeedEntry(
+        id=_tag(f"{target.id}/removed/{record.removed.commit or record.removed.date}"),
+        title=f"{target.id} was taken out of the register",
+        link=target_url(target.id),
+        updated=_commit_instant(record.removed.date),
         summary=summary,
     )
 

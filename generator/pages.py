@@ -14,7 +14,7 @@ from .model import in_language
 from .names import name_in
 from .portal import GROUP_KINDS, Portal, delay_url, target_url
 from .publish import heatmap_views
-from .wording import status_label
+from .wording import published_quarter, status_label
 
 GROUP_TITLES = {
     "status": N_("By status"),
@@ -60,8 +60,9 @@ def sort_assessments(assessments, sort: str) -> list:
     """Soonest due first; or by status in display order, most urgent first."""
     if sort == "status":
         rank = {s: i for i, s in enumerate(STATUS_SORT)}
-        return sorted(assessments, key=lambda a: (rank[a.status], a.target.due, a.target.id))
-    return sorted(assessments, key=lambda a: (a.target.due, a.target.id))
+        return sorted(assessments, key=lambda a: (rank[a.status], a.basis.due, a.target.id))
+    # The due quarter the status is judged on: an amended one does not move a target down.
+    return sorted(assessments, key=lambda a: (a.basis.due, a.target.id))
 
 
 STATUS_SORT = ("missed", "at_risk", "on_track", "achieved_late", "achieved", "withdrawn")
@@ -81,7 +82,8 @@ def plan(portal: Portal) -> list[Page]:
     """Every page of the portal in the language in force, in a stable order."""
     lang = current() or portal.settings.default_lang
     all_targets = _("All targets")
-    pages = [Page("index.html", "dashboard", _("Dashboard"))]
+    counted = {"amendment_counts": amendment_counts(portal)}
+    pages = [Page("index.html", "dashboard", _("Dashboard"), (), counted)]
     pages += _overdue_pages(portal)
     pages += _listing_pages("targets/index.html", all_targets, ((all_targets, ""),),
                             portal.assessments)  # fmt: skip
@@ -89,10 +91,12 @@ def plan(portal: Portal) -> list[Page]:
         Page("data/index.html", "opendata", _("Open data"), ((_("Open data"), ""),),
              {"data_files": catalogue(portal)})
     )  # fmt: skip
+    shown = {a.target.id for a in portal.assessments}  # a replaced id may have no page
     for a in portal.assessments:
         title = in_language(a.target.title, lang)
         crumbs = ((all_targets, "targets/index.html"), (a.target.id, ""))
-        pages.append(Page(target_url(a.target.id), "target", title, crumbs, {"a": a}))
+        variables = {"a": a, "shown_ids": shown}
+        pages.append(Page(target_url(a.target.id), "target", title, crumbs, variables))
     for j in portal.justifications:
         tid = j.target.id
         crumbs = (
@@ -105,11 +109,7 @@ def plan(portal: Portal) -> list[Page]:
     pages += _group_pages(portal)
     pages += _briefing_pages(portal)
     pages += _quarter_pages(portal)
-    title = _("Delivery over time")
-    pages.append(
-        Page("performance.html", "performance", title, ((title, ""),),
-             {"heatmaps": heatmap_views(portal)})
-    )  # fmt: skip
+    pages += _record_pages(portal, counted)
     pages.append(Page("corrections.html", "corrections", _("Corrections"),
                       ((_("Corrections"), ""),)))  # fmt: skip
     pages.append(Page("search.html", "search", _("Search"), ((_("Search"), ""),)))
@@ -164,6 +164,7 @@ def _quarter_pages(portal: Portal) -> list[Page]:
     pages = [Page(index, "quarters", title, ((title, ""),), {"reports": portal.reports})]
     missed_ids = {j.target.id for j in portal.justifications}
     reports = portal.reports
+    removals = removals_by_quarter(portal)
     for i, report in enumerate(reports):
         later = reports[i + 1].quarter if i + 1 < len(reports) else None
         variables = {
@@ -172,6 +173,7 @@ def _quarter_pages(portal: Portal) -> list[Page]:
             "previous_url": quarter_url(report.previous) if i > 0 else None,
             "next_url": quarter_url(later) if later else None,
             "next_quarter": later,
+            "removals": removals.get(report.quarter, []),
         }
         crumbs = ((title, index), (str(report.quarter), ""))
         pages.append(
@@ -180,6 +182,59 @@ def _quarter_pages(portal: Portal) -> list[Page]:
                  crumbs, variables)
         )  # fmt: skip
     return pages
+
+
+AMENDMENTS_URL = "amendments.html"
+
+
+def _record_pages(portal: Portal, counted: dict) -> list[Page]:
+    """Delivery over time, and the promises changed after publication (with ``counted``,
+    the amendments per bureau both show)."""
+    title = _("Delivery over time")
+    variables = {"heatmaps": heatmap_views(portal), **counted}
+    pages = [Page("performance.html", "performance", title, ((title, ""),), variables)]
+    title = _("Promises changed after publication")
+    by_id = {a.target.id: a for a in portal.assessments}
+    variables = {**counted, "by_id": by_id}
+    pages.append(Page(AMENDMENTS_URL, "amendments", title, ((title, ""),), variables))
+    return pages
+
+
+@dataclass(frozen=True)
+class BureauAmendments:
+    """How often one bureau changed its published promises."""
+
+    group: Any  # portal.Group of the bureau
+    amended: int  # amendments that are not corrections: the goalposts moved
+    without_reason: int  # of those, the ones with no recorded reason
+    corrections: int  # clerical errors fixed in the promise as first published
+
+
+def amendment_counts(portal: Portal) -> list[BureauAmendments]:
+    """Every bureau with targets, with how often it amended its published promises."""
+    bureau_of = {a.target.id: a.target.bureau for a in portal.assessments}
+    tally: dict[str, list[int]] = {}
+    for change in portal.amendments:
+        counts = tally.setdefault(bureau_of.get(change.target_id, ""), [0, 0, 0])
+        counts[2 if change.correction else 0] += 1
+        counts[1] += int(change.entry is None)
+    return [BureauAmendments(g, *tally.get(g.name, (0, 0, 0))) for g in portal.groups["bureaus"]]
+
+
+def removals_by_quarter(portal: Portal) -> dict:
+    """The targets that left the register, by the quarter of their report pages they
+    are listed on: the quarter they left in (within the reported quarters)."""
+    if not portal.reports:
+        return {}
+    first, last = portal.reports[0].quarter, portal.reports[-1].quarter
+    found: dict = {}
+    for a in portal.assessments:
+        left = a.record.removed if a.removed and a.record else None
+        if left is not None:
+            # A removal outside the reported quarters goes on the nearest report: never lost.
+            quarter = min(max(published_quarter(left.date), first), last)
+            found.setdefault(quarter, []).append(a)
+    return found
 
 
 def briefing_url(group_slug: str) -> str:

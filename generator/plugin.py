@@ -52,6 +52,7 @@ TEMPLATE_GLOBALS = {
     "briefing_url": pages.briefing_url,
     "target_data_url": exports.target_data_url,
     "quarter_url": pages.quarter_url,
+    "amendments_url": pages.AMENDMENTS_URL,
     "feed_paths": exports.feed_paths,
     "GROUP_TITLES": pages.GROUP_TITLES,
     "language_name": i18n.language_name,

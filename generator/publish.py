@@ -40,7 +40,7 @@ def chart_jobs(portal: Portal) -> list[rendering.ChartJob]:
     jobs = [
         rendering.chart_job(
             "vega",
-            charts.target_spec(a.target, portal.quarter),
+            charts.target_spec(a.basis, portal.quarter),  # the promise the status is on
             (("svg", chart_url(a.target.id)), ("png", chart_png_url(a.target.id))),
         )
         for a in portal.assessments
@@ -121,17 +121,18 @@ def feed_files(portal: Portal) -> Iterator[tuple[str, str]]:
     lang = portal.settings.default_lang
     site_url = portal.settings.siteurl
     paths = exports.feed_paths([g.slug for g in portal.groups["bureaus"]])
-    scopes = [("", "All bureaus", [a.target for a in portal.assessments])]
-    scopes += [
-        (f"{g.slug}/", g.name, [a.target for a in g.assessments]) for g in portal.groups["bureaus"]
-    ]
-    for prefix, scope, targets in scopes:
+    scopes = [("", "All bureaus", portal.assessments)]
+    scopes += [(f"{g.slug}/", g.name, g.assessments) for g in portal.groups["bureaus"]]
+    for prefix, scope, assessments in scopes:
+        targets = [a.target for a in assessments]
         for kind, make, what in (
             ("status", feeds.status_change_entries, "status changes"),
             ("missed", feeds.newly_missed_entries, "newly missed targets"),
         ):
             path = paths[f"{prefix}{kind}"]
             entries = make(targets, portal.histories, lang)
+            if kind == "status":  # promises changed and targets taken out are news too
+                entries += feeds.record_entries(list(assessments), lang)
             yield (
                 path,
                 feeds.atom_feed(
@@ -145,7 +146,9 @@ def feed_files(portal: Portal) -> Iterator[tuple[str, str]]:
                 ),
             )
     statuses = {a.target.id: a.status for a in portal.assessments}
-    targets = [a.target for a in portal.assessments]
+    # Due as the status is judged: a due quarter moved later does not make a missed
+    # target upcoming again.
+    targets = [a.basis for a in portal.assessments]
     calendar = feeds.upcoming_due_calendar(
         targets, statuses, portal.quarter, site_url=site_url, lang=lang
     )
