@@ -6,7 +6,8 @@ the target versions it published: for each file changed, the valid version befor
 after it. Both the corrections log (``corrections.corrections_from``) and the record
 (``record.build_record``) derive from the one ``PublishedHistory``. Pure core: git is
 called as a program (three or four processes however long the history; only the files a
-commit changed are parsed); no Pelican imports.
+commit changed are parsed, and with a cache folder only the versions no build parsed
+before: ``versioncache``); no Pelican imports.
 
 When the history is incomplete or unreadable, the ``PublishedHistory`` says why
 (``unavailable``) instead of pretending that nothing changed.
@@ -15,6 +16,7 @@ When the history is incomplete or unreadable, the ``PublishedHistory`` says why
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -23,8 +25,11 @@ from pathlib import Path, PurePosixPath
 from .gitrefs import ChangesError, _git, _read_blobs, is_register_blob
 from .model import Target
 from .register import SourceFile, read_source
+from .versioncache import VersionCache, Versions
 
 _COMMIT_MARK = b"\x01"
+# The same few paths recur in every commit: each is judged once per process.
+_is_register = functools.lru_cache(maxsize=1 << 16)(is_register_blob)
 COMMIT_RE = re.compile(r"[0-9a-f]{7,40}")
 DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -97,13 +102,15 @@ class PublishedHistory:
 
 
 def read_history(
-    targets_dir: Path, default_lang: str, since: str | None = None
+    targets_dir: Path, default_lang: str, since: str | None = None, cache: Path | None = None
 ) -> PublishedHistory:
     """The published history of the register in ``targets_dir`` (see the module docstring).
 
     Each version is validated as the build does, in ``default_lang``; files are chosen as
     on disk (``gitrefs.is_register_blob``). ``since`` is RECORD_SINCE: a commit id (full or
-    at least 7 digits) or an ISO date compared with commit dates.
+    at least 7 digits) or an ISO date compared with commit dates. ``cache`` is the chart
+    cache folder (CHART_CACHE_PATH), or None: versions parsed before are taken from
+    ``versioncache`` there, and only new ones are read and parsed.
     """
     try:
         top, prefix, shallow = _locate(Path(targets_dir))
@@ -114,7 +121,7 @@ def read_history(
     try:
         raw = _history(top, prefix)
         boundary = _since(top, since) if since else None
-        versions = _parse_versions(top, raw, default_lang)
+        versions = _parse_versions(top, raw, VersionCache(cache, default_lang))
     except ChangesError as exc:
         return PublishedHistory(unavailable=UNREADABLE, detail=str(exc))
     if since and boundary is None:
@@ -217,8 +224,8 @@ def _parse_log(out: bytes, prefix: str) -> list[_Commit]:
             paths = [os.fsdecode(next(tokens))]
             if status[0] in "RC":
                 paths.append(os.fsdecode(next(tokens)))
-            old = paths[0] if is_register_blob(old_mode, paths[0], prefix) else None
-            new = paths[-1] if is_register_blob(new_mode, paths[-1], prefix) else None
+            old = paths[0] if _is_register(old_mode, paths[0], prefix) else None
+            new = paths[-1] if _is_register(new_mode, paths[-1], prefix) else None
             if old or new:
                 commits[-1].changes.append(_Change(old, new, new_oid))
     return commits
@@ -229,6 +236,7 @@ def _utc_date(timestamp: int) -> str:
     return datetime.datetime.fromtimestamp(timestamp, tz=datetime.timezone.utc).date().isoformat()
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _stem(path: str) -> str:
     """The file name without ``.yaml``: the target's id."""
     return PurePosixPath(path).stem
@@ -254,17 +262,28 @@ def _pair_moves(commit: _Commit) -> _Commit:
     return _Commit(commit.commit, commit.date, changes + added)
 
 
-def _parse_versions(
-    top: Path, commits: list[_Commit], default_lang: str
-) -> dict[tuple[str, str], Target | None]:
-    """Every file version the history adds, read in one batch; None for an invalid one."""
-    wanted = sorted(
-        {(c.new_oid, _stem(c.new_path)) for k in commits for c in k.changes if c.new_path}
-    )
-    oids = sorted({oid for oid, _ in wanted})
+def _parse_versions(top: Path, commits: list[_Commit], cache: VersionCache) -> Versions:
+    """Every file version the history adds; None for an invalid one.
+
+    Versions kept in ``cache`` are taken from it; the others are read in one batch,
+    parsed, and the cache rewritten with exactly this history's versions.
+    """
+    wanted = {(c.new_oid, _stem(c.new_path)) for k in commits for c in k.changes if c.new_path}
+    kept = cache.load()
+    versions = {key: kept[key] for key in wanted if key in kept}
+    missing = sorted(wanted - versions.keys())
+    if missing:
+        versions |= _parse(top, missing, cache.default_lang)
+        cache.save(versions)
+    return versions
+
+
+def _parse(top: Path, keys: list[tuple[str, str]], default_lang: str) -> Versions:
+    """The versions ``keys`` (blob id, stem) name, read from git in one batch and validated."""
+    oids = sorted({oid for oid, _ in keys})
     texts = dict(zip(oids, _read_blobs(top, oids), strict=True))
-    versions: dict[tuple[str, str], Target | None] = {}
-    for oid, stem in wanted:
+    versions: Versions = {}
+    for oid, stem in keys:
         text = texts[oid]
         if text is None:  # over the size limit, never read: the build refused it
             versions[oid, stem] = None
@@ -280,7 +299,7 @@ def _parse_versions(
 
 
 def _published(
-    raw: list[_Commit], versions: dict[tuple[str, str], Target | None], boundary: _Boundary | None
+    raw: list[_Commit], versions: Versions, boundary: _Boundary | None
 ) -> PublishedHistory:
     """Walk the commits once, keeping the published version at each path."""
     published: dict[str, Target] = {}
@@ -303,7 +322,7 @@ def _published(
 def _apply(
     published: dict[str, Target],
     changes: list[_Change],
-    versions: dict[tuple[str, str], Target | None],
+    versions: Versions,
 ) -> list[VersionChange]:
     """Bring ``published`` (path → last valid version) up to date; what the commit changed."""
     # Every old side is taken first: a commit may move one file onto another's old path.
