@@ -6,6 +6,8 @@ commits (ids included). Commit ``k`` publishes every target's progress up to the
 quarter; from the middle of the history on, some targets have their due quarter moved
 later (every other one with an ``amendments`` entry naming it) and, in the last commits,
 some files are deleted: the record has something of each kind to find.
+``commit_one_change`` adds one more commit changing one file, as a merge would, and
+``time_record`` times the record read in a fresh process, with a version cache or without.
 """
 
 from __future__ import annotations
@@ -62,9 +64,7 @@ def _amend(doc: dict, with_entry: bool, day: str) -> None:
     doc["due"] = synthetic._q(synthetic._q_index(doc["due"]) + 2)
     doc.pop("delay", None)  # a revised_due must stay after the new due quarter
     if with_entry:
-        doc["amendments"] = [
-            {"date": day[:10], "fields": ["due"], "reason": "Works resequenced."}
-        ]
+        doc["amendments"] = [{"date": day[:10], "fields": ["due"], "reason": "Works resequenced."}]
 
 
 def write_history(
@@ -96,6 +96,16 @@ def write_history(
     return {"commits": quarters, "amended": len(amended), "removed": len(removed)}
 
 
+def commit_one_change(repo: Path) -> str:
+    """One more commit changing one file of the register (a line added), as a fix would be."""
+    path = min((repo / "register").rglob("*.yaml"))
+    with path.open("a", encoding="utf-8", newline="\n") as file:
+        file.write("# Figures checked again.\n")
+    day = _published_day(synthetic.R + 1)
+    _git(repo, "commit", "-q", "-a", "-m", f"Check {path.stem}", date=day)
+    return path.stem
+
+
 READ_RECORD = """
 import sys, time
 from pathlib import Path
@@ -105,8 +115,9 @@ from generator.register import load_register
 
 # The build loads the current register anyway: only reading the history is timed.
 current = load_register(sys.argv[1], default_lang="en")
+cache = Path(sys.argv[2]) if len(sys.argv) > 2 else None
 started = time.perf_counter()
-record = build_record(read_history(Path(sys.argv[1]), "en"), current)
+record = build_record(read_history(Path(sys.argv[1]), "en", cache=cache), current)
 assert record.available, record.reason
 changes = record.amendments()
 removed = [r for r in record.targets.values() if r.removed is not None]
@@ -114,12 +125,18 @@ print(f"{time.perf_counter() - started:.3f} {len(changes)} {len(removed)}")
 """
 
 
-def time_record(register: Path, env: dict[str, str]) -> tuple[float, int, int]:
-    """Seconds to read the record of ``register`` in a fresh process; amendments, removals."""
+def time_record(
+    register: Path, env: dict[str, str], cache: Path | None = None
+) -> tuple[float, int, int]:
+    """Seconds to read the record of ``register`` in a fresh process; amendments, removals.
+
+    ``cache`` is the chart cache folder whose version cache the read uses (None: none).
+    """
     import sys
 
+    command = [sys.executable, "-c", READ_RECORD, str(register)]
     out = subprocess.run(
-        [sys.executable, "-c", READ_RECORD, str(register)],
+        command + ([str(cache)] if cache else []),
         env=env, capture_output=True, text=True, check=True,
     ).stdout.split()  # fmt: skip
     return float(out[0]), int(out[1]), int(out[2])

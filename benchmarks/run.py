@@ -365,18 +365,34 @@ def scale_report(work: Path, cold: Phase, n: int, quarters: int, seed: int) -> s
 
 
 def record_report(work: Path, n: int, quarters: int, seed: int, rebuild: Phase) -> str:
-    """The published record read from a synthetic history, against a one-change rebuild."""
-    repo = work / "history"
-    shutil.rmtree(repo, ignore_errors=True)
+    """The published record read from a synthetic history, against a one-change rebuild.
+
+    Read three times, each in a fresh process: with no version cache (the first build),
+    with the cache the first read left (nothing new), and after one more commit changing
+    one file (a one-change rebuild in CI). The goal is judged on the last.
+    """
+    repo, cache = work / "history", work / "history-cache"
+    for folder in (repo, cache):
+        shutil.rmtree(folder, ignore_errors=True)
     amendments, removals = max(1, n // 20), max(1, n // 100)
     held = history.write_history(repo, n, quarters, amendments, removals, seed)
-    seconds, found, gone = history.time_record(repo / "register", _child_env())
-    share = seconds / rebuild.seconds
+    register, env = repo / "register", _child_env()
+    cold, found, gone = history.time_record(register, env, cache)
+    warm, *warm_found = history.time_record(register, env, cache)
+    history.commit_one_change(repo)
+    more, *more_found = history.time_record(register, env, cache)
+    if warm_found != [found, gone] or more_found != [found, gone]:
+        raise BenchError(
+            f"the record read with the version cache differs: {found} amendments and {gone} "
+            f"removals without it, {warm_found} and {more_found} with it"
+        )
+    share = more / rebuild.seconds
     return (
         f"Record: {held['commits']} quarterly commits of {n:,} targets, {found} amendments and "
-        f"{gone} removals found (made: {held['amended']}, {held['removed']}), read in "
-        f"{seconds:.2f} s = {share:.1%} of the one-change rebuild; goal < 10%: "
-        f"{_met(share, RECORD_GOAL, below=True)}"
+        f"{gone} removals found (made: {held['amended']}, {held['removed']}); read in "
+        f"{cold:.2f} s with no version cache (first build: {cold / rebuild.seconds:.0%} of the "
+        f"one-change rebuild), {warm:.2f} s with it, {more:.2f} s after one more commit = "
+        f"{share:.1%} of the one-change rebuild; goal < 10%: {_met(share, RECORD_GOAL, below=True)}"
     )
 
 

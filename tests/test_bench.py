@@ -18,7 +18,7 @@ from generator.status import assess
 ROOT = Path(__file__).resolve().parent.parent
 # benchmarks/ is not an installed package: it runs from the repo, as `invoke bench` does.
 sys.path.insert(0, str(ROOT))
-from benchmarks import synthetic  # noqa: E402
+from benchmarks import history, synthetic  # noqa: E402
 
 R = Quarter.parse(synthetic.REPORTING_QUARTER)
 
@@ -89,3 +89,30 @@ def test_quick_benchmark_prints_every_figure(tmp_path):
     assert "Requests to other hosts from target pages:" in out
     assert re.search(r"Peak RSS of the portal builds: [0-9]+ MB", out), out
     assert re.search(r"Machine: [0-9]+ cores", out), out
+    assert re.search(
+        r"Record: 12 quarterly commits of 50 targets, 2 amendments and 1 removals found "
+        r"\(made: 2, 1\); read in [0-9.]+ s with no version cache .* [0-9.]+ s with it, "
+        r"[0-9.]+ s after one more commit = [0-9.]+% of the one-change rebuild; goal < 10%",
+        out,
+    ), out
+
+
+def test_the_synthetic_history_holds_the_amendments_and_removals_it_made(tmp_path, monkeypatch):
+    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY"):
+        monkeypatch.delenv(name, raising=False)
+    held = history.write_history(tmp_path / "repo", 40, quarters=6, amendments=4, removals=2)
+    assert held == {"commits": 6, "amended": 4, "removed": 2}
+    register, cache, env = tmp_path / "repo" / "register", tmp_path / "cache", _env()
+    # Read without the cache, then twice with it (the first fills it), then one commit more.
+    reads = [history.time_record(register, env)]
+    reads += [history.time_record(register, env, cache) for _ in range(2)]
+    assert list((cache / "versions").glob("*.json"))
+    history.commit_one_change(tmp_path / "repo")
+    reads.append(history.time_record(register, env, cache))
+    assert [found for _, *found in reads] == [[4, 2]] * 4
+
+
+def _env() -> dict[str, str]:
+    import os
+
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
