@@ -387,6 +387,9 @@ def test_a_shallow_clone_says_the_record_is_unavailable_everywhere(shallow_site)
     for name in ("amendments.html", "corrections.html", "targets/PA-MOVE.html"):
         assert why in text(shallow_site / name), name
     assert "淺層複製" in text(shallow_site / ZH / "amendments.html")
+    # The status itself depends on the record: its box says what it was judged against.
+    status = text(shallow_site / "targets" / "PA-MOVE.html", ".status-box")
+    assert "On track" in status and "the record is unavailable" in status
 
 
 def test_nothing_in_a_shallow_clone_says_that_nothing_changed(shallow_site, site):

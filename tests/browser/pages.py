@@ -20,6 +20,10 @@ PAGES = [
     "search.html",
     "performance.html",  # heat maps with wide tables
     "quarters/2026-Q3.html",  # a quarterly report
+    "amendments.html",  # promises changed after publication, with counts per bureau
+    "targets/PA2022-012.html",  # a missed target whose due quarter was moved, no reason given
+    "delays/PA2022-012.html",  # its delay page, against the original due quarter
+    "corrections.html",  # the corrections log
 ]
 
 
