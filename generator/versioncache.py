@@ -27,6 +27,7 @@ import functools
 import hashlib
 import json
 import logging
+import operator
 import sys
 import types
 import typing
@@ -291,24 +292,35 @@ def _shared(cls: type) -> tuple[Encode, Decode]:
 
 
 @functools.cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls))
+def _fields_of(cls: type) -> operator.attrgetter:
+    """A function giving the tuple of a ``cls`` value's fields, in declared order."""
+    return operator.attrgetter(*[f.name for f in dataclasses.fields(cls)])
 
 
 def _share_key(value: Any) -> tuple:
-    """``value`` with the types of its fields: equal values written alike share a place."""
-    return (value, *[type(getattr(value, n)) for n in _field_names(type(value))])
+    """``value``'s fields and their types: equal values written alike share a place."""
+    # A plain tuple, hashed and compared in C, not the dataclass's own __hash__ and __eq__.
+    fields = _fields_of(type(value))(value)
+    return (type(value), *fields, *map(type, fields))
 
 
 def _dataclass(cls: type) -> tuple[Encode, Decode]:
     """A dataclass as the list of its fields' values, in the order they are declared."""
     hints = typing.get_type_hints(cls)
-    names = [f.name for f in dataclasses.fields(cls)]
-    codecs = [_codec(hints[name]) for name in names]
+    fields = dataclasses.fields(cls)
+    if len(fields) < 2:  # attrgetter of one name gives the value, not a tuple
+        raise TypeError(f"the version cache cannot keep {cls.__name__}: fewer than two fields")
+    codecs = [_codec(hints[f.name]) for f in fields]
+    encoders = [enc for enc, _ in codecs]
+    values = _fields_of(cls)
     as_list = _exact(list)
 
     def encode(value: Any, table: _Table) -> list:
-        return [enc(getattr(value, n), table) for n, (enc, _) in zip(names, codecs, strict=True)]
+        # Text and numbers are written as they are: no call for them (most fields).
+        return [
+            x if enc is _same else enc(x, table)
+            for enc, x in zip(encoders, values(value), strict=True)
+        ]
 
     def decode(value: Any, table: _Table) -> Any:
         items = as_list(value)
