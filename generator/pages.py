@@ -165,6 +165,7 @@ def _quarter_pages(portal: Portal) -> list[Page]:
     missed_ids = {j.target.id for j in portal.justifications}
     reports = portal.reports
     removals = removals_by_quarter(portal)
+    amended = amendments_by_quarter(portal)
     for i, report in enumerate(reports):
         later = reports[i + 1].quarter if i + 1 < len(reports) else None
         variables = {
@@ -174,6 +175,7 @@ def _quarter_pages(portal: Portal) -> list[Page]:
             "next_url": quarter_url(later) if later else None,
             "next_quarter": later,
             "removals": removals.get(report.quarter, []),
+            "amendments": amended.get(report.quarter, []),
         }
         crumbs = ((title, index), (str(report.quarter), ""))
         pages.append(
@@ -222,18 +224,27 @@ def amendment_counts(portal: Portal) -> list[BureauAmendments]:
 
 
 def removals_by_quarter(portal: Portal) -> dict:
-    """The targets that left the register, by the quarter of their report pages they
-    are listed on: the quarter they left in (within the reported quarters)."""
+    """The targets that left the register, by the report they are listed on: that of
+    the quarter they left in (see ``by_report_quarter``)."""
+    left = [(a.record.removed.date, a) for a in portal.assessments if a.removed and a.record]
+    return by_report_quarter(portal, [(date, a) for date, a in left if date])
+
+
+def amendments_by_quarter(portal: Portal) -> dict:
+    """The amendments, newest first, by the report of the quarter they were published in."""
+    return by_report_quarter(portal, [(c.date, c) for c in portal.amendments])
+
+
+def by_report_quarter(portal: Portal, dated: list[tuple[str, Any]]) -> dict:
+    """Items by the quarter of their ISO date, each on a quarterly report: one dated
+    outside the reported quarters goes on the nearest report, so that none is lost."""
     if not portal.reports:
         return {}
     first, last = portal.reports[0].quarter, portal.reports[-1].quarter
     found: dict = {}
-    for a in portal.assessments:
-        left = a.record.removed if a.removed and a.record else None
-        if left is not None:
-            # A removal outside the reported quarters goes on the nearest report: never lost.
-            quarter = min(max(published_quarter(left.date), first), last)
-            found.setdefault(quarter, []).append(a)
+    for date, item in dated:
+        quarter = min(max(published_quarter(date), first), last)
+        found.setdefault(quarter, []).append(item)
     return found
 
 

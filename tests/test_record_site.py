@@ -264,6 +264,18 @@ def test_a_removed_target_is_listed_on_the_report_of_the_quarter_it_vanished_in(
     assert "PA-GONE" in text(site / ZH / "quarters" / "2026-Q2.html", "#removed + ul")
 
 
+def test_the_report_of_a_quarter_lists_the_promises_changed_in_it(site, scenario):
+    _, ids = scenario
+    changed = text(site / "quarters" / "2026-Q2.html", "#amended + ul")
+    amend = short(ids, "amend")
+    assert f"PA-MOVE Due date moved from 2025-Q4 to 2027-Q4 on 20 April 2026 (commit {amend})." in (
+        changed
+    )
+    assert "No reason recorded." in changed and "Land late" in changed
+    assert "No published promise was changed this quarter." in text(site / "quarters/2026-Q1.html")
+    assert "限期由2025-Q4改為2027-Q4" in text(site / ZH / "quarters" / "2026-Q2.html")
+
+
 def test_a_replacement_links_both_ways(site):
     old = soup(site / "targets" / "PA-OLD.html")
     assert "Replaced by PA-NEW" in " ".join(old.select_one("main").get_text(" ").split())
