@@ -55,16 +55,17 @@ def target(tid: str, due="2025-Q4", goal=30, extra="", bureau="Housing Bureau") 
     )
 
 
-def amendment(fields: str, reason: str, correction: bool = False) -> str:
+def amendment(fields: str, reason: str, correction: bool = False, by: str = "Paper 123") -> str:
     return (
         f"amendments:\n  - date: 2026-03-01\n    fields: [{fields}]\n    reason: {reason}\n"
-        f"    approved_by: Paper CB(1) 123/26\n"
+        f"    approved_by: {by}\n"
         f"    correction: {'true' if correction else 'false'}\n"
     )
 
 
 DELAY = "delay:\n  reason: Flooding.\n  revised_due: 2026-Q4\n  measures: Pump it dry.\n"
 HOSTILE = "'Land **late** <script>alert(1)</script>.'"
+BY = "'<img src=x onerror=alert(1)> & Panel'"
 
 
 def put(repo: Path, tid: str, text: str) -> None:
@@ -89,7 +90,7 @@ def scenario(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     put(repo, "PA-LATE", target("PA-LATE", extra=DELAY))  # in 2026-Q1, a quarter late
     ids["justify"] = commit(repo, "justify", "2026-02-10")
     put(repo, "PA-MOVE", target("PA-MOVE", due="2027-Q4"))
-    put(repo, "PA-WHY", target("PA-WHY", due="2027-Q4", extra=amendment("due", HOSTILE)))
+    put(repo, "PA-WHY", target("PA-WHY", due="2027-Q4", extra=amendment("due", HOSTILE, by=BY)))
     put(repo, "PA-FIX", target("PA-FIX", goal=10, extra=amendment("indicator", "Typo", True)))
     (repo / "targets" / "PA-GONE.yaml").unlink()
     (repo / "targets" / "PA-OLD.yaml").unlink()
@@ -166,10 +167,12 @@ def test_an_amendment_with_its_reason_shows_the_reason_escaped(site, scenario):
     page = text(path)
     amend = short(ids, "amend")
     assert f"Due date moved from 2025-Q4 to 2027-Q4 on 20 April 2026 (commit {amend})." in page
-    assert "Reason (decided on 1 March 2026, approved by Paper CB(1) 123/26):" in page
+    by = "<img src=x onerror=alert(1)> & Panel"
+    assert f"Reason (decided on 1 March 2026, approved by {by}):" in page
     assert "Land late" in page and "No reason recorded" not in page
-    html = path.read_text(encoding="utf-8")
-    assert "<script>alert" not in html and "<strong>late</strong>" in html
+    for html in (path.read_text(encoding="utf-8"), (site / "amendments.html").read_text()):
+        assert "<script>alert" not in html and "<strong>late</strong>" in html
+        assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt; &amp; Panel" in html
 
 
 def test_a_correction_is_shown_as_one_and_the_status_uses_the_corrected_promise(site, scenario):
