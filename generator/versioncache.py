@@ -47,7 +47,7 @@ logger = logging.getLogger(__name__)
 FORMAT = 1
 FOLDER = "versions"  # under the chart cache folder
 _MAGIC = b"kpi-portal versions"
-# A cache file larger than this is not read: 10,000 targets x 40 quarters fit many times.
+# A cache file larger than this is not read (1,000 targets x 12 quarters take about 10 MB).
 MAX_CACHE_BYTES = 2_000_000_000
 PACKAGE = Path(__file__).parent
 
