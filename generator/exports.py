@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -311,8 +312,9 @@ def feed_paths(bureau_slugs: list[str]) -> dict[str, str]:
 CALENDAR_PATH = "feeds/due.ics"
 
 
-def catalogue(portal: Portal) -> list[DataFile]:
-    """Every file under ``data/`` and ``feeds/``, with what it holds (for the open data page)."""
+def catalogue(portal: Portal, edition_urls: Sequence[str] = ()) -> list[DataFile]:
+    """Every file under ``data/`` and ``feeds/``, with what it holds (for the open data page);
+    ``edition_urls`` are the published editions' files, oldest first."""
     slugs = [g.slug for g in portal.groups["bureaus"]]
     example = portal.assessments[0].target.id if portal.assessments else "PA2023-017"
     files = [
@@ -335,6 +337,11 @@ def catalogue(portal: Portal) -> list[DataFile]:
         DataFile("feeds/missed.xml", "Atom", N_("Targets newly missed, newest first.")),
         DataFile(CALENDAR_PATH, "iCalendar", N_("Upcoming due quarters of targets not yet met.")),
     ]  # fmt: skip
+    if edition_urls:
+        files.append(DataFile(edition_urls[-1], "JSON", N_(
+            "The newest edition: targets.json as published for its quarter, with the commit "
+            "it was built from. Every edition has one at data/editions/<quarter>.json, and "
+            "never changes.")))  # fmt: skip
     if slugs:
         files += [
             DataFile(f"feeds/bureaus/{slugs[0]}/status.xml", "Atom", N_(

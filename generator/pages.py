@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,8 +79,9 @@ def overdue_url(bureau_slug: str | None = None) -> str:
     return f"overdue/{bureau_slug}.html" if bureau_slug else "overdue.html"
 
 
-def plan(portal: Portal) -> list[Page]:
-    """Every page of the portal in the language in force, in a stable order."""
+def plan(portal: Portal, edition_urls: Sequence[str] = ()) -> list[Page]:
+    """Every page of the portal in the language in force, in a stable order; the open data
+    page lists ``edition_urls``, the published editions' files."""
     lang = current() or portal.settings.default_lang
     all_targets = _("All targets")
     counted = {"amendment_counts": amendment_counts(portal)}
@@ -89,7 +91,7 @@ def plan(portal: Portal) -> list[Page]:
                             portal.assessments)  # fmt: skip
     pages.append(
         Page("data/index.html", "opendata", _("Open data"), ((_("Open data"), ""),),
-             {"data_files": catalogue(portal)})
+             {"data_files": catalogue(portal, edition_urls)})
     )  # fmt: skip
     shown = {a.target.id for a in portal.assessments}  # a replaced id may have no page
     for a in portal.assessments:

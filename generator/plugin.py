@@ -121,7 +121,9 @@ class PortalGenerator(Generator):
         for lang in self.portal.settings.languages:
             with i18n.use(lang):
                 editions = pages.edition_pages(self.editions)
-                for page in pages.plan(self.portal) + editions + self.content_pages(lang):
+                urls = [published.edition.data_url for published in self.editions]
+                plan = pages.plan(self.portal, urls)
+                for page in plan + editions + self.content_pages(lang):
                     self.write_page(writer, page, lang)
 
     def write_page(self, writer, page: pages.Page, lang: str) -> None:
