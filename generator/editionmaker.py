@@ -76,7 +76,12 @@ def make_edition(
 
 def _published_record(settings: PortalSettings, targets: list[Target]) -> Record:
     """The published record, as the build reads it; refused when git cannot give it whole."""
-    history = read_history(settings.targets_path, settings.default_lang, settings.record_since)
+    history = read_history(
+        settings.targets_path,
+        settings.default_lang,
+        settings.record_since,
+        cache=settings.chart_cache_path,
+    )
     record = build_record(history, targets)
     if not record.available:
         raise EditionError(

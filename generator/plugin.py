@@ -92,7 +92,12 @@ class PortalGenerator(Generator):
             )
         # Git history is read here, at the edge, once: the record and the corrections log
         # both derive from it; the core stays free of I/O beyond files.
-        history = read_history(settings.targets_path, settings.default_lang, settings.record_since)
+        history = read_history(
+            settings.targets_path,
+            settings.default_lang,
+            settings.record_since,
+            cache=settings.chart_cache_path,
+        )
         record = build_record(history, targets)
         self.portal = portal.build_portal(targets, settings, bureaus, record)
         for warning in misplaced_justifications(self.portal.assessments):

@@ -395,11 +395,6 @@ def test_a_build_with_a_warm_cache_equals_one_with_a_cold_cache(
     assert "FX-MISS" in {t["id"] for t in site["targets"]}  # removed, and still published
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="generator/plugin.py must pass CHART_CACHE_PATH to read_history (cache=...); "
-    "once it does, this passes: remove this mark",
-)
 def test_the_build_keeps_the_versions_it_parsed(history_repo, tmp_path):
     cache = tmp_path / "cache"
     _build(history_repo / "targets", tmp_path / "site", cache)
