@@ -7,10 +7,16 @@ import pytest
 from tests.browser.pages import LANGUAGES, PAGES
 
 # Lazy images load only when scrolled to; wait until each has loaded or failed.
+# No requestAnimationFrame: a tab that is not in front gets no frames, and the wait hung the
+# whole run. Each image gets at most 10 s; one that never settles fails the check below.
 SCROLL_AND_SETTLE = """async () => {
   window.scrollTo(0, document.documentElement.scrollHeight);
-  await new Promise(requestAnimationFrame);
-  await Promise.all([...document.images].map(img => img.decode().catch(() => null)));
+  await new Promise(resolve => setTimeout(resolve, 50));
+  const settle = img => Promise.race([
+    img.decode().catch(() => null),
+    new Promise(resolve => setTimeout(resolve, 10000)),
+  ]);
+  await Promise.all([...document.images].map(settle));
 }"""
 
 LOADED = """() => ({
