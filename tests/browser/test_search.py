@@ -20,6 +20,8 @@ def results(tab) -> list[str]:
 
 
 def search(tab, words: str) -> list[str]:
+    # Typed before the script is ready, the words would reload the page by a plain submit.
+    tab.wait_for_selector("#search-form[data-ready]", state="attached")
     tab.fill("#search-input", words)
     tab.click("#search-form button[type=submit]")
     return results(tab)

@@ -99,16 +99,22 @@ async function run(pagefind) {
   say("");
   if (!query && Object.keys(filters).length === 0) return;
   let found;
-  if (query) {
-    const search = await pagefind.search(query);
-    const pages = await Promise.all(search.results.slice(0, MAX_LOADED).map((r) => r.data()));
-    found = pages.filter((page) => matches(page.meta, filters));
-  } else {
-    found = (await allTargets()).filter((t) => matches(t.meta, filters));
+  try {
+    found = await find(pagefind, query, filters);
+  } catch {
+    if (mine === latest) say(messages.unavailable);
+    return;
   }
   if (mine !== latest) return;
   results.replaceChildren(...found.slice(0, MAX_SHOWN).map(resultItem));
   say(countMessage(found.length));
+}
+
+async function find(pagefind, query, filters) {
+  if (!query) return (await allTargets()).filter((t) => matches(t.meta, filters));
+  const search = await pagefind.search(query);
+  const pages = await Promise.all(search.results.slice(0, MAX_LOADED).map((r) => r.data()));
+  return pages.filter((page) => matches(page.meta, filters));
 }
 
 async function start() {
@@ -136,6 +142,8 @@ async function start() {
     clearTimeout(timer);
     timer = setTimeout(() => run(pagefind), 250);
   });
+  // Says that the search runs here, not by reloading the page (the browser tests wait for it).
+  form.dataset.ready = "true";
   await run(pagefind);
 }
 
