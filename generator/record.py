@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from .errors import PortalError
-from .gitlog import NOT_IN_GIT, SINCE_UNKNOWN, PublishedHistory
+from .gitlog import NOT_IN_GIT, SHALLOW, SINCE_UNKNOWN, PublishedHistory
 from .model import PROMISE_FIELDS, Amendment, Indicator, Target
 from .quarters import Quarter
 
@@ -42,6 +42,8 @@ _REMEDIES = {
     NOT_IN_GIT: "build from a git clone of the register's repository (with git installed)",
     SINCE_UNKNOWN: "fetch the full history (git fetch --unshallow), or set RECORD_SINCE to a "
     "commit of the branch being built",
+    # The reason already says to run git fetch --unshallow.
+    SHALLOW: "in CI, check out the whole history (actions/checkout with fetch-depth: 0)",
 }
 _FETCH = "fetch the full history: git fetch --unshallow (CI: actions/checkout with fetch-depth: 0)"
 
