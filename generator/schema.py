@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import validation
+from . import checker, validation
 from .model import PROMISE_FIELDS
 from .quarters import QUARTER_RE
 
@@ -30,7 +30,7 @@ NUMBER = {"type": "number"}
 def _language_map(text: dict) -> dict:
     return {
         "type": "object",
-        "propertyNames": {"pattern": validation.LANG_RE.pattern},
+        "propertyNames": {"pattern": checker.LANG_RE.pattern},
         "additionalProperties": text,
         "required": ["en"],
         "minProperties": 1,
@@ -168,8 +168,8 @@ def target_schema() -> dict[str, Any]:
         "title": _texts(ONE_LINE, "One line, or a map of language code to text."),
         "policy_address": {
             "type": "integer",
-            "minimum": validation.POLICY_YEARS[0],
-            "maximum": validation.POLICY_YEARS[1],
+            "minimum": checker.POLICY_YEARS[0],
+            "maximum": checker.POLICY_YEARS[1],
         },
         "bureau": {
             **ONE_LINE,
