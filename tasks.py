@@ -185,6 +185,16 @@ def test(c):
 
 
 @task
+def golden(c):
+    """Refresh tests/expected/sample-site.sha256, the hashes of every file of the built sample.
+
+    Run it only when a change is meant to alter the site, then commit the manifest with it:
+    the test suite compares every build of the sample with it, byte for byte.
+    """
+    c.run(f"{sys.executable} -m pytest -q tests/test_golden.py", env={"UPDATE_GOLDEN": "1"})
+
+
+@task
 def lint(c):
     """Check formatting and lint with ruff."""
     c.run("ruff format --check . && ruff check .")
