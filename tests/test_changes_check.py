@@ -24,38 +24,12 @@ from generator.gitrefs import ChangesError
 from generator.prcheck import promise_problems, review
 from generator.register import load_register
 from tests.gitenv import GIT_ENV
+# The change-summary tests' repository helpers; no_outside_git is an autouse fixture that
+# applies here by being imported.
+from tests.test_changes import commit_all, git, no_outside_git, write  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = 'see docs/staff-guide.md, "Amending a promise"'
-
-
-@pytest.fixture(autouse=True)
-def no_outside_git(monkeypatch):
-    """The code under test must not be pointed at another repository by the environment."""
-    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY"):
-        monkeypatch.delenv(name, raising=False)
-
-
-def git(repo: Path, *args: str) -> str:
-    """Run git in the temporary repository ``repo``."""
-    result = subprocess.run(
-        ["git", "-C", str(repo), *args], env=GIT_ENV, capture_output=True, text=True, check=True
-    )
-    return result.stdout
-
-
-def commit_all(repo: Path, message: str) -> None:
-    """Stage every file and commit."""
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "--allow-empty", "-m", message)
-
-
-def write(repo: Path, relative: str, text: str) -> Path:
-    """Write one file of the repository (and its folders)."""
-    path = repo / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def target(

@@ -6,8 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,35 +16,14 @@ from generator.gitlog import NOT_IN_GIT, SHALLOW, SINCE_UNKNOWN, read_history
 from generator.quarters import Quarter
 from generator.record import build_record
 from tests.conftest import build_site
-from tests.gitenv import GIT_ENV
+from tests.gitenv import commit, git, isolate
 
 R = "2026-Q2"
 
 
 @pytest.fixture(autouse=True)
-def no_outside_git(monkeypatch, tmp_path_factory):
-    """Never the caller's repository or configuration."""
-    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-
-
-def git(repo: Path, *args: str, date: str | None = None) -> str:
-    env = dict(GIT_ENV)
-    if date:
-        env |= {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
-    done = subprocess.run(
-        ["git", "-C", str(repo), *args], env=env, capture_output=True, text=True, check=True
-    )
-    return done.stdout.strip()
-
-
-def commit(repo: Path, message: str, day: str) -> str:
-    """Commit every change at noon UTC on ``day``; the commit id."""
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "--allow-empty", "-m", message, date=f"{day}T12:00:00+00:00")
-    return git(repo, "rev-parse", "HEAD")
+def no_outside_git(monkeypatch):
+    isolate(monkeypatch)
 
 
 def target(tid: str, due="2025-Q4", goal=30, extra="", value=10) -> str:

@@ -3,15 +3,13 @@ repositories whose pages, feeds and reports are read back."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import build_site
-from tests.gitenv import GIT_ENV
+from tests.gitenv import commit, git, isolate
 from tests.sitecheck import broken_links, pages, soup
 
 R = "2026-Q2"
@@ -21,28 +19,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 @pytest.fixture(autouse=True)
 def no_outside_git(monkeypatch):
-    """Never the caller's repository or configuration."""
-    for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-
-
-def git(repo: Path, *args: str, date: str | None = None) -> str:
-    env = dict(GIT_ENV)
-    if date:
-        env |= {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
-    done = subprocess.run(
-        ["git", "-C", str(repo), *args], env=env, capture_output=True, text=True, check=True
-    )
-    return done.stdout.strip()
-
-
-def commit(repo: Path, message: str, day: str) -> str:
-    """Commit every change at noon UTC on ``day``; the commit id."""
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "--allow-empty", "-m", message, date=f"{day}T12:00:00+00:00")
-    return git(repo, "rev-parse", "HEAD")
+    isolate(monkeypatch)
 
 
 def target(tid: str, due="2025-Q4", goal=30, extra="", bureau="Housing Bureau") -> str:
