@@ -24,6 +24,7 @@ from generator.gitrefs import ChangesError
 from generator.prcheck import promise_problems, review
 from generator.register import load_register
 from tests.gitenv import GIT_ENV
+
 # The change-summary tests' repository helpers; no_outside_git is an autouse fixture that
 # applies here by being imported.
 from tests.test_changes import commit_all, git, no_outside_git, write  # noqa: F401
