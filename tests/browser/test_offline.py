@@ -7,9 +7,13 @@ import pytest
 from tests.browser.pages import LANGUAGES, PAGES
 
 # Lazy images load only when scrolled to; wait until each has loaded or failed.
-# No requestAnimationFrame: a tab that is not in front gets no frames, and the wait hung the
-# whole run. Each image gets at most 10 s; one that never settles fails the check below.
+# Every image is made eager first: a lazy one in a figure that scrolls sideways may never
+# come into view, and its decode() then never settles (that hung a whole CI run once, and
+# later timed out). What is checked is where images load from, not when. No
+# requestAnimationFrame either: a tab that is not in front gets no frames. Each image gets
+# at most 10 s; one that never settles fails the check below.
 SCROLL_AND_SETTLE = """async () => {
+  for (const img of document.images) img.loading = "eager";
   window.scrollTo(0, document.documentElement.scrollHeight);
   await new Promise(resolve => setTimeout(resolve, 50));
   const settle = img => Promise.race([
