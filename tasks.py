@@ -169,8 +169,8 @@ def serve(c, port="8000", output=str(OUTPUT)):
 @task
 def clean(c):
     """Delete the built site and what builds keep beside it (refused while a build runs)."""
-    from generator.errors import PortalError
     from generator.outputs import clean as clean_output
+    from generator.register.errors import PortalError
 
     try:
         clean_output(OUTPUT)

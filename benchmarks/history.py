@@ -109,9 +109,9 @@ def commit_one_change(repo: Path) -> str:
 READ_RECORD = """
 import sys, time
 from pathlib import Path
-from generator.gitlog import read_history
-from generator.record import build_record
-from generator.register import load_register
+from generator.assess.gitlog import read_history
+from generator.assess.record import build_record
+from generator.register.loader import load_register
 
 # The build loads the current register anyway: only reading the history is timed.
 current = load_register(sys.argv[1], default_lang="en")

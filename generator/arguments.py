@@ -12,8 +12,8 @@ import re
 import sys
 from pathlib import Path
 
-from .figures import read_figure
-from .quarters import Quarter
+from .register.figures import read_figure
+from .register.quarters import Quarter
 
 PROG = "python -m generator"
 SCHEMA_FILE = Path("docs") / "target.schema.json"

@@ -17,16 +17,16 @@ from pathlib import Path
 from typing import Any
 
 from . import outputs
-from .bureaufile import read_content
-from .editions import read_editions
-from .errors import PortalError, Problem, RegisterError
-from .files import list_tree
 from .fingerprint import BuildRecord, input_fingerprint
-from .model import Target
-from .register import display_path, load_register
-from .settings import PortalSettings, from_pelican
+from .project.settings import PortalSettings, from_pelican
+from .register.bureaufile import read_content
+from .register.errors import PortalError, Problem, RegisterError
+from .register.files import list_tree
+from .register.loader import display_path, load_register
+from .register.model import Target
+from .register.translations import translation_problems
+from .site.editions import read_editions
 from .stopping import Stopped, StopSignals
-from .translations import translation_problems
 
 logger = logging.getLogger(__name__)
 

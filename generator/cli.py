@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 from .arguments import PROG, SCHEMA_FILE, check_combinations, parser
-from .errors import PortalError, RegisterError, SettingsError
+from .register.errors import PortalError, RegisterError, SettingsError
 
 __all__ = ["PROG", "main", "parser"]
 
@@ -90,7 +90,7 @@ def _main(argv: list[str] | None) -> int:
 
 
 def _run(args: argparse.Namespace) -> str:
-    from .settings import from_pelican, unknown_settings
+    from .project.settings import from_pelican, unknown_settings
 
     pelican_settings = _read_settings(Path(args.settings))
     for warning in unknown_settings(pelican_settings):
@@ -111,9 +111,9 @@ def _read_settings(path: Path) -> dict:
 
 
 def _validate(args, pelican_settings, settings) -> str:
+    from .assess.delays import misplaced_justifications
     from .build import validate
-    from .delays import misplaced_justifications
-    from .portal import build_portal
+    from .site.portal import build_portal
 
     targets = validate(pelican_settings)
     portal = build_portal(targets, settings)
@@ -179,8 +179,8 @@ def _given(args: argparse.Namespace, *names: str, **renamed: str) -> dict:
 
 
 def _new_target(args, pelican_settings, settings) -> str:
-    from .bureaufile import declared_name
-    from .commands import new_target
+    from .register.bureaufile import declared_name
+    from .staff.commands import new_target
 
     fields = _given(args, "id", "title", "policy_address", "bureau", "area", "start", "due")
     # A declared code or name; the file says the name and goes in that bureau's folder.
@@ -192,7 +192,7 @@ def _new_target(args, pelican_settings, settings) -> str:
 
 
 def _report(args, pelican_settings, settings) -> str:
-    from .commands import report
+    from .staff.commands import report
 
     entry = _given(args, "quarter", "value", "note", "verified_by",
                    percent_complete="percent", sources="source")  # fmt: skip
@@ -200,21 +200,21 @@ def _report(args, pelican_settings, settings) -> str:
 
 
 def _justify(args, pelican_settings, settings) -> str:
-    from .commands import justify
+    from .staff.commands import justify
 
     delay = _given(args, "reason", "revised_due", "measures", "submitted", "responsible")
     return justify(settings, args.id, delay)
 
 
 def _import_progress(args, pelican_settings, settings) -> str:
-    from .commands import import_progress
+    from .staff.commands import import_progress
 
     return import_progress(settings, args.csv, args.dry_run)
 
 
 def _changes(args, pelican_settings, settings) -> str:
-    from .changes import summarize
-    from .prcheck import RecordCheckFailed, review
+    from .staff.changes import summarize
+    from .staff.prcheck import RecordCheckFailed, review
 
     targets = settings.targets_path.resolve()
     options = dict(
@@ -248,9 +248,9 @@ def _git_root(folder: Path) -> Path:
 
 def _edition(args, pelican_settings, settings) -> str:
     from .build import validate
-    from .bureaufile import load_content
-    from .editionmaker import make_edition
-    from .quarters import Quarter
+    from .register.bureaufile import load_content
+    from .register.quarters import Quarter
+    from .site.editionmaker import make_edition
 
     settings_file = Path(args.settings).resolve()
     content = Path(pelican_settings["PATH"])
@@ -268,7 +268,7 @@ def _edition(args, pelican_settings, settings) -> str:
 
 
 def _schema(args, pelican_settings, settings) -> str:
-    from .schema import schema_json
+    from .register.schema import schema_json
 
     output = Path(args.output or Path(args.settings).resolve().parent / SCHEMA_FILE)
     _write_text(output, schema_json())

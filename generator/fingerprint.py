@@ -23,9 +23,10 @@ import subprocess
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from .files import NotRead, chunks, list_tree
+from . import CODE
+from .register.files import NotRead, chunks, list_tree
 
-PACKAGE = Path(__file__).parent
+PACKAGE = CODE
 RENDERING_PACKAGES = (
     "pelican", "jinja2", "markdown", "nh3", "babel", "pyyaml",
     "altair", "vl-convert-python", "pandas", "pagefind",

@@ -37,11 +37,12 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from .errors import PortalError
+from . import CODE
+from .register.errors import PortalError
 
 logger = logging.getLogger(__name__)
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = CODE
 # The settings file a build read (set by build.read_settings): its folder is the repository.
 SETTINGS_FILE = "PORTAL_SETTINGS_FILE"
 # What every site the portal builds has: a folder with it is one the portal may replace.

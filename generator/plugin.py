@@ -15,19 +15,21 @@ from pelican import signals
 from pelican.generators import Generator
 from pelican.log import console
 
-from . import charts, editiondiff, exports, i18n, pages, portal, publish, wording
+from .assess import wording
+from .assess.corrections import corrections_from
+from .assess.delays import misplaced_justifications
+from .assess.gitlog import read_history
+from .assess.record import build_record
 from .build import CHART_COUNTS, VALIDATED_REGISTER
-from .bureaufile import load_content
-from .corrections import corrections_from
-from .delays import misplaced_justifications
-from .gitlog import read_history
-from .markup import render_markdown
-from .model import in_language, shown_language
-from .names import name_in, translate_name
-from .record import build_record
-from .register import load_register
-from .search import build_search_index
-from .settings import canonical_tag, from_pelican
+from .project.settings import canonical_tag, from_pelican
+from .register import i18n
+from .register.bureaufile import load_content
+from .register.loader import load_register
+from .register.model import in_language, shown_language
+from .register.names import name_in, translate_name
+from .site import charts, editiondiff, exports, pages, portal, publish
+from .site.markup import render_markdown
+from .site.search import build_search_index
 
 logger = logging.getLogger(__name__)
 

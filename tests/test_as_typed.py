@@ -13,10 +13,10 @@ import textwrap
 
 import pytest
 
-from generator.errors import RegisterError
-from generator.register import load_register
-from generator.settings import PortalSettings
-from generator.yamldoc import load_document
+from generator.project.settings import PortalSettings
+from generator.register.errors import RegisterError
+from generator.register.loader import load_register
+from generator.register.yamldoc import load_document
 from tests.conftest import FIXTURE_REGISTER, run
 
 PATH = "targets/X.yaml"
@@ -227,8 +227,8 @@ HEADER = "id,quarter,value,percent_complete,note,sources,verified_by\n"
 def test_a_csv_cell_not_written_as_a_plain_number_is_refused_by_row_and_column(
     tmp_path, cell, message
 ):
-    from generator.commands import import_progress
-    from generator.editing import EditError
+    from generator.staff.commands import import_progress
+    from generator.staff.editing import EditError
 
     register = tmp_path / "register"
     shutil.copytree(FIXTURE_REGISTER, register)
@@ -244,8 +244,8 @@ def test_a_csv_cell_not_written_as_a_plain_number_is_refused_by_row_and_column(
 
 
 def test_a_csv_row_with_more_cells_than_the_header_is_refused_by_row(tmp_path):
-    from generator.commands import import_progress
-    from generator.editing import EditError
+    from generator.staff.commands import import_progress
+    from generator.staff.editing import EditError
 
     register = tmp_path / "register"
     shutil.copytree(FIXTURE_REGISTER, register)

@@ -11,9 +11,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from generator.quarters import Quarter
-from generator.register import load_register
-from generator.status import assess
+from generator.assess.status import assess
+from generator.register.loader import load_register
+from generator.register.quarters import Quarter
 
 ROOT = Path(__file__).resolve().parent.parent
 # benchmarks/ is not an installed package: it runs from the repo, as `invoke bench` does.

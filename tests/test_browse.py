@@ -6,8 +6,8 @@ import json
 
 from bs4 import BeautifulSoup
 
-from generator.pages import STATUS_SORT
-from generator.quarters import Quarter
+from generator.register.quarters import Quarter
+from generator.site.pages import STATUS_SORT
 
 
 def page(site, path):
@@ -79,10 +79,10 @@ def test_link_preview_image_is_a_png_of_the_chart(fixture_site):
 
 def test_a_bureaus_missed_targets_come_longest_overdue_first():
     # The overdue page per bureau and the briefing pack both say "longest overdue first".
-    from generator.pages import bureau_justifications
-    from generator.portal import build_portal
-    from generator.register import load_register
-    from generator.settings import PortalSettings
+    from generator.project.settings import PortalSettings
+    from generator.register.loader import load_register
+    from generator.site.pages import bureau_justifications
+    from generator.site.portal import build_portal
     from tests.conftest import SAMPLE_REGISTER
 
     portal = build_portal(load_register(SAMPLE_REGISTER, default_lang="en"), PortalSettings())

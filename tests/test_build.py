@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import RegisterError
+from generator.register.errors import RegisterError
 from tests.conftest import FIXTURE_REGISTER, ROOT, build_site
 
 
@@ -68,7 +68,7 @@ def test_failed_pelican_run_keeps_old_site(register, tmp_path, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("generator.exports.targets_csv", explode)
+    monkeypatch.setattr("generator.site.exports.targets_csv", explode)
     from generator.build import BuildError
 
     with pytest.raises(BuildError, match="disk full"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from generator.register import load_register
+from generator.register.loader import load_register
 from tests.conftest import added_lines, run
 
 HEADER = "id,quarter,value,percent_complete,note,sources,verified_by\n"

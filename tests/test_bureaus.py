@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator import build
-from generator.errors import RegisterError
+from generator.register.errors import RegisterError
 from tests.conftest import FIXTURE_REGISTER, ROOT, SAMPLE_REGISTER, build_site, run
 from tests.contentdir import content_with, declared
 from tests.sitecheck import soup
@@ -168,14 +168,14 @@ GOOD = """\
 
 def read(text: str) -> tuple:
     """The bureaus declared in ``text`` and its problems, as printed."""
-    from generator.bureaufile import read_bureaus
+    from generator.register.bureaufile import read_bureaus
 
     bureaus, found = read_bureaus("content/bureaus.yaml", text.encode(), ("en", "zh-Hant"))
     return bureaus, [str(p) for p in found]
 
 
 def test_a_good_bureaus_file():
-    from generator.quarters import Quarter
+    from generator.register.quarters import Quarter
 
     bureaus, found = read(GOOD)
     assert found == []

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.changes import compare, escape, summarize, to_markdown
-from generator.errors import RegisterError
-from generator.gitrefs import ChangesError, sources_at_ref
-from generator.quarters import Quarter
-from generator.register import load_register
+from generator.assess.gitrefs import ChangesError, sources_at_ref
+from generator.register.errors import RegisterError
+from generator.register.loader import load_register
+from generator.register.quarters import Quarter
+from generator.staff.changes import compare, escape, summarize, to_markdown
 from tests.gitenv import GIT_ENV
 
 
@@ -164,7 +164,7 @@ def changed_repo(tmp_path) -> Path:
 @pytest.fixture
 def changes(changed_repo):
     """The ChangeSet of the scenario, built the way ``summarize`` builds it."""
-    from generator.register import load_sources
+    from generator.register.loader import load_sources
 
     targets = changed_repo / "targets"
     old = load_sources(sources_at_ref(changed_repo, "main", targets), default_lang="en")

@@ -18,11 +18,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.changes import summarize
-from generator.changeset import compare
-from generator.gitrefs import ChangesError
-from generator.prcheck import promise_problems, review
-from generator.register import load_register
+from generator.assess.gitrefs import ChangesError
+from generator.register.loader import load_register
+from generator.staff.changes import summarize
+from generator.staff.changeset import compare
+from generator.staff.prcheck import promise_problems, review
 from tests.gitenv import GIT_ENV
 
 # The change-summary tests' repository helpers; no_outside_git is an autouse fixture that

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from generator import publish, rendering
 from generator.build import read_settings
-from generator.chartcache import ChartCache
-from generator.portal import build_portal
-from generator.register import load_register
-from generator.settings import from_pelican
+from generator.project.settings import from_pelican
+from generator.register.chartcache import ChartCache
+from generator.register.loader import load_register
+from generator.site import publish, rendering
+from generator.site.portal import build_portal
 from tests.conftest import FIXTURE_REGISTER, ROOT, build_site, run
 
 TARGET_IDS = sorted(p.stem for p in FIXTURE_REGISTER.rglob("*.yaml"))

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from generator import cli
-from generator.errors import PortalError
+from generator.register.errors import PortalError
 from tests.conftest import FIXTURE_REGISTER, ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import gitrefs
-from generator.corrections import FigureCorrection, corrections_log
-from generator.quarters import Quarter
+from generator.assess import gitrefs
+from generator.assess.corrections import FigureCorrection, corrections_log
+from generator.register.quarters import Quarter
 from tests.gitenv import GIT_ENV
 
 

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from generator.settings import PortalSettings
+from generator.project.settings import PortalSettings
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

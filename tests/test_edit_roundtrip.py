@@ -19,10 +19,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from generator import commands
-from generator.editing import EditError
-from generator.register import load_register, read_target
-from generator.settings import PortalSettings
+from generator.project.settings import PortalSettings
+from generator.register.loader import load_register, read_target
+from generator.staff import commands
+from generator.staff.editing import EditError
 from tests.conftest import FIXTURE_REGISTER, added_lines, run
 
 HEADER = ["id", "quarter", "value", "percent_complete", "note", "sources", "verified_by"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.register import load_register, read_target
+from generator.register.loader import load_register, read_target
 from tests.conftest import added_lines, run
 
 

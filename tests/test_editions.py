@@ -14,14 +14,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import build, editions
-from generator.bureaufile import load_content
-from generator.editiondiff import compare
-from generator.errors import RegisterError
-from generator.gitlog import read_history
-from generator.quarters import Quarter
-from generator.record import build_record
-from generator.settings import from_pelican
+from generator import build
+from generator.assess.gitlog import read_history
+from generator.assess.record import build_record
+from generator.project.settings import from_pelican
+from generator.register.bureaufile import load_content
+from generator.register.errors import RegisterError
+from generator.register.quarters import Quarter
+from generator.site import editions
+from generator.site.editiondiff import compare
 from tests.conftest import FIXTURE_REGISTER, ROOT, build_site
 from tests.gitenv import GIT_ENV
 from tests.sitecheck import soup

@@ -9,8 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator import feeds
-from generator.feeds import (
+from generator.register.model import Delay, Indicator, Target
+from generator.register.quarters import Quarter
+from generator.site import feeds
+from generator.site.feeds import (
     FeedEntry,
     atom_feed,
     feed_id,
@@ -22,11 +24,9 @@ from generator.feeds import (
     status_change_entries,
     upcoming_due_calendar,
 )
-from generator.model import Delay, Indicator, Target
-from generator.quarters import Quarter
 
 try:
-    from generator.history import StatusPoint
+    from generator.assess.history import StatusPoint
 except ImportError:  # history.py has not landed yet: a stand-in of the same shape
 
     @dataclass(frozen=True)

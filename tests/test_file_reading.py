@@ -23,12 +23,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.corrections import corrections_log
-from generator.errors import RegisterError
+from generator.assess.corrections import corrections_log
+from generator.assess.gitrefs import sources_at_ref
 from generator.fingerprint import input_fingerprint
-from generator.gitrefs import sources_at_ref
-from generator.names import load_glossary
-from generator.register import load_register
+from generator.register.errors import RegisterError
+from generator.register.loader import load_register
+from generator.register.names import load_glossary
 from tests.conftest import FIXTURE_REGISTER, ROOT
 from tests.gitenv import GIT_ENV
 
@@ -38,8 +38,8 @@ LINK_WORDS = "git keeps only the link, so the published record could not follow 
 
 VALIDATE = """\
 import sys
-from generator.errors import RegisterError
-from generator.register import load_register
+from generator.register.errors import RegisterError
+from generator.register.loader import load_register
 try:
     print(f"valid: {len(load_register(sys.argv[1], default_lang='en'))} targets")
 except RegisterError as exc:
@@ -212,7 +212,7 @@ def test_a_very_deep_tree_is_refused_not_walked_forever(register):
 RACE = """\
 import os, sys
 from pathlib import Path
-from generator.files import read_file
+from generator.register.files import read_file
 swapped, regular = Path(sys.argv[1]), Path(sys.argv[2])
 real_lstat = os.lstat
 # The check sees the regular file that was there; by the time it is opened, it was swapped.
@@ -312,8 +312,8 @@ def test_the_fingerprint_streams_a_large_content_file(tmp_path):
 
 def glossary_in_child(content: Path) -> subprocess.CompletedProcess:
     code = (
-        "import sys\nfrom generator.errors import RegisterError\n"
-        "from generator.names import load_glossary\n"
+        "import sys\nfrom generator.register.errors import RegisterError\n"
+        "from generator.register.names import load_glossary\n"
         "try:\n    print(load_glossary(sys.argv[1], ('en', 'zh-Hant')))\n"
         "except RegisterError as exc:\n    print(exc)\n    sys.exit(1)\n"
     )

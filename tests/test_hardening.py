@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import RegisterError
-from generator.register import load_register
-from generator.yamldoc import load_document
+from generator.register.errors import RegisterError
+from generator.register.loader import load_register
+from generator.register.yamldoc import load_document
 from tests.conftest import ROOT, build_site, run
 from tests.contentdir import content_with, declared
 from tests.sitecheck import soup

@@ -8,9 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from generator import charts, heatmap, history
-from generator.quarters import Quarter
-from generator.register import load_register
+from generator.assess import history
+from generator.register.loader import load_register
+from generator.register.quarters import Quarter
+from generator.site import charts, heatmap
 
 REGISTER = Path(__file__).resolve().parent / "fixtures" / "history-register"
 LAST = Quarter(2025, 4)
@@ -166,9 +167,9 @@ def test_status_chart_data_stays_small_for_a_large_register():
     # break a register of 10,000 targets.
     from dataclasses import replace
 
-    from generator.charts import status_by_bureau_chart
-    from generator.quarters import Quarter
-    from generator.status import assess
+    from generator.assess.status import assess
+    from generator.register.quarters import Quarter
+    from generator.site.charts import status_by_bureau_chart
     from tests.test_status import make
 
     progress = (("2024-Q4", 10), ("2025-Q4", 100))

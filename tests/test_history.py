@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import history, status
-from generator.model import Target, Withdrawal
-from generator.quarters import Quarter, quarter_range
-from generator.register import load_register
+from generator.assess import history, status
+from generator.register.loader import load_register
+from generator.register.model import Target, Withdrawal
+from generator.register.quarters import Quarter, quarter_range
 
 REGISTER = Path(__file__).resolve().parent / "fixtures" / "history-register"
 LAST = Quarter(2025, 4)

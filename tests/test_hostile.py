@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from generator.errors import RegisterError
+from generator.register.errors import RegisterError
 from tests.conftest import FIXTURE_REGISTER, ROOT, build_site
 from tests.test_build import snapshot
 

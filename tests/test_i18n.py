@@ -10,11 +10,11 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
-from generator import i18n
-from generator.errors import RegisterError, SettingsError
-from generator.register import load_register
-from generator.settings import from_pelican
-from generator.translations import (
+from generator.project.settings import from_pelican
+from generator.register import i18n
+from generator.register.errors import RegisterError, SettingsError
+from generator.register.loader import load_register
+from generator.register.translations import (
     missing_translations,
     missing_translations_markdown,
     translation_problems,

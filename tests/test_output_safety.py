@@ -300,7 +300,7 @@ def test_a_build_killed_between_the_two_renames_gets_its_site_back(repo):
     output.rename(repo / "output.previous-k1ll3d_3")  # killed after the first rename
     bad = repo / "targets" / "2023" / "FX-ACH.yaml"
     bad.write_text(bad.read_text().replace("due: 2025-Q2", "due: 2025-Q5"))
-    from generator.errors import RegisterError
+    from generator.register.errors import RegisterError
 
     with pytest.raises(RegisterError):
         built(repo, output)

@@ -8,12 +8,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import status
-from generator.errors import Problem
-from generator.model import DECREASE, INCREASE, Delay, Indicator, ProgressEntry, Target, Withdrawal
-from generator.quarters import Quarter
-from generator.register import read_target
-from generator.yamldoc import load_document
+from generator.assess import status
+from generator.register.errors import Problem
+from generator.register.loader import read_target
+from generator.register.model import (
+    DECREASE,
+    INCREASE,
+    Delay,
+    Indicator,
+    ProgressEntry,
+    Target,
+    Withdrawal,
+)
+from generator.register.quarters import Quarter
+from generator.register.yamldoc import load_document
 
 # Deterministic, so a failure is a failure on every run, not now and then.
 FAST = settings(max_examples=200, deadline=None, derandomize=True, database=None)

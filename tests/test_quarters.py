@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.quarters import Quarter, describe_span, quarter_range
+from generator.register.quarters import Quarter, describe_span, quarter_range
 
 
 def Q(text: str) -> Quarter:

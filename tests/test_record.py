@@ -8,12 +8,10 @@ import textwrap
 
 import pytest
 
-from generator import history as status_history
-from generator.gitlog import SHALLOW, PublishedCommit, PublishedHistory, VersionChange
-from generator.quarters import Quarter
-from generator.record import HistoryRequired, build_record
-from generator.register import SourceFile, read_source
-from generator.status import (
+from generator.assess import history as status_history
+from generator.assess.gitlog import SHALLOW, PublishedCommit, PublishedHistory, VersionChange
+from generator.assess.record import HistoryRequired, build_record
+from generator.assess.status import (
     AMENDED,
     AMENDED_WITHOUT_REASON,
     JUSTIFICATION_MISSING,
@@ -23,6 +21,8 @@ from generator.status import (
     REMOVED,
     assess,
 )
+from generator.register.loader import SourceFile, read_source
+from generator.register.quarters import Quarter
 
 HEAD = """\
 id: PA2023-017
@@ -359,8 +359,8 @@ def test_an_unavailable_history_gives_no_record_and_says_why():
 
 
 def test_record_since_is_a_commit_id_or_an_iso_date():
-    from generator.errors import SettingsError
-    from generator.settings import from_pelican
+    from generator.project.settings import from_pelican
+    from generator.register.errors import SettingsError
 
     assert from_pelican({"RECORD_SINCE": "38CCAFE185"}).record_since == "38ccafe185"
     assert from_pelican({"RECORD_SINCE": datetime.date(2026, 1, 5)}).record_since == "2026-01-05"

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.corrections import corrections_log
-from generator.errors import PortalError
-from generator.gitlog import NOT_IN_GIT, SHALLOW, SINCE_UNKNOWN, read_history
-from generator.quarters import Quarter
-from generator.record import build_record
+from generator.assess.corrections import corrections_log
+from generator.assess.gitlog import NOT_IN_GIT, SHALLOW, SINCE_UNKNOWN, read_history
+from generator.assess.record import build_record
+from generator.register.errors import PortalError
+from generator.register.quarters import Quarter
 from tests.conftest import build_site
 from tests.gitenv import commit, git, isolate
 

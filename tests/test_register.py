@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import status
-from generator.errors import Problem, RegisterError
-from generator.model import DECREASE, INCREASE
-from generator.quarters import Quarter
-from generator.register import load_register, read_target
+from generator.assess import status
+from generator.register.errors import Problem, RegisterError
+from generator.register.loader import load_register, read_target
+from generator.register.model import DECREASE, INCREASE
+from generator.register.quarters import Quarter
 
 FILE = "targets/2023/PA2023-017.yaml"
 ALIAS_MESSAGE = "YAML aliases (*name) are not allowed in the register: write the value out"

@@ -10,8 +10,8 @@ import jsonschema
 import pytest
 import yaml
 
-from generator import schema, validation
-from generator.register import read_target
+from generator.register import schema, validation
+from generator.register.loader import read_target
 from tests.conftest import ROOT, SAMPLE_REGISTER
 
 

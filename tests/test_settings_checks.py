@@ -17,10 +17,10 @@ import sys
 import pytest
 from bs4 import BeautifulSoup
 
-from generator import i18n
 from generator.build import read_settings
-from generator.errors import SettingsError
-from generator.settings import from_pelican, unknown_settings
+from generator.project.settings import from_pelican, unknown_settings
+from generator.register import i18n
+from generator.register.errors import SettingsError
 from tests.conftest import FIXTURE_REGISTER, ROOT, build_site
 
 URL_MESSAGE = "must be an http(s) address such as https://targets.example.gov, or empty"
@@ -240,7 +240,7 @@ def test_publishing_settings_have_no_unknown_setting():
     environment = {**os.environ, "PORTAL_SITEURL": "https://targets.example.gov"}
     code = (
         "from generator.build import read_settings\n"
-        "from generator.settings import from_pelican, unknown_settings\n"
+        "from generator.project.settings import from_pelican, unknown_settings\n"
         "s = read_settings('publishconf.py')\n"
         "print(from_pelican(s).siteurl, unknown_settings(s))\n"
     )

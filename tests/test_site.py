@@ -7,7 +7,7 @@ import io
 import json
 import subprocess
 
-from generator.status import RECORD_FLAGS
+from generator.assess.status import RECORD_FLAGS
 from tests.conftest import ROOT
 from tests.sitecheck import broken_links, pages, soup, statuses, targets_json
 
@@ -182,7 +182,7 @@ def shallow_checkout() -> bool:
 
 
 def test_sample_register_covers_every_status_and_flag(sample_site):
-    from generator.status import FLAGS, RECORD_FLAGS, STATUSES
+    from generator.assess.status import FLAGS, RECORD_FLAGS, STATUSES
 
     data = targets_json(sample_site)
     assert len(data["targets"]) >= 40

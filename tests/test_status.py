@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator import status
-from generator.model import DECREASE, INCREASE, Delay, Indicator, ProgressEntry, Target, Withdrawal
-from generator.quarters import Quarter
-from generator.status import (
+from generator.assess import status
+from generator.assess.status import (
     ACHIEVED,
     ACHIEVED_LATE,
     AT_RISK,
@@ -28,6 +26,16 @@ from generator.status import (
     reporting_quarter,
     status_as_of,
 )
+from generator.register.model import (
+    DECREASE,
+    INCREASE,
+    Delay,
+    Indicator,
+    ProgressEntry,
+    Target,
+    Withdrawal,
+)
+from generator.register.quarters import Quarter
 
 
 def Q(text: str) -> Quarter:

@@ -8,11 +8,12 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 
-from generator import textsafety, wording
-from generator.errors import RegisterError
-from generator.markup import render_markdown
-from generator.names import load_glossary
-from generator.register import SourceFile, load_sources
+from generator.assess import wording
+from generator.register import textsafety
+from generator.register.errors import RegisterError
+from generator.register.loader import SourceFile, load_sources
+from generator.register.names import load_glossary
+from generator.site.markup import render_markdown
 from tests.conftest import FIXTURE_REGISTER, build_site
 
 FX_ON = (FIXTURE_REGISTER / "2024" / "FX-ON.yaml").read_text()
@@ -258,7 +259,7 @@ def test_markdown_output_never_carries_a_refused_character():
 def test_the_fast_search_refuses_exactly_the_refused_code_points():
     # unsafe_character searches with one regular expression; it must agree with is_refused
     # on every code point there is.
-    from generator.textsafety import is_refused, unsafe_character
+    from generator.register.textsafety import is_refused, unsafe_character
 
     disagree = [
         code

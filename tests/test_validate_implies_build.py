@@ -21,23 +21,16 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from generator import (
-    charts,
-    i18n,
-    pages,
-    portal,
-    publish,
-    settings,
-    textsafety,
-    validation,
-    wording,
-)
-from generator.bureaufile import load_content
-from generator.delays import misplaced_justifications, shortfall_at_due
-from generator.errors import PortalError, RegisterError
-from generator.quarters import FIRST_YEAR, LAST_YEAR, Quarter
-from generator.register import SourceFile, load_sources
-from generator.yamldoc import Document
+from generator.assess import wording
+from generator.assess.delays import misplaced_justifications, shortfall_at_due
+from generator.project import settings
+from generator.register import i18n, textsafety, validation
+from generator.register.bureaufile import load_content
+from generator.register.errors import PortalError, RegisterError
+from generator.register.loader import SourceFile, load_sources
+from generator.register.quarters import FIRST_YEAR, LAST_YEAR, Quarter
+from generator.register.yamldoc import Document
+from generator.site import charts, pages, portal, publish
 from tests.conftest import ROOT, build_site
 
 FAST = hypothesis_settings(max_examples=60, deadline=None, derandomize=True, database=None)

@@ -18,14 +18,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import gitlog, plugin, versioncache
-from generator.corrections import corrections_from
-from generator.gitlog import read_history
-from generator.model import ProgressEntry, Target
-from generator.quarters import Quarter
-from generator.record import build_record
-from generator.register import load_register
-from generator.versioncache import VersionCache
+from generator import plugin
+from generator.assess import gitlog, versioncache
+from generator.assess.corrections import corrections_from
+from generator.assess.gitlog import read_history
+from generator.assess.record import build_record
+from generator.assess.versioncache import VersionCache
+from generator.register.loader import load_register
+from generator.register.model import ProgressEntry, Target
+from generator.register.quarters import Quarter
 from tests.conftest import FIXTURE_REGISTER, SAMPLE_REGISTER, build_site
 from tests.gitenv import GIT_ENV
 
@@ -289,7 +290,7 @@ def test_a_cache_that_cannot_be_trusted_is_ignored_and_written_anew(
     versions = len(parses)
     path = the_cache_file(cache)
     damage(path)
-    with caplog.at_level(logging.INFO, logger="generator.versioncache"):
+    with caplog.at_level(logging.INFO, logger="generator.assess.versioncache"):
         again = read_history(register, "en", cache=cache)
     assert len(parses) == 2 * versions  # nothing taken from the damaged file
     same(again, cold)
@@ -302,7 +303,7 @@ def test_a_cache_that_cannot_be_trusted_is_ignored_and_written_anew(
 def test_a_cache_that_cannot_be_written_only_costs_speed(history_repo, tmp_path, parses, caplog):
     register, cache = history_repo / "targets", tmp_path / "cache"
     cache.write_text("a file where the folder should be")
-    with caplog.at_level(logging.WARNING, logger="generator.versioncache"):
+    with caplog.at_level(logging.WARNING, logger="generator.assess.versioncache"):
         history = read_history(register, "en", cache=cache)
     same(history, read_history(register, "en"))
     assert "not written" in caplog.text and "building anyway" in caplog.text

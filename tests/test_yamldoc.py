@@ -10,8 +10,8 @@ import tracemalloc
 import pytest
 import yaml
 
-from generator.errors import Problem
-from generator.yamldoc import MAX_FILE_BYTES, Document, field_name, load_document
+from generator.register.errors import Problem
+from generator.register.yamldoc import MAX_FILE_BYTES, Document, field_name, load_document
 
 PATH = "targets/X.yaml"
 ALIAS_MESSAGE = "YAML aliases (*name) are not allowed in the register: write the value out"

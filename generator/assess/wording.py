@@ -1,0 +1,376 @@
+"""The words the site uses for statuses, flags, figures and chart captions.
+
+Each is in the language set by ``i18n.use`` (English outside it), so the same functions
+serve every language of the site.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import math
+import unicodedata
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import ada_url
+
+from ..register.i18n import N_, ngettext
+from ..register.i18n import gettext as _
+from ..register.model import Indicator, Target
+from ..register.quarters import Quarter
+from .gitlog import NOT_IN_GIT, SHALLOW, SINCE_UNKNOWN, UNREADABLE
+from .status import Assessment
+
+if TYPE_CHECKING:
+    from .record import PromiseChange
+
+STATUS_LABELS = {
+    "achieved": N_("Achieved"),
+    "achieved_late": N_("Achieved late"),
+    "on_track": N_("On track"),
+    "at_risk": N_("At risk"),
+    "missed": N_("Missed"),
+    "withdrawn": N_("Withdrawn"),
+}
+STATUS_MEANINGS = {
+    "achieved": N_("The target was met by its due quarter."),
+    "achieved_late": N_("The target was met, but only after its due quarter."),
+    "missed": N_("The due quarter has passed and the target has not been met."),
+    "at_risk": N_(
+        "Progress trails the straight-line path from start to due by more than the allowed lag."
+    ),
+    "on_track": N_("Progress is within the allowed lag of the straight-line path to the target."),
+    "withdrawn": N_("The government has dropped this target. It stays on the site for the record."),
+}
+FLAG_LABELS = {
+    "not_reported": N_("No update this quarter"),
+    "justification_missing": N_("No justification filed"),
+    "revised_due_passed": N_("Revised date also passed"),
+    "amended": N_("Amended after publication"),
+    "amended_without_reason": N_("Amended without a reason"),
+    "removed": N_("Removed from the register"),
+}
+FLAG_MEANINGS = {
+    "not_reported": N_("The bureau has not reported progress for the reporting quarter."),
+    "justification_missing": N_(
+        "The target was missed and no delay justification has been filed with the legislature."
+    ),
+    "revised_due_passed": N_(
+        "A justification was filed, but the revised due quarter it promised has also passed."
+    ),
+    "amended": N_(
+        "The promise was changed after it was published; the status is still judged "
+        "against the promise as first published."
+    ),
+    "amended_without_reason": N_(
+        "At least one change to the promise was published without a recorded reason."
+    ),
+    "removed": N_(
+        "The target was taken out of the register without being withdrawn; this page shows "
+        "it as last published."
+    ),
+}
+
+
+def status_label(status: str) -> str:
+    """The status in words: ``Achieved late``."""
+    return _(STATUS_LABELS[status]) if status in STATUS_LABELS else status
+
+
+# Figures are typed with at most 6 decimals (validation), so a figure, or a difference of
+# figures, rounded to 6 decimals is the figure as typed, without the float noise of
+# 18 - 9.1 = 8.899999999999999. A figure further from its rounding than float noise is
+# worked out (the straight-line expectation, 271.42857142857144) and shown to 2 decimals.
+TYPED_DECIMALS, WORKED_OUT_DECIMALS = 6, 2
+
+
+def fmt_number(number: float | None) -> str:
+    """A figure as typed, with thousands separators: ``1,250``, ``3.001``; ``—`` for none."""
+    if number is None:
+        return "—"
+    if isinstance(number, int):
+        return f"{number:,}"
+    rounded = round(float(number), TYPED_DECIMALS)
+    if not math.isclose(rounded, number, rel_tol=1e-9, abs_tol=1e-12):
+        rounded = round(float(number), WORKED_OUT_DECIMALS)
+    # repr is the shortest text that reads back as the float: the digits as typed.
+    digits = decimal.Decimal(repr(rounded))
+    if not digits.is_finite():
+        return str(number)  # never from a valid register: validation keeps figures finite
+    if digits == digits.to_integral_value():
+        return f"{digits:,.0f}"
+    return f"{digits.normalize():,f}"
+
+
+def fmt_measure(target: Target, number: float | None) -> str:
+    """A figure with its unit: ``18 sites``, ``45% complete``."""
+    if number is None:
+        return "—"
+    if target.indicator is None:
+        return _("%(number)s%% complete") % {"number": fmt_number(number)}
+    unit = target.indicator.unit
+    return f"{fmt_number(number)}{unit}" if unit == "%" else f"{fmt_number(number)} {unit}"
+
+
+def fmt_gap(target: Target, gap: float) -> str:
+    """A shortfall with its unit; per cent figures fall short in percentage points."""
+    if target.indicator is None or target.indicator.unit == "%":
+        words = ngettext("%(num)s percentage point", "%(num)s percentage points", int(gap == 1))
+        return words % {"num": fmt_number(gap)}
+    return fmt_measure(target, gap)
+
+
+def fmt_percent(fraction: float) -> str:
+    """A fraction as a whole percentage: ``0.456`` → ``46%``."""
+    # From the shortest repr, so a huge share reads 100000000000000000000000%, not the
+    # float's 99999999999999991611392%; abs(0) so that a share just below zero is not "-0%".
+    whole = decimal.Decimal(repr(fraction * 100)).to_integral_value()
+    return f"{abs(whole) if whole == 0 else whole:f}%"
+
+
+def promise(target: Target) -> str:
+    """What was promised, in one phrase: ``30 sites by 2025-Q4`` or ``completion by 2025-Q4``."""
+    if target.indicator is None:
+        return _("completion by %(due)s") % {"due": target.due}
+    goal = fmt_measure(target, target.indicator.target)
+    if target.indicator.direction == "decrease":
+        return _("down to %(goal)s by %(due)s") % {"goal": goal, "due": target.due}
+    return _("%(goal)s by %(due)s") % {"goal": goal, "due": target.due}
+
+
+def chart_caption(assessment: Assessment) -> str:
+    """The chart's result in words, for its caption and its image description."""
+    # The promise the status was judged on: the original one where the record is known.
+    target, latest = assessment.basis, assessment.latest
+    goal = promise(target)
+    if latest is None:
+        return _("No progress has been reported yet towards %(goal)s.") % {"goal": goal}
+    return _(
+        "Latest report: %(reported)s in %(quarter)s, %(share)s of the way from the baseline "
+        "to the target (%(goal)s); the straight-line path expected %(expected)s by %(now)s."
+    ) % {
+        "reported": fmt_measure(target, target.measure(latest)),
+        "quarter": latest.quarter,
+        "share": fmt_percent(assessment.fraction),
+        "goal": goal,
+        "expected": fmt_percent(assessment.expected),
+        "now": assessment.quarter,
+    }
+
+
+def fell_back(assessment: Assessment) -> bool:
+    """True when an achieved target's latest report no longer meets the target."""
+    latest = assessment.latest
+    achieved = assessment.status in ("achieved", "achieved_late")
+    return achieved and latest is not None and not assessment.target.reached(latest)
+
+
+def overdue_words(quarters: int) -> str:
+    """How long past due: ``due this quarter`` or ``3 quarters overdue``."""
+    if quarters <= 0:
+        return _("due this reporting quarter")
+    return _("%(span)s overdue") % {"span": describe_span(quarters)}
+
+
+def describe_span(quarters: int) -> str:
+    """A number of quarters in words: ``1 quarter``, ``5 quarters (1 year 1 quarter)``."""
+    text = ngettext("%(num)s quarter", "%(num)s quarters", quarters) % {"num": quarters}
+    years, rest = divmod(quarters, 4)
+    if not years:
+        return text
+    parts = ngettext("%(num)s year", "%(num)s years", years) % {"num": years}
+    if rest:
+        rest_words = ngettext("%(num)s quarter", "%(num)s quarters", rest) % {"num": rest}
+        parts = _("%(years)s %(quarters)s") % {"years": parts, "quarters": rest_words}
+    return _("%(span)s (%(parts)s)") % {"span": text, "parts": parts}
+
+
+def url_host(url: str) -> str:
+    """The site a source link opens, for its link text: ``www.example.gov``.
+
+    The host as the browser resolves it (WHATWG URL parsing: percent-encoded and
+    ideographic dots decoded, IDNA applied), so a link cannot show one site and open
+    another. A label is shown in Unicode only when it is all Chinese characters (the
+    site's other script); any other non-ASCII label stays in punycode (``xn--...``),
+    since letters of one script can pass for another's.
+    """
+    try:
+        host = ada_url.URL(url).hostname
+    except ValueError:  # the validator refuses these; never shown from a valid register
+        return url
+    return ".".join(_shown_label(label) for label in host.split("."))
+
+
+def _shown_label(label: str) -> str:
+    if not label.startswith("xn--"):
+        return label
+    try:
+        decoded = label[4:].encode("ascii").decode("punycode")
+    except (UnicodeError, ValueError):
+        return label
+    return decoded if all(_is_han(ch) or ch in "-0123456789" for ch in decoded) else label
+
+
+def _is_han(ch: str) -> bool:
+    return unicodedata.name(ch, "").startswith(("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY"))
+
+
+@dataclass(frozen=True)
+class StatusRun:
+    """Consecutive quarters with the same status and flags, for a compact timeline."""
+
+    first: Quarter
+    last: Quarter
+    status: str
+    flags: tuple[str, ...]
+
+
+def status_runs(points) -> list[StatusRun]:
+    """Fold a status history (points with quarter, status, flags) into runs, oldest first."""
+    runs: list[StatusRun] = []
+    for p in points:
+        if runs and (runs[-1].status, runs[-1].flags) == (p.status, p.flags):
+            runs[-1] = StatusRun(runs[-1].first, p.quarter, p.status, p.flags)
+        else:
+            runs.append(StatusRun(p.quarter, p.quarter, p.status, p.flags))
+    return runs
+
+
+CORRECTION_FIELDS = {
+    "value": N_("Value"),
+    "percent_complete": N_("Per cent complete"),
+    "note": N_("Note"),
+}
+
+
+def fmt_value(value) -> str:
+    """A corrected figure or note as shown in the corrections log."""
+    if value is None:
+        return "—"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return fmt_number(value)
+    return str(value)
+
+
+# --- The published record (REGISTER.md, "The published record") ----------------------------
+
+MONTHS = (
+    N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"),
+    N_("July"), N_("August"), N_("September"), N_("October"), N_("November"), N_("December"),
+)  # fmt: skip
+
+
+def fmt_date(iso: str | None) -> str:
+    """An ISO date (from a commit, never the clock) in words: ``20 April 2026``."""
+    if not iso:
+        return "—"
+    day = datetime.date.fromisoformat(iso)
+    words = _("%(day)s %(month)s %(year)s")
+    return words % {"day": day.day, "month": _(MONTHS[day.month - 1]), "year": day.year}
+
+
+def published_quarter(iso: str) -> Quarter:
+    """The quarter an ISO date falls in."""
+    day = datetime.date.fromisoformat(iso)
+    return Quarter(day.year, (day.month - 1) // 3 + 1)
+
+
+# Why the record cannot be shown, for the public (gitlog.REASONS words it for staff).
+RECORD_UNAVAILABLE = {
+    NOT_IN_GIT: N_("this copy of the site was built without the register's version history."),
+    SHALLOW: N_(
+        "this copy of the site was built from a partial copy of the register's version "
+        "history (a shallow clone), which lacks the earlier changes."
+    ),
+    UNREADABLE: N_("the register's version history could not be read when the site was built."),
+    SINCE_UNKNOWN: N_(
+        "the point where publication began is not in the version history the site was built from."
+    ),
+}
+RECORD_NOT_READ = N_("the register's version history was not read when the site was built.")
+
+
+def record_unavailable_reason(record) -> str:
+    """Why the published record is unavailable, in words for the public."""
+    key = record.unavailable if record is not None else None
+    return _(RECORD_UNAVAILABLE.get(key, RECORD_NOT_READ))
+
+
+PROMISE_FIELD_LABELS = {
+    "due": N_("Due date"),
+    "start": N_("Start"),
+    "indicator": N_("Kind of target"),
+    "indicator.unit": N_("Unit"),
+    "indicator.baseline": N_("Baseline"),
+    "indicator.target": N_("Target level"),
+    "indicator.direction": N_("Direction"),
+}
+CHANGE_WORDS = {
+    "due": N_("Due date moved from %(old)s to %(new)s"),
+    "start": N_("Start moved from %(old)s to %(new)s"),
+    "indicator": N_("Changed from %(old)s to %(new)s"),
+    "indicator.unit": N_("Unit changed from %(old)s to %(new)s"),
+    "indicator.baseline": N_("Baseline changed from %(old)s to %(new)s"),
+    "indicator.target": N_("Target level changed from %(old)s to %(new)s"),
+    "indicator.direction": N_("Direction changed from %(old)s to %(new)s"),
+}
+DIRECTIONS = {"increase": N_("to increase"), "decrease": N_("to decrease")}
+
+
+def promise_value(field: str, value) -> str:
+    """One promise field's value in words: ``2025-Q4``, ``300``, ``“sites”``."""
+    if field == "indicator":
+        if not isinstance(value, Indicator):
+            return _("a milestone (reported as per cent complete)")
+        words = _("a numeric target of %(goal)s %(unit)s from a baseline of %(baseline)s")
+        return words % {
+            "goal": fmt_number(value.target),
+            "unit": value.unit,
+            "baseline": fmt_number(value.baseline),
+        }
+    if field == "indicator.direction":
+        return _(DIRECTIONS[value]) if value in DIRECTIONS else str(value)
+    if field == "indicator.unit":
+        return _("“%(unit)s”") % {"unit": value}
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return fmt_number(value)
+    return str(value)
+
+
+def change_words(change: PromiseChange) -> str:
+    """What one amendment changed: ``Due date moved from 2025-Q4 to 2027-Q4``."""
+    old = promise_value(change.field, change.old)
+    new = promise_value(change.field, change.new)
+    return _(CHANGE_WORDS[change.field]) % {"old": old, "new": new}
+
+
+def amendment_sentence(change: PromiseChange) -> str:
+    """The amendment, when and where: ``Due date moved from 2025-Q4 to 2027-Q4 on
+    20 April 2026 (commit 1a2b3c4d5e).``"""
+    words = _("%(change)s on %(date)s (commit %(commit)s).")
+    return words % {
+        "change": change_words(change),
+        "date": fmt_date(change.date),
+        "commit": change.short_commit,
+    }
+
+
+def reason_heading(change: PromiseChange) -> str:
+    """The words before an amendment's reason: when it was decided and who approved it."""
+    entry = change.entry
+    if entry is None:
+        return _("No reason recorded.")
+    decided = fmt_date(entry.date.isoformat())
+    if entry.approved_by:
+        words = _("Reason (decided on %(date)s, approved by %(who)s):")
+        return words % {"date": decided, "who": entry.approved_by}
+    return _("Reason (decided on %(date)s):") % {"date": decided}
+
+
+def published_words(at) -> str:
+    """A point of the main line in words: ``1 October 2025 (commit 1a2b3c4d5e)``."""
+    return _("%(date)s (commit %(commit)s)") % {
+        "date": fmt_date(at.date),
+        "commit": at.short_commit,
+    }

@@ -1,0 +1,354 @@
+"""Open data exports: ``data/targets.json`` and ``.csv`` (one row per target), a JSON
+file per target, and the overdue list as CSV.
+
+The JSON follows REGISTER.md ("The published data"); fields beyond the required
+ones are additions, never renames. The CSV carries the same rows. File names
+derive from ids only, so a target's data never moves once published.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..assess.record import INDICATOR_PARTS, PromiseChange
+from ..assess.status import Assessment
+from ..register.bureaus import Bureaus
+from ..register.i18n import N_
+from ..register.model import Indicator, in_language
+from ..register.quarters import Quarter
+from .portal import Portal, delay_url, target_url
+
+CSV_COLUMNS = (
+    "id", "title", "bureau", "bureau_code", "due", "status", "flags", "url", "delay_url",
+    "policy_address", "area", "partners", "partner_codes", "start", "kind", "unit", "baseline",
+    "target", "direction", "latest_quarter", "latest_value", "progress_fraction",
+    "expected_fraction", "revised_due", "justification_filed", "withdrawn_quarter",
+    "original_due", "status_as_amended", "justification_published",
+)  # fmt: skip
+
+
+def history_records(history) -> list[dict[str, Any]]:
+    """A status history as published: quarter, status and flags at the end of each quarter."""
+    return [
+        {"quarter": str(p.quarter), "status": p.status, "flags": list(p.flags)} for p in history
+    ]
+
+
+def target_record(
+    assessment: Assessment, lang: str, bureaus: Bureaus, history=()
+) -> dict[str, Any]:
+    """One assessed target as published, bureaus by name and code, with its status history."""
+    t = assessment.target
+    indicator = t.indicator
+    latest = assessment.latest
+    record: dict[str, Any] = {
+        "id": t.id,
+        "title": in_language(t.title, lang),
+        "bureau": t.bureau,
+        "bureau_code": _code(bureaus, t.bureau),
+        "due": str(t.due),
+        "status": assessment.status,
+        "flags": list(assessment.flags),
+        "url": target_url(t.id),
+    }
+    if assessment.is_missed:
+        record["delay_url"] = delay_url(t.id)
+    record.update(
+        titles=dict(sorted(t.title.items())),
+        policy_address=t.policy_address,
+        area=t.area,
+        partners=list(t.partners),
+        partner_codes=[_code(bureaus, p) for p in t.partners],
+        start=str(t.start),
+        kind="milestone" if indicator is None else "numeric",
+        unit=indicator.unit if indicator else "%",
+        baseline=indicator.baseline if indicator else 0,
+        target=indicator.target if indicator else 100,
+        direction=indicator.direction if indicator else "increase",
+        latest_quarter=str(latest.quarter) if latest else None,
+        latest_value=t.measure(latest) if latest else None,
+        progress_fraction=round(assessment.fraction, 4),
+        expected_fraction=round(assessment.expected, 4),
+        revised_due=str(t.delay.revised_due) if t.delay else None,
+        justification_filed=t.delay is not None,
+        withdrawn_quarter=str(t.withdrawn.quarter) if t.withdrawn else None,
+        history=history_records(history),
+    )
+    return record | record_fields(assessment)
+
+
+def record_fields(assessment: Assessment) -> dict[str, Any]:
+    """What the published record says of one target; null where it is unknown (the record
+    unavailable, or the target not yet published), never an empty "nothing changed"."""
+    known = assessment.record
+    return {
+        "original_due": str(known.original.due) if known else None,
+        "status_as_amended": assessment.status_as_amended,
+        "justification_published": assessment.justification_published,
+        "amendments": [amendment_record(a) for a in known.amendments] if known else None,
+        "first_published": known.first_published.date if known else None,
+        "removed": known.removed.date if known and known.removed else None,
+        "replaces": assessment.target.replaces,
+        "replaced_by": known.replaced_by if known else None,
+    }
+
+
+def amendment_record(change: PromiseChange) -> dict[str, Any]:
+    """One amendment as published: field, old and new value, when, where and why."""
+    entry = change.entry
+    return {
+        "id": change.target_id,
+        "field": change.field,
+        "old": _promise_value(change.old),
+        "new": _promise_value(change.new),
+        "date": change.date,
+        "commit": change.commit,
+        "reason": entry.reason if entry else None,
+        "approved_by": entry.approved_by if entry else None,
+        "decided": entry.date.isoformat() if entry else None,
+        "correction": change.correction,
+    }
+
+
+def _promise_value(value: Any) -> Any:
+    """A promise field's value as JSON: quarters as text, an indicator as its fields."""
+    if isinstance(value, Indicator):
+        return {part: getattr(value, part) for part in INDICATOR_PARTS}
+    if isinstance(value, Quarter):
+        return str(value)
+    return value
+
+
+def _code(bureaus: Bureaus, name: str) -> str:
+    bureau = bureaus.by_name(name)
+    return bureau.code if bureau is not None else ""
+
+
+def records(portal: Portal) -> list[dict[str, Any]]:
+    """Every target's record, sorted by id."""
+    lang = portal.settings.default_lang
+    ordered = sorted(portal.assessments, key=lambda a: a.target.id)
+    histories = portal.histories
+    return [target_record(a, lang, portal.bureaus, histories.get(a.target.id, ())) for a in ordered]
+
+
+def targets_json(portal: Portal) -> str:
+    """The text of ``data/targets.json``; ``record_available`` says whether the published
+    record (amendments, original promises, removed targets) could be read."""
+    data = {
+        "reporting_quarter": str(portal.quarter),
+        "record_available": portal.record_available,
+        "targets": records(portal),
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def targets_csv(portal: Portal) -> str:
+    """The text of ``data/targets.csv``: the JSON rows, lists joined with ';'."""
+    rows = []
+    for record in records(portal):
+        row = dict(record)
+        row["flags"] = ";".join(record["flags"])
+        row["partners"] = ";".join(record["partners"])
+        row["partner_codes"] = ";".join(record["partner_codes"])
+        rows.append(row)
+    return _csv(CSV_COLUMNS, rows)
+
+
+OVERDUE_COLUMNS = (
+    "id", "title", "bureau", "bureau_code", "due", "overdue_quarters", "justification_filed",
+    "revised_due", "revised_due_passed", "submitted", "responsible", "shortfall",
+    "shortfall_percent", "url", "delay_url",
+)  # fmt: skip
+
+
+def target_data_url(target_id: str) -> str:
+    """The stable address of one target's JSON file."""
+    return f"data/targets/{target_id}.json"
+
+
+def target_document(
+    assessment: Assessment, lang: str, bureaus: Bureaus, history=()
+) -> dict[str, Any]:
+    """Everything published about one target: its record plus progress, delay, withdrawal."""
+    t = assessment.target
+    document = target_record(assessment, lang, bureaus, history)
+    document["data_url"] = target_data_url(t.id)
+    document["descriptions"] = dict(sorted(t.description.items()))
+    document["progress"] = [_entry_record(t, e) for e in t.progress]
+    document["delay"] = _delay_record(t)
+    document["withdrawn"] = (
+        {"quarter": str(t.withdrawn.quarter), "reason": t.withdrawn.reason} if t.withdrawn else None
+    )
+    return document
+
+
+def _entry_record(target, entry) -> dict[str, Any]:
+    return {
+        "quarter": str(entry.quarter),
+        "value": entry.value,
+        "percent_complete": entry.percent_complete,
+        "note": entry.note,
+        "sources": list(entry.sources),
+        "verified_by": entry.verified_by,
+    }
+
+
+def _delay_record(target) -> dict[str, Any] | None:
+    delay = target.delay
+    if delay is None:
+        return None
+    return {
+        "reason": delay.reason,
+        "revised_due": str(delay.revised_due),
+        "measures": delay.measures,
+        "submitted": delay.submitted.isoformat() if delay.submitted else None,
+        "responsible": delay.responsible,
+    }
+
+
+def target_json(assessment: Assessment, lang: str, bureaus: Bureaus, history=()) -> str:
+    """The text of ``data/targets/<id>.json``."""
+    document = target_document(assessment, lang, bureaus, history)
+    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def overdue_csv(portal: Portal) -> str:
+    """The overdue list as CSV, longest overdue first, as on the overdue page."""
+    rows = []
+    lang = portal.settings.default_lang
+    for j in portal.justifications:
+        t, delay = j.target, j.delay
+        rows.append({
+            "id": t.id, "title": in_language(t.title, lang), "bureau": t.bureau,
+            "bureau_code": _code(portal.bureaus, t.bureau),
+            "due": str(t.due), "overdue_quarters": j.overdue_quarters,
+            "justification_filed": j.filed,
+            "revised_due": str(delay.revised_due) if delay else None,
+            "revised_due_passed": j.revised_due_passed,
+            "submitted": delay.submitted.isoformat() if delay and delay.submitted else None,
+            "responsible": delay.responsible if delay else None,
+            "shortfall": j.shortfall.gap, "shortfall_percent": round(j.shortfall.gap_percent, 1),
+            "url": target_url(t.id), "delay_url": delay_url(t.id),
+        })  # fmt: skip
+    return _csv(OVERDUE_COLUMNS, rows)
+
+
+AMENDMENT_COLUMNS = (
+    "id", "field", "old", "new", "date", "commit", "reason", "approved_by", "decided",
+    "correction",
+)  # fmt: skip
+
+
+def amendments_csv(portal: Portal) -> str:
+    """Every amendment to a published promise, newest first: one row each (booleans as
+    ``true``/``false``, an indicator as JSON). Only the header when the record is
+    unavailable: ``record_available`` in targets.json tells the two apart."""
+    rows = []
+    for change in portal.amendments:
+        row = amendment_record(change)
+        row["old"], row["new"] = _cell_value(row["old"]), _cell_value(row["new"])
+        row["correction"] = "true" if change.correction else "false"
+        rows.append(row)
+    return _csv(AMENDMENT_COLUMNS, rows)
+
+
+def _cell_value(value: Any) -> Any:
+    return json.dumps(value, sort_keys=True) if isinstance(value, dict) else value
+
+
+HISTORY_COLUMNS = ("id", "quarter", "status", "flags")
+
+
+def history_csv(portal: Portal) -> str:
+    """Every target's status history as CSV: one row per target and quarter."""
+    rows = [
+        {"id": target_id, "quarter": str(p.quarter), "status": p.status, "flags": ";".join(p.flags)}
+        for target_id, points in sorted(portal.histories.items())
+        for p in points
+    ]
+    return _csv(HISTORY_COLUMNS, rows)
+
+
+def _csv(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _cell(v) for k, v in row.items()})
+    return out.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    # Spreadsheet apps run cells starting with = + - @ as formulas; quote them as text.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return "" if value is None else value
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """One published data file, as the open data page lists it."""
+
+    path: str
+    format: str
+    description: str
+
+
+def feed_paths(bureau_slugs: list[str]) -> dict[str, str]:
+    """Where each Atom feed lives: site-wide and per bureau, status changes and newly missed."""
+    paths = {"status": "feeds/status.xml", "missed": "feeds/missed.xml"}
+    for slug in bureau_slugs:
+        paths[f"{slug}/status"] = f"feeds/bureaus/{slug}/status.xml"
+        paths[f"{slug}/missed"] = f"feeds/bureaus/{slug}/missed.xml"
+    return paths
+
+
+CALENDAR_PATH = "feeds/due.ics"
+
+
+def catalogue(portal: Portal, edition_urls: Sequence[str] = ()) -> list[DataFile]:
+    """Every file under ``data/`` and ``feeds/``, with what it holds (for the open data page);
+    ``edition_urls`` are the published editions' files, oldest first."""
+    slugs = [g.slug for g in portal.groups["bureaus"]]
+    example = portal.assessments[0].target.id if portal.assessments else "PA2023-017"
+    files = [
+        DataFile("data/targets.json", "JSON", N_("Every target with its status, flags and "
+                 "status history as of the reporting quarter.")),
+        DataFile("data/targets.csv", "CSV", N_("The same rows as targets.json, one per target; "
+                 "lists joined with ';'.")),
+        DataFile(target_data_url(example), "JSON", N_("One target in full: its record, every "
+                 "quarterly update, its delay justification and status history. Every target "
+                 "has one at data/targets/<id>.json.")),
+        DataFile("data/history.csv", "CSV", N_("Every target's status and flags at the end of "
+                 "each quarter: columns id, quarter, status, flags.")),
+        DataFile("data/amendments.csv", "CSV", N_("Every change to a published promise (due, "
+                 "start, indicator), newest first: field, old and new value, commit date and id, "
+                 "reason, and whether it corrects a clerical error.")),
+        DataFile("data/overdue.csv", "CSV", N_("The overdue list: every missed target, longest "
+                 "overdue first, with its justification.")),
+        DataFile("data/schema.json", "JSON Schema", N_("The format of a register file.")),
+        DataFile("feeds/status.xml", "Atom", N_("Status changes of every target, newest first.")),
+        DataFile("feeds/missed.xml", "Atom", N_("Targets newly missed, newest first.")),
+        DataFile(CALENDAR_PATH, "iCalendar", N_("Upcoming due quarters of targets not yet met.")),
+    ]  # fmt: skip
+    if edition_urls:
+        files.append(DataFile(edition_urls[-1], "JSON", N_(
+            "The newest edition: targets.json as published for its quarter, with the commit "
+            "it was built from. Every edition has one at data/editions/<quarter>.json, and "
+            "never changes.")))  # fmt: skip
+    if slugs:
+        files += [
+            DataFile(f"feeds/bureaus/{slugs[0]}/status.xml", "Atom", N_(
+                "Status changes of one "
+                "bureau's targets; each bureau has one at feeds/bureaus/<code>/status.xml.")),
+            DataFile(f"feeds/bureaus/{slugs[0]}/missed.xml", "Atom", N_(
+                "Newly missed targets of "
+                "one bureau; every bureau has one at feeds/bureaus/<code>/missed.xml.")),
+        ]  # fmt: skip
+    return files

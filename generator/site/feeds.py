@@ -1,0 +1,375 @@
+"""Atom feeds of status changes and newly missed targets, and an iCalendar of due dates.
+
+Everything here is deterministic: no clock. A feed item's time is the moment its
+quarter's figures could first be known (the day after the quarter ends), and its id
+is a tag URI without the site's address, so moving the site or rebuilding it never
+shows a reader the same item twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import quote, urlsplit
+
+from ..assess.status import ACHIEVED, ACHIEVED_LATE, MISSED, WITHDRAWN, Assessment
+from ..assess.wording import amendment_sentence, promise, published_words, status_label
+from ..register.model import Target, in_language
+from ..register.quarters import Quarter
+from .portal import delay_url, target_url
+
+if TYPE_CHECKING:
+    from ..assess.history import StatusPoint
+    from ..assess.record import PromiseChange
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+TAG_PREFIX = "tag:kpi-portal,2024:"
+EPOCH = "1970-01-01T00:00:00Z"
+AUTHOR = "KPI portal"
+PRODID = "-//KPI portal//Targets due//EN"
+UID_DOMAIN = "kpi-portal"
+CLOSED_STATUSES = (ACHIEVED, ACHIEVED_LATE, WITHDRAWN)
+FOLD_OCTETS = 75
+
+# XML 1.0 forbids C0 controls other than tab, newline and carriage return, lone
+# surrogates and U+FFFE/U+FFFF; DEL and C1 controls are allowed but never meant.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# RFC 5545 TEXT allows no control character but tab (newlines are escaped first).
+_NOT_ICAL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Characters a tag URI's specific part may hold as they are (RFC 4151, RFC 3986 pchar).
+_TAG_SAFE = "/?:@!$&'()*+,;=-._~"
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One feed item: a target's status change or its becoming missed, in one quarter."""
+
+    id: str
+    title: str
+    link: str
+    updated: str
+    summary: str
+
+
+def quarter_published(quarter: Quarter) -> str:
+    """The RFC 3339 instant a quarter's figures can be known: 00:00Z the day after it ends."""
+    after = quarter.shift(1)
+    return f"{after.year:04d}-{(after.q - 1) * 3 + 1:02d}-01T00:00:00Z"
+
+
+def feed_id(name: str) -> str:
+    """The stable id of a feed: ``tag:kpi-portal,2024:feeds/<name>``."""
+    return _tag(f"feeds/{name}")
+
+
+def _tag(path: str) -> str:
+    """A tag URI in the portal's namespace, with unsafe characters percent-encoded."""
+    return TAG_PREFIX + quote(path, safe=_TAG_SAFE)
+
+
+def clean_text(text: str) -> str:
+    """Text XML 1.0 can hold: CR/CRLF become LF, other forbidden characters are dropped."""
+    return _NOT_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _one_line(text: str) -> str:
+    """Register text for a one-line place: every run of whitespace becomes one space."""
+    return " ".join(clean_text(text).split())
+
+
+def _words(status: str) -> str:
+    """A status in running text: ``at risk``."""
+    return status_label(status).lower()
+
+
+def _newest_first(entries: list[FeedEntry]) -> list[FeedEntry]:
+    """Entries newest first, then by id (RFC 3339 UTC instants sort as text)."""
+    return sorted(sorted(entries, key=lambda e: e.id), key=lambda e: e.updated, reverse=True)
+
+
+def status_change_entries(
+    targets: list[Target], histories: dict[str, tuple[StatusPoint, ...]], lang: str
+) -> list[FeedEntry]:
+    """One entry per target per quarter whose status differs from the previous quarter's.
+
+    The first point of a history is not a change. Newest first, then by id.
+    """
+    entries = []
+    for target in targets:
+        points = histories.get(target.id, ())
+        for before, point in zip(points, points[1:], strict=False):
+            if point.status != before.status:
+                entries.append(_status_entry(target, before, point, lang))
+    return _newest_first(entries)
+
+
+def _status_entry(target: Target, before: StatusPoint, point: StatusPoint, lang: str) -> FeedEntry:
+    """The feed item for ``target`` moving from ``before``'s status to ``point``'s."""
+    title = _one_line(in_language(target.title, lang))
+    old, new = _words(before.status), _words(point.status)
+    summary = (
+        f"“{title}” ({_one_line(target.bureau)}) went from {old} in {before.quarter} "
+        f"to {new} in {point.quarter}. The promise: {promise(target)}."
+    )
+    return FeedEntry(
+        id=_tag(f"{target.id}/status/{point.quarter}"),
+        title=f"{target.id} is now {new} (was {old})",
+        link=target_url(target.id),
+        updated=quarter_published(point.quarter),
+        summary=summary,
+    )
+
+
+def newly_missed_entries(
+    targets: list[Target], histories: dict[str, tuple[StatusPoint, ...]], lang: str
+) -> list[FeedEntry]:
+    """One entry per target per quarter in which it became missed, linking to its delay page.
+
+    A history that starts missed counts as becoming missed in its first quarter.
+    Newest first, then by id.
+    """
+    entries = []
+    for target in targets:
+        previous = None
+        for point in histories.get(target.id, ()):
+            if point.status == MISSED and previous != MISSED:
+                entries.append(_missed_entry(target, point, lang))
+            previous = point.status
+    return _newest_first(entries)
+
+
+def _missed_entry(target: Target, point: StatusPoint, lang: str) -> FeedEntry:
+    """The feed item for ``target`` becoming missed in ``point``'s quarter."""
+    title = _one_line(in_language(target.title, lang))
+    if target.delay is None:
+        filed = "No delay justification has been filed."
+    else:
+        revised = target.delay.revised_due
+        filed = f"A delay justification has been filed, revising the due quarter to {revised}."
+    summary = (
+        f"“{title}” ({_one_line(target.bureau)}) was not met by {target.due}; "
+        f"the promise was {promise(target)}. {filed}"
+    )
+    return FeedEntry(
+        id=_tag(f"{target.id}/missed/{point.quarter}"),
+        title=f"{target.id} missed its target (due {target.due})",
+        link=delay_url(target.id),
+        updated=quarter_published(point.quarter),
+        summary=summary,
+    )
+
+
+def record_entries(assessments: list[Assessment], lang: str) -> list[FeedEntry]:
+    """One entry per amendment to a published promise and per target taken out of the
+    register, dated by its commit (the published record). Newest first, then by id."""
+    entries = []
+    for a in assessments:
+        entries += [_amendment_entry(a.target, change, lang) for change in a.amendments]
+        if a.removed and a.record is not None and a.record.removed is not None:
+            entries.append(_removal_entry(a, lang))
+    return _newest_first(entries)
+
+
+def _commit_instant(date: str) -> str:
+    """The RFC 3339 instant of a commit's ISO date: its first moment, UTC."""
+    return f"{date}T00:00:00Z"
+
+
+def _amendment_entry(target: Target, change: PromiseChange, lang: str) -> FeedEntry:
+    """The feed item for one published change to ``target``'s promise."""
+    title = _one_line(in_language(target.title, lang))
+    if change.entry is None:
+        why = "No reason recorded."
+    else:
+        why = f"Reason: {_one_line(change.entry.reason)}"
+    if change.correction:
+        why += " A correction of a clerical error in the promise as first published."
+    summary = (
+        f"“{title}” ({_one_line(target.bureau)}): {amendment_sentence(change)} {why} "
+        "The status is still judged against the promise as first published."
+    )
+    return FeedEntry(
+        id=_tag(f"{target.id}/amended/{change.commit}/{change.field}"),
+        title=f"{target.id}: its promise was changed after publication ({change.field})",
+        link=target_url(target.id) + "#amendments",
+        updated=_commit_instant(change.date),
+        summary=summary,
+    )
+
+
+def _removal_entry(assessment: Assessment, lang: str) -> FeedEntry:
+    """The feed item for a published target whose file left the register."""
+    target, record = assessment.target, assessment.record
+    title = _one_line(in_language(target.title, lang))
+    when = published_words(record.removed)
+    if record.replaced_by:
+        how = f"was replaced by {record.replaced_by} on {when}"
+    elif record.withdrawn:
+        how = f"was removed from the register after being withdrawn, on {when}"
+    else:
+        how = f"was removed from the register without being withdrawn on {when}"
+    summary = (
+        f"“{title}” ({_one_line(target.bureau)}) {how}. Its page stays, as last published; "
+        f"the promise was {promise(assessment.basis)}."
+    )
+    return FeedEntry(
+        id=_tag(f"{target.id}/removed/{record.removed.commit or record.removed.date}"),
+        title=f"{target.id} was taken out of the register",
+        link=target_url(target.id),
+        updated=_commit_instant(record.removed.date),
+        summary=summary,
+    )
+
+
+def _resolve(path: str, self_path: str, site_url: str) -> str:
+    """A site-root-relative path as an absolute URL, or relative to the feed's location."""
+    if urlsplit(path).scheme:
+        return path
+    path = path.lstrip("/")
+    if site_url:
+        return site_url.rstrip("/") + "/" + path
+    depth = self_path.strip("/").count("/")
+    return "../" * depth + path or "./"
+
+
+def _sub(parent: ET.Element, name: str, text: str | None = None, **attrs: str) -> ET.Element:
+    """Append an Atom element with cleaned text and attributes to ``parent``."""
+    element = ET.SubElement(parent, name, {k: clean_text(v) for k, v in attrs.items()})
+    if text is not None:
+        element.text = clean_text(text)
+    return element
+
+
+def _entry_element(parent: ET.Element, entry: FeedEntry, resolve) -> None:
+    """Append ``entry`` to the feed ``parent`` as an Atom ``<entry>``."""
+    element = _sub(parent, "entry")
+    _sub(element, "id", entry.id)
+    _sub(element, "title", entry.title, type="text")
+    _sub(element, "link", rel="alternate", type="text/html", href=resolve(entry.link))
+    _sub(element, "updated", entry.updated)
+    _sub(element, "summary", entry.summary, type="text")
+
+
+def atom_feed(
+    entries: list[FeedEntry],
+    *,
+    feed_id: str,
+    title: str,
+    self_path: str,
+    site_url: str,
+    updated: str | None = None,
+    limit: int = 100,
+    lang: str,
+    author: str = AUTHOR,
+) -> str:
+    """Well-formed Atom (RFC 4287) XML text of the ``limit`` newest entries, ids unique.
+
+    Links are absolute under ``site_url``, or relative to ``self_path`` when it is empty.
+    The feed's <updated> is its newest entry's; with no entries, ``updated`` or the epoch.
+    """
+    unique = list({e.id: e for e in reversed(entries)}.values())  # the first of each id wins
+    chosen = _newest_first(unique)[: max(limit, 0)]
+    # Unprefixed names in the Atom namespace: ElementTree's default_namespace option
+    # refuses unqualified attributes such as href, so the xmlns attribute is set directly.
+    feed = ET.Element("feed", {"xmlns": ATOM_NS, f"{{{XML_NS}}}lang": clean_text(lang)})
+    _sub(feed, "id", feed_id)
+    _sub(feed, "title", title, type="text")
+    _sub(feed, "updated", chosen[0].updated if chosen else updated or EPOCH)
+    _sub(_sub(feed, "author"), "name", author)
+    self_href = _resolve(self_path, self_path, site_url)
+    _sub(feed, "link", rel="self", type="application/atom+xml", href=self_href)
+    _sub(feed, "link", rel="alternate", type="text/html", href=_resolve("", self_path, site_url))
+    for entry in chosen:
+        _entry_element(feed, entry, lambda path: _resolve(path, self_path, site_url))
+    ET.indent(feed)
+    body = ET.tostring(feed, encoding="unicode")
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n"
+
+
+def ical_escape(text: str) -> str:
+    """Text as an RFC 5545 TEXT value: ``\\ ; ,`` and newlines escaped, controls dropped."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return _NOT_ICAL.sub("", text.replace("\n", "\\n"))
+
+
+def fold_line(line: str) -> str:
+    """Fold a content line at 75 octets of UTF-8, never inside a character (RFC 5545 3.1)."""
+    parts, current, size, room = [], "", 0, FOLD_OCTETS
+    for char in line:
+        octets = len(char.encode("utf-8"))
+        if size + octets > room:
+            parts.append(current)
+            current, size, room = "", 0, FOLD_OCTETS - 1  # the leading space takes one
+        current += char
+        size += octets
+    parts.append(current)
+    return "\r\n ".join(parts)
+
+
+def last_day(quarter: Quarter) -> datetime.date:
+    """The last day of ``quarter``."""
+    after = quarter.shift(1)
+    return datetime.date(after.year, (after.q - 1) * 3 + 1, 1) - datetime.timedelta(days=1)
+
+
+def _ical_stamp(instant: str) -> str:
+    """An RFC 3339 UTC instant as an iCalendar UTC DATE-TIME: ``20251001T000000Z``."""
+    return instant.replace("-", "").replace(":", "")
+
+
+def _event_lines(target: Target, status: str, r: Quarter, site_url: str, lang: str) -> list[str]:
+    """The content lines of one target's all-day VEVENT on the last day of its due quarter."""
+    day = last_day(target.due)
+    title = _one_line(in_language(target.title, lang))
+    status_words = status_label(status) if status else "not assessed"
+    description = (
+        f"Bureau: {_one_line(target.bureau)}\nPromise: {promise(target)}\n"
+        f"Status as of {r}: {status_words}"
+    )
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{target.id}-due@{UID_DOMAIN}",
+        f"DTSTAMP:{_ical_stamp(quarter_published(r))}",
+        f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
+        f"DTEND;VALUE=DATE:{day + datetime.timedelta(days=1):%Y%m%d}",
+        f"SUMMARY:{ical_escape(f'Due: {title}')}",
+        f"DESCRIPTION:{ical_escape(description)}",
+        "TRANSP:TRANSPARENT",
+    ]
+    if site_url:
+        url = _NOT_ICAL.sub("", site_url.rstrip("/") + "/" + target_url(target.id))
+        lines.append(f"URL:{url}")
+    return [*lines, "END:VEVENT"]
+
+
+def upcoming_due_calendar(
+    targets: list[Target],
+    statuses: dict[str, str],
+    reporting_quarter: Quarter,
+    *,
+    lang: str,
+    site_url: str = "",
+) -> str:
+    """iCalendar (RFC 5545) text: an all-day event on the due quarter's last day per open target.
+
+    Open: due after the reporting quarter, and not achieved, achieved late or withdrawn.
+    A target missing from ``statuses`` counts as open. Sorted by date, then id.
+    """
+    open_targets = [
+        t
+        for t in targets
+        if t.due > reporting_quarter and statuses.get(t.id) not in CLOSED_STATUSES
+    ]
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN"]
+    lines += ["METHOD:PUBLISH"]
+    for target in sorted(open_targets, key=lambda t: (t.due, t.id)):
+        lines += _event_lines(
+            target, statuses.get(target.id, ""), reporting_quarter, site_url, lang
+        )
+    lines.append("END:VCALENDAR")
+    return "".join(fold_line(line) + "\r\n" for line in lines)

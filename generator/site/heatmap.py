@@ -1,0 +1,122 @@
+"""The delivery heat map: per group and quarter, the share of targets on track or achieved."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import altair as alt
+import pandas as pd
+
+from ..assess.history import StatusPoint
+from ..assess.status import WITHDRAWN
+from ..register.model import Target
+from .charts import _style
+
+GOOD = ("on_track", "achieved", "achieved_late")
+GROUPINGS = ("bureau", "policy_address")
+COLUMNS = ["group", "quarter", "targets", "good", "share"]
+NO_DATA = "—"
+LEGEND_TITLE = "On track or achieved"
+
+
+def delivery_share(
+    targets: list[Target], histories: dict[str, tuple[StatusPoint, ...]], by: str
+) -> pd.DataFrame:
+    """One row per (group, quarter): targets with a status (withdrawn left out), good, share.
+
+    ``by`` is "bureau" or "policy_address"; raises ``ValueError`` otherwise.
+    """
+    if by not in GROUPINGS:
+        raise ValueError(f"cannot group the heat map by {by!r}: use one of {GROUPINGS}")
+    # A withdrawn target is no longer promised, so it counts neither for nor against.
+    rows = [
+        {"group": str(getattr(t, by)), "quarter": str(p.quarter), "good": p.status in GOOD}
+        for t in targets
+        for p in histories.get(t.id, ())
+        if p.status != WITHDRAWN
+    ]
+    if not rows:
+        return pd.DataFrame(columns=COLUMNS)
+    shares = (
+        pd.DataFrame(rows)
+        .groupby(["group", "quarter"], sort=True)
+        .agg(targets=("good", "size"), good=("good", "sum"))
+        .reset_index()
+    )
+    shares["targets"] = shares["targets"].astype(int)
+    shares["good"] = shares["good"].astype(int)
+    shares["share"] = shares["good"] / shares["targets"]
+    return shares[COLUMNS].sort_values(["group", "quarter"], ignore_index=True)
+
+
+def percent(good: int, targets: int) -> str:
+    """``good`` of ``targets`` as a whole per cent, halves rounded up: 1 of 8 is 13%."""
+    # Integer arithmetic: the chart and the table must print the same figure, and float
+    # formatting rounds 12.5 to even ("12%") where d3-format would print "13%".
+    return f"{(200 * good + targets) // (2 * targets)}%"
+
+
+def heatmap_chart(
+    shares: pd.DataFrame,
+    group_title: str,
+    legend_title: str = LEGEND_TITLE,
+    names: Mapping[str, str] | None = None,
+) -> alt.Chart:
+    """A heat map of ``shares``: quarters across, groups down, the per cent in each cell.
+
+    The words are parameters, so the chart can be drawn in each language: the titles,
+    and ``names``, group names as shown (a group missing from it is shown as it is).
+    """
+    quarters = sorted(shares["quarter"].unique())
+    names = names or {}
+    # In the register's order in every language, as the table below the chart.
+    groups = [names.get(g, g) for g in sorted(shares["group"].unique())]
+    shares = shares.assign(group=[names.get(g, g) for g in shares["group"]])
+    # ~38px a column keeps "100%" inside its cell for the 12-20 quarters of a register.
+    width = max(360, 38 * len(quarters))
+    labels = [percent(row.good, row.targets) for row in shares.itertuples(index=False)]
+    cells = shares.assign(label=labels)
+    base = alt.Chart(cells).encode(
+        x=alt.X(
+            "quarter:O",
+            title=None,
+            scale=alt.Scale(domain=quarters),
+            # "2025-Q3" needs ~56px level; narrower columns get slanted labels instead.
+            axis=alt.Axis(labelAngle=0 if width >= 56 * len(quarters) else -45),
+        ),
+        y=alt.Y("group:N", title=group_title, sort=groups, axis=alt.Axis(labelLimit=240)),
+    )
+    rects = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color(
+            "share:Q",
+            title=legend_title,
+            scale=alt.Scale(domain=[0, 1], scheme="blues"),
+            legend=alt.Legend(
+                format=".0%", orient="bottom", values=[0, 0.25, 0.5, 0.75, 1], gradientLength=200
+            ),
+        )
+    )
+    # Black or white, whichever contrasts more with the cell's own colour: one of the two
+    # always reaches 4.5:1 on any colour, where a fixed cut-off on the share cannot.
+    fill = "scale('color', datum.share)"
+    text_colour = alt.condition(
+        f"contrast('#000000', {fill}) >= contrast('#ffffff', {fill})",
+        alt.value("#000000"),
+        alt.value("#ffffff"),
+    )
+    text = base.mark_text(fontSize=11).encode(text="label:N", color=text_colour)
+    return _style(alt.layer(rects, text), width, 30 * len(groups))
+
+
+def share_table(shares: pd.DataFrame) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """The heat map's figures as a table: quarter headers, and per group '67% (2/3)' cells."""
+    quarters = sorted(shares["quarter"].unique())
+    figures = {
+        (row.group, row.quarter): f"{percent(row.good, row.targets)} ({row.good}/{row.targets})"
+        for row in shares.itertuples(index=False)
+    }
+    rows = [
+        (group, [figures.get((group, q), NO_DATA) for q in quarters])
+        for group in sorted(shares["group"].unique())
+    ]
+    return quarters, rows

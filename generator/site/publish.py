@@ -1,0 +1,157 @@
+"""The files the portal publishes besides its pages: charts, data, feeds and calendar.
+
+``site_files`` yields each file's site-relative path and text, and ``render_charts``
+gives the charts' bytes; the Pelican plugin only writes them. Everything here is
+deterministic: the same register and settings give the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..assess import wording
+from ..register import i18n
+from ..register.chartcache import ChartCache
+from ..register.i18n import N_
+from ..register.i18n import gettext as _
+from ..register.schema import schema_json
+from . import charts, exports, feeds, heatmap, rendering
+from .portal import Portal, chart_png_url, chart_url
+
+HEATMAPS = (
+    ("bureau", "bureaus", N_("By bureau"), N_("Bureau")),
+    ("policy_address", "years", N_("By policy address"), N_("Policy address")),
+)
+
+
+def site_files(portal: Portal) -> Iterator[tuple[str, str]]:
+    """Every published file other than a page or a chart, as (site-relative path, text)."""
+    yield from data_files(portal)
+    yield from feed_files(portal)
+
+
+def render_charts(portal: Portal, write, console=None) -> rendering.RenderedCharts:
+    """Every chart file, from the chart cache where it holds them (see ``rendering``)."""
+    cache = ChartCache(portal.settings.chart_cache_path)
+    return rendering.render_charts(chart_jobs(portal), cache, write, console)
+
+
+def chart_jobs(portal: Portal) -> list[rendering.ChartJob]:
+    """A progress chart per target (SVG, and PNG for link previews), the status-by-bureau
+    chart and the heat maps."""
+    jobs = [
+        rendering.chart_job(
+            "vega",
+            charts.target_spec(a.basis, portal.quarter),  # the promise the status is on
+            (("svg", chart_url(a.target.id)), ("png", chart_png_url(a.target.id))),
+        )
+        for a in portal.assessments
+    ]
+    for lang in portal.settings.languages:
+        with i18n.use(lang):
+            root = i18n.lang_root(lang, portal.settings.default_lang)
+            jobs += _overview_jobs(portal, root, portal.glossary.get(lang, {}))
+    return jobs
+
+
+def _overview_jobs(portal: Portal, root: str, names: dict) -> list[rendering.ChartJob]:
+    """The charts with words in them, in the language in force, under ``root``."""
+    labels = {status: wording.status_label(status) for status in wording.STATUS_LABELS}
+    titles = {"count": _("Targets"), "status": _("Status")}
+    bars = charts.status_by_bureau_chart(portal.assessments, labels, titles, names)
+    jobs = [_svg_job(bars.to_dict(), f"{root}overview/status-by-bureau")]
+    for by, key, _title, group_title in HEATMAPS:
+        shares = heat_shares(portal)[by]
+        if len(shares):
+            legend = _("On track or achieved")
+            chart = heatmap.heatmap_chart(shares, _(group_title), legend, names)
+            jobs.append(_svg_job(chart.to_dict(), f"{root}overview/heatmap-{key}"))
+    return jobs
+
+
+def _svg_job(spec: dict, name: str) -> rendering.ChartJob:
+    return rendering.chart_job("vega-lite", spec, (("svg", chart_url(name)),))
+
+
+def heat_shares(portal: Portal) -> dict:
+    """The heat maps' shares by grouping, worked out once for the charts and the page."""
+    if not portal.heat_shares:
+        targets = [a.target for a in portal.assessments]
+        for by, *_ in HEATMAPS:
+            portal.heat_shares[by] = heatmap.delivery_share(targets, portal.histories, by)
+    return portal.heat_shares
+
+
+def heatmap_views(portal: Portal) -> list[dict]:
+    """What the performance page shows for each heat map: chart, title and table."""
+    views = []
+    for by, key, title, group_title in HEATMAPS:
+        shares = heat_shares(portal)[by]
+        if not len(shares):
+            continue
+        quarters, rows = heatmap.share_table(shares)
+        views.append(
+            {
+                "key": key,
+                "title": title,
+                "group_title": group_title,
+                "chart_name": f"overview/heatmap-{key}",
+                "quarters": quarters,
+                "rows": rows,
+            }
+        )
+    return views
+
+
+def data_files(portal: Portal) -> Iterator[tuple[str, str]]:
+    """The open data: targets as JSON and CSV, one JSON per target, overdue list, schema."""
+    yield "data/targets.json", exports.targets_json(portal)
+    yield "data/targets.csv", exports.targets_csv(portal)
+    yield "data/overdue.csv", exports.overdue_csv(portal)
+    yield "data/history.csv", exports.history_csv(portal)
+    yield "data/amendments.csv", exports.amendments_csv(portal)
+    yield "data/schema.json", schema_json()
+    lang = portal.settings.default_lang
+    for a in portal.assessments:
+        history = portal.histories.get(a.target.id, ())
+        document = exports.target_json(a, lang, portal.bureaus, history)
+        yield exports.target_data_url(a.target.id), document
+
+
+def feed_files(portal: Portal) -> Iterator[tuple[str, str]]:
+    """Atom feeds site-wide and per bureau, and the calendar of upcoming due quarters."""
+    lang = portal.settings.default_lang
+    site_url = portal.settings.siteurl
+    paths = exports.feed_paths([g.slug for g in portal.groups["bureaus"]])
+    scopes = [("", "All bureaus", portal.assessments)]
+    scopes += [(f"{g.slug}/", g.name, g.assessments) for g in portal.groups["bureaus"]]
+    for prefix, scope, assessments in scopes:
+        targets = [a.target for a in assessments]
+        for kind, make, what in (
+            ("status", feeds.status_change_entries, "status changes"),
+            ("missed", feeds.newly_missed_entries, "newly missed targets"),
+        ):
+            path = paths[f"{prefix}{kind}"]
+            entries = make(targets, portal.histories, lang)
+            if kind == "status":  # promises changed and targets taken out are news too
+                entries += feeds.record_entries(list(assessments), lang)
+            yield (
+                path,
+                feeds.atom_feed(
+                    entries,
+                    feed_id=feeds.feed_id(path.removeprefix("feeds/").removesuffix(".xml")),
+                    title=f"{scope}: {what}",
+                    self_path=path,
+                    site_url=site_url,
+                    updated=feeds.quarter_published(portal.quarter),
+                    lang=lang,
+                ),
+            )
+    statuses = {a.target.id: a.status for a in portal.assessments}
+    # Due as the status is judged: a due quarter moved later does not make a missed
+    # target upcoming again.
+    targets = [a.basis for a in portal.assessments]
+    calendar = feeds.upcoming_due_calendar(
+        targets, statuses, portal.quarter, site_url=site_url, lang=lang
+    )
+    yield exports.CALENDAR_PATH, calendar
