@@ -211,8 +211,8 @@ def test_the_code_hash_follows_every_module_of_the_package(tmp_path, monkeypatch
     monkeypatch.setattr(versioncache, "PACKAGE", package)
     first = versioncache.code_hash.__wrapped__()
     assert first == versioncache.code_hash.__wrapped__()
-    (package / "validation.py").write_text(
-        (package / "validation.py").read_text() + "\n# a change\n"
+    (package / "register" / "validation.py").write_text(
+        (package / "register" / "validation.py").read_text() + "\n# a change\n"
     )
     changed = versioncache.code_hash.__wrapped__()
     assert changed != first

@@ -327,6 +327,12 @@ def _dataclass(cls: type) -> tuple[Encode, Decode]:
         items = as_list(value)
         if len(items) != len(codecs):
             raise CacheDamaged(f"{cls.__name__}: {len(items)} values for {len(codecs)} fields")
-        return cls(*[dec(item, table) for (_, dec), item in zip(codecs, items, strict=True)])
+        # By name: a model class may take its fields by keyword only (Target does).
+        return cls(
+            **{
+                f.name: dec(item, table)
+                for f, (_, dec), item in zip(fields, codecs, items, strict=True)
+            }
+        )
 
     return encode, decode

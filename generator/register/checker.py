@@ -29,9 +29,6 @@ _MISSING = object()
 MAX_NUMBER = 10**15
 MAX_DECIMALS = 6
 MAX_DIGITS = 15
-# The years of policy addresses (quarters may be 10 years before to 30 after): every
-# accepted quarter is inside quarters.FIRST_YEAR..LAST_YEAR, which the site can build.
-POLICY_YEARS = (1950, 2100)
 # Quarters are checked against the policy-address year, so that a typo such as
 # 3025-Q4 is caught here rather than drawn as a chart a thousand years wide.
 YEARS_BEFORE, YEARS_AFTER = 10, 30
@@ -168,7 +165,8 @@ class Checker:
             return None
         return value
 
-    def integer(self, path: Path) -> int | None:
+    def year(self, path: Path, bounds: tuple[int, int]) -> int | None:
+        """A year in four digits, from ``bounds[0]`` to ``bounds[1]``."""
         value = self.present(path, True)
         if value is _MISSING:
             return None
@@ -178,7 +176,7 @@ class Checker:
                 f"must be a year such as 2023, not {_describe(value)}: write it in four digits",
             )
             return None
-        first, last = POLICY_YEARS
+        first, last = bounds
         if not first <= value <= last:
             self.fail(
                 path,

@@ -3,8 +3,28 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from .fields import (
+    BOOLEAN,
+    CHOICE,
+    DATE,
+    ENTRIES,
+    GROUP,
+    ID,
+    LINE,
+    LINES,
+    MARKDOWN,
+    MARKDOWN_TEXTS,
+    NAMES,
+    NUMBER,
+    QUARTER,
+    TEXTS,
+    URLS,
+    YEAR,
+    declare,
+    promise_fields,
+)  # fmt: skip
 from .quarters import Quarter
 
 INCREASE = "increase"
@@ -15,10 +35,12 @@ DECREASE = "decrease"
 class Indicator:
     """What a numeric target measures, where it started and where it must get to."""
 
-    unit: str
-    baseline: float
-    target: float
-    direction: str = INCREASE
+    unit: str = declare(LINE, "What is counted, e.g. sites, %, days.", required=True)
+    baseline: float = declare(NUMBER, "The value at the start quarter.", required=True)
+    target: float = declare(NUMBER, "The value to reach by the due quarter.", required=True)
+    direction: str = declare(
+        CHOICE, "", choices=(INCREASE, DECREASE), default=INCREASE, empty=INCREASE
+    )
 
     def reached(self, value: float) -> bool:
         """True when ``value`` meets the target in this indicator's direction."""
@@ -35,49 +57,52 @@ class Indicator:
 class ProgressEntry:
     """One quarterly update: a value (numeric target) or a percent complete (milestone)."""
 
-    quarter: Quarter
-    value: float | None = None
-    percent_complete: float | None = None
-    note: str | None = None
-    sources: tuple[str, ...] = ()
-    verified_by: str | None = None
+    quarter: Quarter = declare(QUARTER, "", required=True)
+    # Which of the two figures is required depends on the target: validation's rule.
+    value: float | None = declare(NUMBER, "Numeric targets: the value at quarter end.", empty=None)
+    percent_complete: float | None = declare(
+        NUMBER, "Milestone targets: 0 to 100.", bounds=(0, 100), empty=None
+    )
+    note: str | None = declare(MARKDOWN, "", empty=None)
+    sources: tuple[str, ...] = declare(URLS, "Web addresses backing the figure.", empty=())
+    verified_by: str | None = declare(LINE, "Independent body that checked it.", empty=None)
 
 
 @dataclass(frozen=True)
 class Delay:
     """The justification filed for a missed target."""
 
-    reason: str
-    revised_due: Quarter
-    measures: str
-    submitted: datetime.date | None = None
-    responsible: str | None = None
+    reason: str = declare(MARKDOWN, "", required=True)
+    revised_due: Quarter = declare(QUARTER, "", required=True)
+    measures: str = declare(MARKDOWN, "", required=True)
+    submitted: datetime.date | None = declare(DATE, "", empty=None)
+    responsible: str | None = declare(LINE, "", empty=None)
 
 
 @dataclass(frozen=True)
 class Withdrawal:
     """A target dropped in ``quarter``; it stays on the site."""
 
-    quarter: Quarter
-    reason: str
-
-
-# The promise fields an amendment may name; "indicator" covers every "indicator.*".
-PROMISE_FIELDS = (
-    "due", "start", "indicator", "indicator.unit", "indicator.baseline", "indicator.target",
-    "indicator.direction",
-)  # fmt: skip
+    quarter: Quarter = declare(QUARTER, "", required=True)
+    reason: str = declare(MARKDOWN, "", required=True)
 
 
 @dataclass(frozen=True)
 class Amendment:
     """The recorded reason for a change to a published promise (``amendments[]``)."""
 
-    date: datetime.date
-    fields: tuple[str, ...]  # names from PROMISE_FIELDS
-    reason: str  # Markdown
-    approved_by: str | None = None
-    correction: bool = False  # True: fixes a clerical error in the promise first published
+    date: datetime.date = declare(DATE, "The date the change was decided.", required=True)
+    fields: tuple[str, ...] = declare(
+        NAMES, "The promise fields changed (indicator covers indicator.*).", required=True
+    )
+    reason: str = declare(MARKDOWN, "Markdown: why the promise changed.", required=True)
+    approved_by: str | None = declare(LINE, "Who approved it, e.g. a paper ref.", empty=None)
+    correction: bool = declare(
+        BOOLEAN,
+        "true: fixes a clerical error in the promise as first published.",
+        default=False,
+        empty=False,
+    )
 
     def covers(self, name: str) -> bool:
         """True when this entry names the promise field ``name`` (``indicator`` covers
@@ -85,27 +110,57 @@ class Amendment:
         return name in self.fields or (name.startswith("indicator.") and "indicator" in self.fields)
 
 
-@dataclass(frozen=True)
+# kw_only: the fields are declared in the order a file lists them, required or not.
+@dataclass(frozen=True, kw_only=True)
 class Target:
     """One promise from a policy address, with its quarterly progress."""
 
-    id: str
-    title: dict[str, str]
-    policy_address: int
-    bureau: str
-    due: Quarter
-    start: Quarter
-    partners: tuple[str, ...] = ()
-    area: str | None = None
-    description: dict[str, str] = field(default_factory=dict)
-    indicator: Indicator | None = None
-    progress: tuple[ProgressEntry, ...] = ()
-    delay: Delay | None = None
-    withdrawn: Withdrawal | None = None
-    amendments: tuple[Amendment, ...] = ()
-    replaces: str | None = None
-    """The id of a published target this one takes the place of."""
+    id: str = declare(ID, "File name.", required=True)
+    title: dict[str, str] = declare(
+        TEXTS, "One line, or a map of language code to text.", required=True
+    )
+    # Quarters may be 10 years before to 30 after (checker): every accepted quarter is
+    # inside quarters.FIRST_YEAR..LAST_YEAR, which the site can build.
+    policy_address: int = declare(YEAR, "", required=True, bounds=(1950, 2100))
+    bureau: str = declare(
+        LINE,
+        "The owning bureau or department: a code or a name declared in "
+        "content/bureaus.yaml, written exactly.",
+        required=True,
+    )
+    partners: tuple[str, ...] = declare(
+        LINES, "Other bureaus or working groups, each declared in bureaus.yaml.", empty=()
+    )
+    area: str | None = declare(LINE, "Policy area or theme.", empty=None)
+    description: dict[str, str] = declare(
+        MARKDOWN_TEXTS, "Markdown, or a map of language code to Markdown.", empty=dict
+    )
+    start: Quarter = declare(QUARTER, "Default: Q4 of the policy-address year.", promise=2)
+    due: Quarter = declare(
+        QUARTER, "The quarter by which the target must be met.", required=True, promise=1
+    )
+    indicator: Indicator | None = declare(
+        GROUP,
+        "Present for a numeric target; leave out for a milestone target.",
+        empty=None,
+        promise=3,
+    )
+    progress: tuple[ProgressEntry, ...] = declare(ENTRIES, "Oldest first.", empty=())
+    delay: Delay | None = declare(GROUP, "The justification filed for a missed target.", empty=None)
+    withdrawn: Withdrawal | None = declare(
+        GROUP, "The target was dropped; it stays on the site.", empty=None
+    )
+    amendments: tuple[Amendment, ...] = declare(
+        ENTRIES,
+        "Why the published promise (due, start, indicator) was changed, added in the same "
+        "commit as the change.",
+        empty=(),
+    )
+    replaces: str | None = declare(
+        ID, "The id of a published target this one takes the place of.", empty=None
+    )
     source_path: str = ""
+    """The file the target was read from, as shown in messages (not a register field)."""
 
     @property
     def is_milestone(self) -> bool:
@@ -138,6 +193,10 @@ class Target:
         """The most recent entry for ``quarter`` or before, if any."""
         entries = self.entries_until(quarter)
         return entries[-1] if entries else None
+
+
+# The promise fields an amendment may name; "indicator" covers every "indicator.*".
+PROMISE_FIELDS = promise_fields(Target)
 
 
 def in_language(texts: dict[str, str], lang: str) -> str:

@@ -1,12 +1,23 @@
-"""Field-by-field validation of one target file, as REGISTER.md defines it."""
+"""Field-by-field validation of one target file, as REGISTER.md defines it.
+
+Every field is read by the rule of its kind, as the model declares it (``fields``); what
+is left here is each field's own rule and the rules between fields (a due quarter after the
+start, a revised due after the due, progress oldest first...).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
+from . import fields as kinds
 from .checker import _MISSING, Checker
 from .errors import Problem
+from .fields import Spec, names, spec, specs
 from .model import (
     DECREASE,
     INCREASE,
@@ -23,17 +34,25 @@ from .yamldoc import Document, Path
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
 
-TARGET_FIELDS = (
-    "id", "title", "policy_address", "bureau", "partners", "area", "description",
-    "start", "due", "indicator", "progress", "delay", "withdrawn", "amendments", "replaces",
-)  # fmt: skip
-INDICATOR_FIELDS = ("unit", "baseline", "target", "direction")
-ENTRY_FIELDS = ("quarter", "value", "percent_complete", "note", "sources", "verified_by")
-DELAY_FIELDS = ("reason", "revised_due", "measures", "submitted", "responsible")
-WITHDRAWN_FIELDS = ("quarter", "reason")
-AMENDMENT_FIELDS = ("date", "fields", "reason", "approved_by", "correction")
+TARGET_FIELDS = names(Target)
+INDICATOR_FIELDS = names(Indicator)
+ENTRY_FIELDS = names(ProgressEntry)
+DELAY_FIELDS = names(Delay)
+WITHDRAWN_FIELDS = names(Withdrawal)
+AMENDMENT_FIELDS = names(Amendment)
 
 RESERVED_IDS = {"index"}  # list pages live at targets/index.html
+
+Values = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What reading a field may depend on: the default language and the fields of its
+    parent read so far (a delay's revised due is compared with the target's due)."""
+
+    lang: str
+    parent: Values
 
 
 def build_target(
@@ -43,29 +62,22 @@ def build_target(
     check = Checker(doc)
     if check.mapping((), TARGET_FIELDS, True) is None:
         return None, check.problems
-    target_id = _check_id(check, stem)
-    policy_address = check.policy_address = check.integer(("policy_address",))
-    start = _start(check, policy_address)
-    due = check.quarter(("due",), True)
+    values = read_fields(check, (), Target, default_lang)
+    target_id = _check_id(check, values["id"], stem)
+    start = values["start"] or _default_start(check, values["policy_address"])
+    due = values["due"]
     if start and due and due < start:
         check.fail(("due",), f"{due} is before the start quarter {start}: check both quarters")
-    indicator = _indicator(check)
     target = Target(
-        id=target_id or stem,
-        title=check.texts(("title",), default_lang, True, one_line=True),
-        policy_address=policy_address or 0,
-        bureau=check.text(("bureau",), True) or "",
-        partners=check.text_list(("partners",)),
-        area=check.text(("area",)),
-        description=check.texts(("description",), default_lang, False, one_line=False),
-        start=start or Quarter(1, 1),
-        due=due or Quarter(1, 1),
-        indicator=indicator,
-        progress=_progress(check, milestone=check.present(("indicator",), False) is _MISSING),
-        delay=_delay(check, due),
-        withdrawn=_withdrawn(check),
-        amendments=_amendments(check),
-        replaces=_replaces(check, target_id or stem),
+        **values
+        | {
+            "id": target_id or stem,
+            "policy_address": values["policy_address"] or 0,
+            "bureau": values["bureau"] or "",
+            "start": start or Quarter(1, 1),
+            "due": due or Quarter(1, 1),
+            "replaces": _replaces(check, values["replaces"], target_id or stem),
+        },
         source_path=doc.path,
     )
     if reporting_quarter is not None:
@@ -73,20 +85,32 @@ def build_target(
     return target, check.problems
 
 
-def _start(check: Checker, policy_address: int | None) -> Quarter | None:
-    """The start quarter; when not given, Q4 of the policy-address year."""
-    start = check.quarter(("start",), False)
-    if (
-        start is None
-        and policy_address is not None
-        and check.present(("start",), False) is _MISSING
-    ):
+def read_fields(check: Checker, path: Path, cls: type, lang: str) -> Values:
+    """Every declared field of ``cls`` under ``path``, read by the rule of its kind: its
+    typed value, or the model's empty value where it is missing or wrong."""
+    values: Values = {}
+    for field in specs(cls):
+        value = READERS[field.kind](check, (*path, field.name), field, _Context(lang, values))
+        values[field.name] = _empty(cls, field) if value is None else value
+    return values
+
+
+def _empty(cls: type, field: Spec) -> Any:
+    """The model's value for a field the file leaves out (None for a required one)."""
+    declared = cls.__dataclass_fields__[field.name]
+    if declared.default_factory is not dataclasses.MISSING:
+        return declared.default_factory()
+    return None if declared.default is dataclasses.MISSING else declared.default
+
+
+def _default_start(check: Checker, policy_address: int | None) -> Quarter | None:
+    """Q4 of the policy-address year, for a file that leaves ``start`` out."""
+    if policy_address is not None and check.present(("start",), False) is _MISSING:
         return Quarter(policy_address, 4)
-    return start
+    return None
 
 
-def _check_id(check: Checker, stem: str) -> str | None:
-    target_id = check.text(("id",), True)
+def _check_id(check: Checker, target_id: str | None, stem: str) -> str | None:
     if target_id is None:
         return None
     if target_id.lower() in RESERVED_IDS:
@@ -105,19 +129,39 @@ def _check_id(check: Checker, stem: str) -> str | None:
     return target_id
 
 
-def _indicator(check: Checker) -> Indicator | None:
-    path = ("indicator",)
-    if check.mapping(path, INDICATOR_FIELDS, False) is None:
+def _group(check: Checker, path: Path, field: Spec, context: _Context) -> Any:
+    """A mapping of the fields of ``field.group``, built by that class's rule."""
+    if check.mapping(path, names(field.group), field.required) is None:
         return None
-    unit = check.text((*path, "unit"), True)
-    baseline = check.number((*path, "baseline"))
-    target = check.number((*path, "target"))
-    direction = check.text((*path, "direction")) or INCREASE
-    if direction not in (INCREASE, DECREASE):
-        check.fail((*path, "direction"), f"{direction!r} must be 'increase' or 'decrease'")
+    before = len(check.problems)
+    values = read_fields(check, path, field.group, context.lang)
+    # A value the YAML reader refused is reported by it, not here: count it as a problem.
+    required = (spec.name for spec in specs(field.group) if spec.required)
+    read_cleanly = len(check.problems) == before and None not in map(values.get, required)
+    return BUILDERS[field.group](check, path, values, context.parent, read_cleanly)
+
+
+def _entries(check: Checker, path: Path, field: Spec, context: _Context) -> tuple:
+    """A list of mappings of ``field.group``'s fields, each built by that class's rule."""
+    found = []
+    for i in range(len(check.items(path))):
+        item = _group(check, (*path, i), _item_of(field), context)
+        if item is not None:
+            found.append((i, item))
+    LIST_RULES.get(field.group, lambda *_: None)(check, path, found)
+    return tuple(item for _, item in found)
+
+
+def _item_of(field: Spec) -> Spec:
+    return Spec(field.name, kinds.GROUP, field.help, required=True, group=field.group)
+
+
+def _indicator(
+    check: Checker, path: Path, values: Values, parent: Values, read_cleanly: bool
+) -> Indicator | None:
+    if not read_cleanly:
         return None
-    if None in (unit, baseline, target):
-        return None
+    baseline, target, direction = values["baseline"], values["target"], values["direction"]
     if baseline == target:
         check.fail(
             (*path, "target"),
@@ -132,95 +176,70 @@ def _indicator(check: Checker) -> Indicator | None:
             f"'{direction}' needs a target {way} the baseline ({baseline} -> {target}): "
             f"check the two numbers, or set direction: {other}",
         )
-    return Indicator(unit, baseline, target, direction)
+    return Indicator(**values)
 
 
-def _progress(check: Checker, milestone: bool) -> tuple[ProgressEntry, ...]:
-    entries: list[ProgressEntry] = []
-    for i in range(len(check.items(("progress",)))):
-        entry = _entry(check, ("progress", i), milestone)
-        if entry is None:
-            continue
-        if entries and entry.quarter <= entries[-1].quarter:
-            check.fail(
-                ("progress", i, "quarter"),
-                f"{entry.quarter} must come after {entries[-1].quarter}: "
-                "entries go oldest first, one per quarter",
-            )
-        entries.append(entry)
-    return tuple(entries)
-
-
-def _entry(check: Checker, path: Path, milestone: bool) -> ProgressEntry | None:
-    if check.mapping(path, ENTRY_FIELDS, True) is None:
-        return None
-    quarter = check.quarter((*path, "quarter"), True)
+def _entry(
+    check: Checker, path: Path, values: Values, parent: Values, read_cleanly: bool
+) -> ProgressEntry | None:
+    milestone = check.present(("indicator",), False) is _MISSING
     measure, wrong = ("percent_complete", "value") if milestone else ("value", "percent_complete")
     if check.get((*path, wrong)) is not _MISSING:
         kind = "milestone target (no indicator)" if milestone else "numeric target"
         check.fail((*path, wrong), f"a {kind} reports '{measure}', not '{wrong}': rename the field")
-    number = check.number((*path, measure))
-    if milestone and number is not None and not 0 <= number <= 100:
+    check.present((*path, measure), True)  # required here: which one, the target says
+    number = values[measure]
+    low, high = spec(ProgressEntry, "percent_complete").bounds
+    if milestone and number is not None and not low <= number <= high:
         check.fail(
             (*path, measure),
-            f"{number} must be between 0 and 100: give the per cent complete, e.g. 60",
+            f"{number} must be between {low} and {high}: give the per cent complete, e.g. 60",
         )
-    entry = ProgressEntry(
-        quarter=quarter,
-        note=check.text((*path, "note"), one_line=False),
-        sources=check.url_list((*path, "sources")),
-        verified_by=check.text((*path, "verified_by")),
-        **{measure: number},
-    )
-    return entry if quarter is not None and number is not None else None
-
-
-def _delay(check: Checker, due: Quarter | None) -> Delay | None:
-    path = ("delay",)
-    if check.mapping(path, DELAY_FIELDS, False) is None:
+    if values["quarter"] is None or number is None:
         return None
-    reason = check.text((*path, "reason"), True, one_line=False)
-    revised = check.quarter((*path, "revised_due"), True)
-    measures = check.text((*path, "measures"), True, one_line=False)
+    return ProgressEntry(**values | {wrong: None})
+
+
+def _in_order(check: Checker, path: Path, entries: list[tuple[int, ProgressEntry]]) -> None:
+    """Progress entries oldest first, one per quarter."""
+    for (_, before), (i, entry) in zip(entries, entries[1:], strict=False):
+        if entry.quarter <= before.quarter:
+            check.fail(
+                (*path, i, "quarter"),
+                f"{entry.quarter} must come after {before.quarter}: "
+                "entries go oldest first, one per quarter",
+            )
+
+
+def _delay(
+    check: Checker, path: Path, values: Values, parent: Values, read_cleanly: bool
+) -> Delay | None:
+    revised, due = values["revised_due"], parent.get("due")
     if revised and due and revised <= due:
         check.fail(
             (*path, "revised_due"),
             f"{revised} must be after the due quarter {due}: it is the new quarter promised",
         )
-    submitted = check.date((*path, "submitted"))
-    responsible = check.text((*path, "responsible"))
-    if None in (reason, revised, measures):
+    if None in (values["reason"], revised, values["measures"]):
         return None
-    return Delay(reason, revised, measures, submitted, responsible)
+    return Delay(**values)
 
 
-def _withdrawn(check: Checker) -> Withdrawal | None:
-    path = ("withdrawn",)
-    if check.mapping(path, WITHDRAWN_FIELDS, False) is None:
+def _withdrawn(
+    check: Checker, path: Path, values: Values, parent: Values, read_cleanly: bool
+) -> Withdrawal | None:
+    return Withdrawal(**values) if values["quarter"] and values["reason"] else None
+
+
+def _amendment(
+    check: Checker, path: Path, values: Values, parent: Values, read_cleanly: bool
+) -> Amendment | None:
+    if values["date"] is None or not values["fields"] or values["reason"] is None:
         return None
-    quarter = check.quarter((*path, "quarter"), True)
-    reason = check.text((*path, "reason"), True, one_line=False)
-    return Withdrawal(quarter, reason) if quarter and reason else None
+    return Amendment(**values)
 
 
-def _amendments(check: Checker) -> tuple[Amendment, ...]:
-    """The ``amendments`` list: why each change to the published promise was made."""
-    found = []
-    for i in range(len(check.items(("amendments",)))):
-        path = ("amendments", i)
-        if check.mapping(path, AMENDMENT_FIELDS, True) is None:
-            continue
-        date = check.date((*path, "date"), required=True)
-        fields = _promise_fields(check, (*path, "fields"))
-        reason = check.text((*path, "reason"), True, one_line=False)
-        approved_by = check.text((*path, "approved_by"))
-        correction = check.boolean((*path, "correction"))
-        if date is not None and fields and reason is not None:
-            found.append(Amendment(date, fields, reason, approved_by, bool(correction)))
-    return tuple(found)
-
-
-def _promise_fields(check: Checker, path: Path) -> tuple[str, ...]:
+def _promise_fields(check: Checker, path: Path, *_: Any) -> tuple[str, ...]:
     """The promise fields an amendment names: a non-empty list of PROMISE_FIELDS."""
     if check.present(path, True) is _MISSING:
         return ()
@@ -238,9 +257,8 @@ def _promise_fields(check: Checker, path: Path) -> tuple[str, ...]:
     return tuple(found) if len(found) == len(names) else ()
 
 
-def _replaces(check: Checker, own_id: str) -> str | None:
+def _replaces(check: Checker, value: str | None, own_id: str) -> str | None:
     """The id of the published target this one replaces; never its own id."""
-    value = check.text(("replaces",))
     if value is None:
         return None
     if not ID_RE.fullmatch(value):
@@ -263,3 +281,57 @@ def _check_not_after(check: Checker, entries: tuple[ProgressEntry, ...], last: Q
                 f"{quarter} is after the reporting quarter {last} (REPORTING_QUARTER): "
                 "check the quarter; a later quarter is reported once it is published",
             )
+
+
+def _text(one_line: bool) -> Callable:
+    return lambda check, path, field, _: check.text(path, field.required, one_line=one_line)
+
+
+def _texts(one_line: bool) -> Callable:
+    return lambda check, path, field, context: check.texts(
+        path, context.lang, field.required, one_line=one_line
+    )
+
+
+def _year(check: Checker, path: Path, field: Spec, _: _Context) -> int | None:
+    # Quarters are checked against the policy-address year, read before them.
+    check.policy_address = check.year(path, field.bounds)
+    return check.policy_address
+
+
+def _choice(check: Checker, path: Path, field: Spec, _: _Context) -> str | None:
+    value = check.text(path, field.required)
+    if value is not None and value not in field.choices:
+        check.fail(path, f"{value!r} must be {' or '.join(repr(c) for c in field.choices)}")
+        return None
+    return value
+
+
+# How each kind of field is read: (checker, path, declaration, context) -> value or None.
+READERS: dict[str, Callable[[Checker, Path, Spec, _Context], Any]] = {
+    kinds.LINE: _text(one_line=True),
+    kinds.ID: _text(one_line=True),
+    kinds.MARKDOWN: _text(one_line=False),
+    kinds.TEXTS: _texts(one_line=True),
+    kinds.MARKDOWN_TEXTS: _texts(one_line=False),
+    kinds.YEAR: _year,
+    kinds.QUARTER: lambda check, path, field, _: check.quarter(path, field.required),
+    kinds.NUMBER: lambda check, path, field, _: check.number(path, field.required),
+    kinds.DATE: lambda check, path, field, _: check.date(path, field.required),
+    kinds.BOOLEAN: lambda check, path, field, _: check.boolean(path),
+    kinds.CHOICE: _choice,
+    kinds.LINES: lambda check, path, field, _: check.text_list(path),
+    kinds.URLS: lambda check, path, field, _: check.url_list(path),
+    kinds.NAMES: _promise_fields,
+    kinds.GROUP: _group,
+    kinds.ENTRIES: _entries,
+}
+# Each group's rule: (checker, path, its values, the parent's values, read cleanly) -> value.
+BUILDERS: dict[type, Callable] = {
+    Indicator: _indicator,
+    ProgressEntry: _entry,
+    Delay: _delay,
+    Withdrawal: _withdrawn,
+    Amendment: _amendment,
+}
+LIST_RULES: dict[type, Callable] = {ProgressEntry: _in_order}
