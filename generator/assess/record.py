@@ -26,11 +26,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from ..register.errors import PortalError
+from ..register.fields import names
 from ..register.model import PROMISE_FIELDS, Amendment, Indicator, Target
 from ..register.quarters import Quarter
 from .gitlog import NOT_IN_GIT, SHALLOW, SINCE_UNKNOWN, PublishedHistory
 
-INDICATOR_PARTS = ("unit", "baseline", "target", "direction")
+INDICATOR_PARTS = names(Indicator)
+# The promise fields that hold one value (the indicator is compared part by part).
+SINGLE_VALUED = tuple(n for n in PROMISE_FIELDS if n != "indicator" and "." not in n)
 
 PromiseValue = Quarter | str | float | Indicator | None
 """A promise field's value: a quarter (due, start), a number (baseline, target),
@@ -71,7 +74,7 @@ class Promise:
     @classmethod
     def of(cls, target: Target) -> Promise:
         """The promise of ``target`` (``start`` as the validator defaults it)."""
-        return cls(target.due, target.start, target.indicator)
+        return cls(**{name: getattr(target, name) for name in PROMISE_FIELDS if "." not in name})
 
 
 @dataclass(frozen=True)
@@ -270,7 +273,7 @@ def _changes(old: Target, new: Target, at: PublishedAt) -> list[PromiseChange]:
 def promise_differences(old: Promise, new: Promise) -> list[tuple[str, PromiseValue, PromiseValue]]:
     """(field, old, new) for each promise field that differs, in PROMISE_FIELDS order."""
     found: list[tuple[str, PromiseValue, PromiseValue]] = []
-    for name in ("due", "start"):
+    for name in SINGLE_VALUED:
         if getattr(old, name) != getattr(new, name):
             found.append((name, getattr(old, name), getattr(new, name)))
     was, now = old.indicator, new.indicator
@@ -285,7 +288,7 @@ def promise_differences(old: Promise, new: Promise) -> list[tuple[str, PromiseVa
 
 def _applied(promise: Promise, change: PromiseChange) -> Promise:
     """``promise`` with ``change`` applied (a correction), unless that would measure nothing."""
-    if change.field in ("due", "start", "indicator"):
+    if change.field in (*SINGLE_VALUED, "indicator"):
         return replace(promise, **{change.field: change.new})
     if promise.indicator is None:
         return promise

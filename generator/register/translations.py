@@ -1,7 +1,8 @@
 """Register text missing in one of the site's languages: for REQUIRE_TRANSLATIONS and reviewers.
 
-Only ``title`` and ``description`` may be given per language (REGISTER.md); every other
-text is written once, in the default language.
+Only the fields the model declares as translated (``title`` and ``description``, as
+REGISTER.md says) may be given per language; every other text is written once, in the
+default language.
 """
 
 from __future__ import annotations
@@ -9,11 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import Problem
+from .fields import translated
 from .files import read_file
 from .model import Target
 from .yamldoc import MAX_FILE_BYTES, load_document
 
-TRANSLATED_FIELDS = ("title", "description")
+TRANSLATED_FIELDS = translated(Target)
 
 
 def missing_translations(target: Target, languages: tuple[str, ...]) -> dict[str, list[str]]:

@@ -9,10 +9,13 @@ no Pelican imports.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..assess import status
-from ..assess.wording import fmt_number
-from ..register.model import Amendment, Delay, ProgressEntry, Target
+from ..assess.wording import fmt_number, fmt_value
+from ..register import fields
+from ..register.fields import Spec, specs
+from ..register.model import PROMISE_FIELDS, Amendment, Delay, ProgressEntry, Target
 from ..register.quarters import Quarter
 
 # --- Comparing two registers -----------------------------------------------------------------
@@ -345,18 +348,31 @@ def _field_edits(old: Target, new: Target) -> list[FieldEdit]:
     ]
 
 
+# Compared on their own: the identity, progress, the delay, amendments and the promise.
+COMPARED_APART = ("id", "progress", "delay", "amendments", *PROMISE_FIELDS)
+
+
 def _field_values(target: Target) -> dict[str, str]:
-    """A target's fields other than id, progress, delay and promise, as display strings."""
-    values = {f"title[{lang}]": text for lang, text in target.title.items()}
-    values |= {
-        "policy_address": str(target.policy_address),
-        "bureau": target.bureau,
-        "partners": ", ".join(target.partners),
-        "area": target.area or "",
-        "replaces": target.replaces or "",
-    }
-    values |= {f"description[{lang}]": text for lang, text in target.description.items()}
-    if target.withdrawn is not None:
-        values["withdrawn.quarter"] = str(target.withdrawn.quarter)
-        values["withdrawn.reason"] = target.withdrawn.reason
+    """A target's fields other than those compared apart, as display strings, in file order."""
+    values: dict[str, str] = {}
+    for spec in specs(Target):
+        if spec.name not in COMPARED_APART:
+            values |= _shown(spec, getattr(target, spec.name), spec.name)
     return {name: value for name, value in values.items() if value != ""}
+
+
+def _shown(spec: Spec, value: Any, name: str) -> dict[str, str]:
+    """``value`` of the field ``spec`` as display strings by name: ``title[en]`` for each
+    language, ``withdrawn.reason`` for each field of a group."""
+    if value is None:
+        return {}
+    if spec.translated:
+        return {f"{name}[{lang}]": text for lang, text in value.items()}
+    if spec.kind == fields.GROUP:
+        shown: dict[str, str] = {}
+        for part in specs(spec.group):
+            shown |= _shown(part, getattr(value, part.name), f"{name}.{part.name}")
+        return shown
+    if spec.kind == fields.LINES:
+        return {name: ", ".join(value)}
+    return {name: fmt_value(value)}

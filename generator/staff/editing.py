@@ -29,9 +29,11 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from ..register.errors import PortalError, Problem
+from ..register.fields import names
 from ..register.figures import plain_decimal
 from ..register.files import list_tree, read_file
 from ..register.loader import SourceFile, display_path, read_source
+from ..register.model import Target
 from ..register.quarters import Quarter
 from ..register.yamldoc import MAX_FILE_BYTES, reads_as_text
 from ..site.portal import slugify
@@ -206,8 +208,8 @@ def new_target_edit(
     path = Path(targets_dir) / slugify(fields["bureau"]) / f"{target_id}.yaml"
     yaml, data = round_trip("")
     data = CommentedMap()
-    for key in ("id", "title", "policy_address", "bureau", "area", "start", "due"):
-        if fields.get(key) is not None:
+    for key in names(Target):  # in the order a file lists them
+        if key != "indicator" and fields.get(key) is not None:
             data[key] = fields[key]
     if fields.get("indicator"):
         data["indicator"] = CommentedMap(
