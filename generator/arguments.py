@@ -2,6 +2,9 @@
 
 A wrong value or a contradiction is a usage error (exit status 2) in the validator's
 manner, ``--option: what is wrong: what to write``; the help marks required options.
+``COMMANDS`` is the one definition of the staff commands: tasks.py makes its invoke
+tasks from it (``options``, ``description``, ``command_line``), so adding an option here
+adds it to both.
 """
 
 from __future__ import annotations
@@ -10,7 +13,9 @@ import argparse
 import datetime
 import re
 import sys
+import textwrap
 from pathlib import Path
+from typing import NamedTuple
 
 from .register.figures import read_figure
 from .register.quarters import Quarter
@@ -104,20 +109,39 @@ def _flag(flag: str, help: str) -> tuple[str, dict]:  # noqa: A002
     return flag, {"help": help, "action": "store_true"}
 
 
-# Each command: what it does, an example, its options. The invoke tasks take their help
-# from here (``option_help``), so the two never disagree.
+class Command(NamedTuple):
+    """A staff command: what it does in one line, an example's options, its options, more."""
+
+    does: str
+    example: str
+    options: tuple[tuple[str, dict], ...]
+    details: str = ""
+
+
+# Every staff command, its options and their help: the one definition. The command line is
+# built from it, and so is each invoke task of tasks.py (options, help, docstring).
 COMMANDS = {
-    "validate": ("check the register and report every problem", "", ()),
-    "build": ("validate, then build the site", "--output output", (
-        _opt("--output", "folder for the built site", default="output"),
-        _flag("--force", "build even if nothing changed since the last build"),
-    )),
-    "serve": ("serve the built site on this computer", "--port 8001", (
-        _opt("--output", "the built site's folder", default="output"),
-        _opt("--port", "port number (default 8000)", _port, default=8000),
-    )),
-    "new-target": (
-        "write a skeleton file for a new target in its bureau's folder",
+    "validate": Command(
+        "check the register and list every problem (file:line: field: message)", "", ()),
+    "build": Command(
+        "validate, then build the site (the previous site stays if anything fails)",
+        "--output output", (
+            _opt("--output", "folder for the built site (default: output, beside the "
+                 "settings file)", beside="output"),
+            _flag("--force", "build even if nothing changed since the last build"),
+        ),
+        "A build with nothing changed since the last one stops at once; --force builds "
+        "anyway."),
+    "serve": Command(
+        "serve the built site on this computer (build first); Ctrl-C stops it",
+        "--port 8001", (
+            _opt("--output", "the built site's folder (default: output, beside the settings "
+                 "file)", beside="output"),
+            _opt("--port", "port number (default 8000)", _port, default=8000),
+        ),
+        "The site is at http://localhost:8000/, or at the port given."),
+    "new-target": Command(
+        "write a valid skeleton file for a new target in its bureau's folder",
         "--id PA2025-003 --title 'Build 5,000 flats' --bureau 'Housing Bureau' "
         "--policy-address 2025 --due 2027-Q4 --unit flats --baseline 0 --target 5000", (
             _req("--id", "the new target's id, also its file name, e.g. PA2025-003"),
@@ -135,8 +159,8 @@ COMMANDS = {
             _opt("--direction", "numeric targets: increase (default) or decrease", None,
                  choices=("increase", "decrease")),
         )),
-    "report": (
-        "add one quarter's progress entry to a target, keeping the file's layout",
+    "report": Command(
+        "add one quarter's progress entry to a target, keeping the file's layout and comments",
         "--id PA2023-017 --quarter 2026-Q3 --value 12 --source https://www.example.gov/p/1", (
             _req("--id", "the target's id, e.g. PA2023-017"),
             _req("--quarter", "the quarter reported on, e.g. 2026-Q3", _quarter),
@@ -149,7 +173,7 @@ COMMANDS = {
                  action="append", default=[]),
             _opt("--verified-by", "the independent body that checked the figure, if any"),
         )),
-    "justify": (
+    "justify": Command(
         "file the delay justification of a missed target",
         "--id PA2023-017 --reason 'Site handover slipped.' --revised-due 2027-Q2 "
         "--measures 'A second contractor starts in 2026-Q4.' --submitted 2026-10-01", (
@@ -161,33 +185,101 @@ COMMANDS = {
                  _date),
             _opt("--responsible", "the accountable office-holder or post"),
         )),
-    "import-progress": ("import one quarter's updates from a CSV", "--csv updates.csv --dry-run", (
-        _req("--csv", "the CSV file: id,quarter,value,percent_complete,note,sources,verified_by",
-             lambda text: Path(_text(text))),
-        _flag("--dry-run", "only show what would change"),
-    )),
-    "changes": ("Markdown summary of the register's changes since a git ref",
-                "--base origin/main --check", (
-        _req("--base", "the git ref to compare with, e.g. main"),
-        _opt("--output", "write the summary to this file"),
-        _flag("--check", "also check the published record: exit 1, one line a problem, if "
-              "a promise moved without an amendments entry, a target was removed without "
-              "being withdrawn or replaced, an edition changed, or the base is not in the "
-              "history"),
-    )),
-    "edition": ("freeze what the site publishes for a reporting quarter in "
-                "editions/<quarter>.json, from the commit checked out", "--quarter 2026-Q3", (
-        _req("--quarter", "the reporting quarter to freeze, e.g. 2026-Q3", _quarter),
-    )),
-    "schema": ("write the JSON Schema of a target file, for editors", "", (
-        _opt("--output", f"default: {SCHEMA_FILE} beside the settings file"),
-    )),
+    "import-progress": Command(
+        "import one quarter's updates for many targets from a spreadsheet's CSV export",
+        "--csv updates.csv --dry-run", (
+            _req("--csv", "the CSV file: id,quarter,value,percent_complete,note,sources,"
+                 "verified_by", lambda text: Path(_text(text))),
+            _flag("--dry-run", "only show what would change"),
+        ),
+        "Every row is checked first; nothing is written unless all rows are good."),
+    "changes": Command(
+        "print a Markdown summary of what the register changes since a git ref",
+        "--base origin/main --check", (
+            _req("--base", "the git ref to compare with, e.g. main"),
+            _opt("--output", "write the summary to this file"),
+            _flag("--check", "also check the published record: exit 1, one line a problem, "
+                  "if a promise moved without an amendments entry, a target was removed "
+                  "without being withdrawn or replaced, an edition changed, or the base is "
+                  "not in the history"),
+        )),
+    "edition": Command(
+        "freeze what the site publishes for a reporting quarter in editions/<quarter>.json",
+        "--quarter 2026-Q3", (
+            _req("--quarter", "the reporting quarter to freeze, e.g. 2026-Q3", _quarter),
+        ),
+        "It is made from the commit checked out, with no uncommitted change to the "
+        "register. Commit the file: a committed edition never changes."),
+    "schema": Command(
+        "write the JSON Schema of a target file, for editors", "", (
+            _opt("--output", f"default: {SCHEMA_FILE} beside the settings file"),
+        )),
 }  # fmt: skip
+
+
+# --- Reading the table: the invoke tasks are made from these ----------------------------------
+
+WIDTH = 76  # help text is wrapped here, the same in both
+
+
+class Option(NamedTuple):
+    """One option of a command as a task takes it: ``--verified-by`` is ``verified_by``."""
+
+    flag: str
+    name: str
+    help: str
+    kind: str  # "value" (a string, passed as typed), "flag" (on or off), "list" (repeated)
+
+
+def options(command: str) -> tuple[Option, ...]:
+    """A command's options, in the table's order."""
+    kinds = {_Once: "value", "store_true": "flag", "append": "list"}
+    found = []
+    for flag, spec in COMMANDS[command].options:
+        if spec["action"] not in kinds:  # a task could not pass it on as it is
+            raise ValueError(f"{command} {flag}: action {spec['action']!r} is not one of {kinds}")
+        found.append(Option(flag, _name(flag), spec["help"], kinds[spec["action"]]))
+    return tuple(found)
 
 
 def option_help(command: str) -> dict[str, str]:
     """The help of a command's options by their Python names (``verified_by``), for invoke."""
-    return {flag[2:].replace("-", "_"): spec["help"] for flag, spec in COMMANDS[command][2]}
+    return {option.name: option.help for option in options(command)}
+
+
+def description(command: str) -> str:
+    """What a command does: its one line (``invoke --list`` shows it), then its details."""
+    does, _, _, details = COMMANDS[command]
+    summary = does[0].upper() + does[1:] + "."
+    return "\n\n".join([summary, *([_wrap(details)] if details else [])])
+
+
+def example(command: str, prog: str = PROG) -> str:
+    """The command's example, run with ``prog`` (the command line's, or ``invoke``)."""
+    return _wrap(f"Example: {prog} {command} {COMMANDS[command].example}".rstrip())
+
+
+def command_line(command: str, values: dict[str, object]) -> list[str]:
+    """The command line that gives a command these option values (by Python name)."""
+    args = [command]
+    for option in options(command):
+        value = values.get(option.name)
+        if option.kind == "flag":
+            args += [option.flag] if value else []
+        elif option.kind == "list":
+            args += [part for item in value or () for part in (option.flag, item)]
+        elif value is not None:
+            args += [option.flag, str(value)]
+    return args
+
+
+def _name(flag: str) -> str:
+    return flag[2:].replace("-", "_")
+
+
+def _wrap(text: str) -> str:
+    # Not at hyphens: options and quarters (--revised-due, 2026-Q4) stay whole.
+    return textwrap.fill(text, WIDTH, break_on_hyphens=False, break_long_words=False)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -214,21 +306,43 @@ def parser() -> argparse.ArgumentParser:
     )
     main.add_argument("--settings", default="pelicanconf.py", help=SETTINGS_HELP)
     commands = main.add_subparsers(dest="command", required=True)
-    for name, (does, example, options) in COMMANDS.items():
-        command = commands.add_parser(
-            name, help=does, description=does[0].upper() + does[1:] + ".",
-            epilog=f"Example: {PROG} {name} {example}".rstrip(),
-        )  # fmt: skip
-        # Also after the command, where staff tend to put it; the top-level default stays.
-        command.add_argument("--settings", default=argparse.SUPPRESS, help=SETTINGS_HELP)
-        groups: dict[str, argparse._MutuallyExclusiveGroup] = {}
-        for flag, spec in options:
-            spec = dict(spec)
-            group = spec.pop("group", None)
-            if group and group not in groups:
-                groups[group] = command.add_mutually_exclusive_group(required=True)
-            (groups[group] if group else command).add_argument(flag, **spec)
+    for name, command in COMMANDS.items():
+        _add_command(commands, name, command)
     return main
+
+
+def _add_command(commands: argparse._SubParsersAction, name: str, command: Command) -> None:
+    parser = commands.add_parser(
+        name, help=command.does, description=description(name), epilog=example(name),
+        formatter_class=argparse.RawDescriptionHelpFormatter,  # wrapped as invoke shows it
+    )  # fmt: skip
+    # Also after the command, where staff tend to put it; the top-level default stays.
+    parser.add_argument("--settings", default=argparse.SUPPRESS, help=SETTINGS_HELP)
+    groups: dict[str, argparse._MutuallyExclusiveGroup] = {}
+    for flag, spec in command.options:
+        spec = dict(spec)
+        group = spec.pop("group", None)
+        spec.pop("beside", None)  # see _settle_defaults
+        if group and group not in groups:
+            groups[group] = parser.add_mutually_exclusive_group(required=True)
+        (groups[group] if group else parser).add_argument(flag, **spec)
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    """The command line's arguments, checked; a usage error exits (SystemExit, status 2)."""
+    cli = parser()
+    args = cli.parse_args(argv)
+    check_combinations(cli, args)
+    _settle_defaults(args)
+    return args
+
+
+def _settle_defaults(args: argparse.Namespace) -> None:
+    # A default folder is the project's, beside its settings file, wherever the command is
+    # run from (as for the schema): `invoke build` from a subfolder still builds output/.
+    for flag, spec in COMMANDS[args.command].options:
+        if "beside" in spec and getattr(args, _name(flag)) is None:
+            setattr(args, _name(flag), str(Path(args.settings).parent / spec["beside"]))
 
 
 def check_combinations(cli: argparse.ArgumentParser, args: argparse.Namespace) -> None:

@@ -20,7 +20,7 @@ import os
 import sys
 from pathlib import Path
 
-from .arguments import PROG, SCHEMA_FILE, check_combinations, parser
+from .arguments import PROG, SCHEMA_FILE, parse, parser
 from .register.errors import PortalError, RegisterError, SettingsError
 
 __all__ = ["PROG", "main", "parser"]
@@ -48,9 +48,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
-    cli = parser()
-    args = cli.parse_args(argv)
-    check_combinations(cli, args)
+    args = parse(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
         print(_run(args), flush=True)
@@ -115,11 +113,11 @@ def _validate(args, pelican_settings, settings) -> str:
     from .build import validate
     from .site.portal import build_portal
 
-    targets = validate(pelican_settings)
-    portal = build_portal(targets, settings)
+    project = validate(pelican_settings)
+    portal = build_portal(project.targets, settings, project.bureaus)
     for warning in misplaced_justifications(portal.assessments):
         print(f"Warning: {warning}", file=sys.stderr)
-    return f"The register is valid: {len(targets)} targets."
+    return f"The register is valid: {len(project.targets)} targets."
 
 
 def _build(args, pelican_settings, settings) -> str:
@@ -248,7 +246,6 @@ def _git_root(folder: Path) -> Path:
 
 def _edition(args, pelican_settings, settings) -> str:
     from .build import validate
-    from .register.bureaufile import load_content
     from .register.quarters import Quarter
     from .site.editionmaker import make_edition
 
@@ -259,7 +256,7 @@ def _edition(args, pelican_settings, settings) -> str:
         settings_file.parent,
         [settings.targets_path, content, settings_file],
         Quarter.parse(args.quarter),
-        lambda: (validate(pelican_settings), load_content(content, settings.languages)[0]),
+        lambda: validate(pelican_settings, with_record=True),
     )
     return (
         f"Wrote {made.path}: {made.targets} targets as of {args.quarter}, from commit "
