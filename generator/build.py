@@ -9,31 +9,25 @@ workers and staging folder included (``stopping``).
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import outputs
 from .fingerprint import BuildRecord, input_fingerprint
+from .project.loader import Project, load_project, unreadable_entries
 from .project.settings import PortalSettings, from_pelican
-from .register.bureaufile import read_content
-from .register.errors import PortalError, Problem, RegisterError
-from .register.files import list_tree
-from .register.loader import display_path, load_register
-from .register.model import Target
-from .register.translations import translation_problems
+from .register.errors import PortalError
+from .register.loader import display_path
 from .site.editions import read_editions
 from .stopping import Stopped, StopSignals
 
+if TYPE_CHECKING:
+    from .plugin import Written
+
 logger = logging.getLogger(__name__)
-
-
-VALIDATED_REGISTER = "PORTAL_VALIDATED_REGISTER"
-# The plugin counts its charts into the dict found here: (rendered, from the cache).
-CHART_COUNTS = "PORTAL_CHART_COUNTS"
 
 
 class BuildError(PortalError):
@@ -92,52 +86,19 @@ def read_settings(settings_file: Path | str, overrides: dict[str, Any] | None = 
     return settings
 
 
-def validate(settings: dict) -> list[Target]:
-    """Load and validate the register named by ``settings``; raise ``RegisterError``.
+def validate(settings: dict, *, with_record: bool = False) -> Project:
+    """Load and validate the project named by ``settings``; raise ``RegisterError``.
 
-    The content folder's bureaus.yaml and names glossaries are checked too: whatever
-    the build reads, validate reads.
+    The content folder's bureaus.yaml and names glossaries, the committed editions and
+    the theme folder are checked too: whatever the build reads, validate reads.
     """
     portal_settings = from_pelican(settings)
-    content = settings.get("PATH", "content")
-    bureaus, _, content_problems = read_content(content, portal_settings.languages)
-    try:
-        targets = load_register(
-            portal_settings.targets_path,
-            reporting_quarter=portal_settings.reporting_quarter,
-            default_lang=portal_settings.default_lang,
-            bureaus=bureaus,
-        )
-    except RegisterError as exc:  # every problem in one run, the content folder's included
-        raise RegisterError(content_problems + exc.problems) from None
     # A malformed edition file stops the build: validate says so first.
-    content_problems += read_editions(
+    problems = read_editions(
         portal_settings.editions_path, display_path(portal_settings.editions_path)
     )[1]
-    reported = {p.path for p in content_problems}  # bureaus.yaml and the glossaries
-    content_problems += [
-        p
-        for p in _unreadable_entries(content, settings.get("THEME", "theme"))
-        if p.path not in reported
-    ]
-    if content_problems:
-        raise RegisterError(content_problems)
-    if portal_settings.require_translations:
-        problems = translation_problems(targets, portal_settings.languages)
-        if problems:
-            raise RegisterError(problems)
-    return targets
-
-
-def _unreadable_entries(*folders: str | Path) -> list[Problem]:
-    """Links, devices, pipes and sockets in the content and theme folders, which Pelican
-    would follow or open (a pipe hangs it): refused here as in the register."""
-    problems = []
-    for folder in folders:
-        if Path(folder).is_dir():
-            refused = list_tree(Path(folder)).refused
-            problems += [Problem(display_path(r.path), None, "", r.message) for r in refused]
-    return problems
+    problems += unreadable_entries(Path(settings.get("THEME", "theme")))
+    return load_project(portal_settings, with_record=with_record, problems=problems)
 
 
 def build(settings: dict, output: Path | str, force: bool = False) -> BuildResult:
@@ -173,9 +134,9 @@ def _build_alone(
     if last is not None:
         return _unchanged(output, last, started)
     record.forget()
-    targets = validate(settings)
+    project = validate(settings, with_record=True)
     with outputs.staging_folder(output) as staging:
-        result = _build(settings, targets, staging, output, started)
+        result = _build(settings, project, staging, output, started)
         with stops.deferred():  # the swap and its record, whole: a stop waits for them
             _swap_in(staging, output)
             record.remember(fingerprint, _summary(result))
@@ -202,23 +163,19 @@ def _unchanged(output: Path, last: dict, started: float) -> BuildResult:
 
 
 def _build(
-    settings: dict, targets: list[Target], staging: Path, output: Path, started: float
+    settings: dict, project: Project, staging: Path, output: Path, started: float
 ) -> BuildResult:
-    """Build the site of ``targets`` into ``staging``, for ``output``."""
-    # The plugin takes the register validated here rather than parsing every file again.
-    chart_counts = {"rendered": 0, "cached": 0}
-    settings = {**settings, VALIDATED_REGISTER: targets, CHART_COUNTS: chart_counts}
-    _run_pelican(settings, staging)
-    published = json.loads((staging / "data" / "targets.json").read_text(encoding="utf-8"))
+    """Build the site of ``project`` into ``staging``, for ``output``."""
+    written = _run_pelican(settings, project, staging)
     return BuildResult(
         output=output,
-        targets=len(targets),
-        missed=sum(1 for t in published["targets"] if t["status"] == "missed"),
-        reporting_quarter=published["reporting_quarter"],
+        targets=written.targets,
+        missed=written.missed,
+        reporting_quarter=written.reporting_quarter,
         seconds=time.perf_counter() - started,
-        pages=sum(1 for _ in staging.rglob("*.html")),
-        charts_rendered=chart_counts["rendered"],
-        charts_cached=chart_counts["cached"],
+        pages=written.pages,
+        charts_rendered=written.charts_rendered,
+        charts_cached=written.charts_cached,
     )
 
 
@@ -231,14 +188,16 @@ class _ErrorCounter(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def _run_pelican(settings: dict, staging: Path) -> None:
-    from pelican import Pelican
+def _run_pelican(settings: dict, project: Project, staging: Path) -> Written:
+    """Run Pelican with the portal plugin on ``project``; what the plugin wrote."""
+    from .plugin import PortalRun  # Pelican is imported only when a site is built
 
     errors = _ErrorCounter()
     root = logging.getLogger()
     root.addHandler(errors)
     try:
-        Pelican({**settings, "OUTPUT_PATH": str(staging)}).run()
+        run = PortalRun({**settings, "OUTPUT_PATH": str(staging)}, project)
+        run.run()
     except PortalError:
         raise
     except Exception as exc:  # Pelican and Jinja raise many kinds; all mean "no site"
@@ -247,9 +206,10 @@ def _run_pelican(settings: dict, staging: Path) -> None:
         root.removeHandler(errors)
     if errors.messages:
         raise BuildError("Pelican reported errors:\n" + "\n".join(errors.messages))
-    # Pelican skips a plugin it cannot import with only a warning: check our output exists.
-    if not (staging / "data" / "targets.json").is_file():
+    # Pelican skips a plugin it cannot import with only a warning.
+    if run.written is None:
         raise BuildError("the portal plugin did not run (is PLUGINS = ['generator.plugin'] set?)")
+    return run.written
 
 
 def _swap_in(staging: Path, output: Path) -> None:

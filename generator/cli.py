@@ -113,11 +113,11 @@ def _validate(args, pelican_settings, settings) -> str:
     from .build import validate
     from .site.portal import build_portal
 
-    targets = validate(pelican_settings)
-    portal = build_portal(targets, settings)
+    project = validate(pelican_settings)
+    portal = build_portal(project.targets, settings, project.bureaus)
     for warning in misplaced_justifications(portal.assessments):
         print(f"Warning: {warning}", file=sys.stderr)
-    return f"The register is valid: {len(targets)} targets."
+    return f"The register is valid: {len(project.targets)} targets."
 
 
 def _build(args, pelican_settings, settings) -> str:
@@ -246,7 +246,6 @@ def _git_root(folder: Path) -> Path:
 
 def _edition(args, pelican_settings, settings) -> str:
     from .build import validate
-    from .register.bureaufile import load_content
     from .register.quarters import Quarter
     from .site.editionmaker import make_edition
 
@@ -257,7 +256,7 @@ def _edition(args, pelican_settings, settings) -> str:
         settings_file.parent,
         [settings.targets_path, content, settings_file],
         Quarter.parse(args.quarter),
-        lambda: (validate(pelican_settings), load_content(content, settings.languages)[0]),
+        lambda: validate(pelican_settings, with_record=True),
     )
     return (
         f"Wrote {made.path}: {made.targets} targets as of {args.quarter}, from commit "

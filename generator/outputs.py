@@ -38,13 +38,12 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from . import CODE
+from .project.settings import SETTINGS_FILE
 from .register.errors import PortalError
 
 logger = logging.getLogger(__name__)
 
 PACKAGE = CODE
-# The settings file a build read (set by build.read_settings): its folder is the repository.
-SETTINGS_FILE = "PORTAL_SETTINGS_FILE"
 # What every site the portal builds has: a folder with it is one the portal may replace.
 SITE_MARK = Path("data") / "targets.json"
 _NAME_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"

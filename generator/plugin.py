@@ -7,24 +7,26 @@ settings, hands the core's results to the theme's templates and writes files.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import pass_context
 from markupsafe import Markup, escape
-from pelican import signals
+from pelican import Pelican, signals
 from pelican.generators import Generator
 from pelican.log import console
+from pelican.writers import FileOverwriteFailedError
 
 from .assess import wording
 from .assess.corrections import corrections_from
 from .assess.delays import misplaced_justifications
-from .assess.gitlog import read_history
-from .assess.record import build_record
-from .build import CHART_COUNTS, VALIDATED_REGISTER
+from .assess.status import MISSED
+from .pelicansettings import add_defaults, portal_view, portal_writes_pages
+from .portaltheme import replaced_static_files, static_files, use_portal_templates
+from .project.loader import Project, load_project
 from .project.settings import canonical_tag, from_pelican
 from .register import i18n
-from .register.bureaufile import load_content
-from .register.loader import load_register
+from .register.errors import PortalError
 from .register.model import in_language, shown_language
 from .register.names import name_in, translate_name
 from .site import charts, editiondiff, exports, pages, portal, publish
@@ -65,8 +67,10 @@ TEMPLATE_GLOBALS = {
 class PortalGenerator(Generator):
     """Loads the register, assesses every target and writes the portal in every language."""
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, context, settings, *args, **kwargs) -> None:
+        # The portal's pages as the portal needs them, whatever the site sets for its own.
+        super().__init__(context, portal_view(settings), *args, **kwargs)
+        self.use_portal_theme()
         # Interface strings follow the language set by i18n.use() while a page is written.
         self.env.add_extension("jinja2.ext.i18n")
         self.env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
@@ -80,37 +84,41 @@ class PortalGenerator(Generator):
             plain_name=self.plain_name,
         )
 
+    def use_portal_theme(self) -> None:
+        """Render with the portal's templates (THEME_TEMPLATES_OVERRIDES first) and its
+        filters and helpers, not the site's THEME."""
+        overrides = self.settings["THEME_TEMPLATES_OVERRIDES"]
+        self._templates_path = use_portal_templates(self.env, overrides)
+        self.env.filters.update(TEMPLATE_FILTERS)
+        self.env.globals.update(TEMPLATE_GLOBALS)
+
+    run: Pelican | None = None
+    """The Pelican run this generator class was made for (see ``get_generators``)."""
+
     def generate_context(self) -> None:
-        """Load and assess the register; share the result with every template."""
-        settings = from_pelican(self.settings)
-        bureaus, glossary = load_content(self.settings["PATH"], settings.languages)
-        targets = self.settings.get(VALIDATED_REGISTER)
-        if targets is None:  # run by plain `pelican`, not through generator.build
-            targets = load_register(
-                settings.targets_path,
-                reporting_quarter=settings.reporting_quarter,
-                default_lang=settings.default_lang,
-                bureaus=bureaus,
-            )
-        # Git history is read here, at the edge, once: the record and the corrections log
-        # both derive from it; the core stays free of I/O beyond files.
-        history = read_history(
-            settings.targets_path,
-            settings.default_lang,
-            settings.record_since,
-            cache=settings.chart_cache_path,
+        """Assess the project's register; share the result with every template."""
+        project = getattr(self.run, "project", None)
+        if project is None:  # run by plain `pelican`, not through generator.build
+            project = load_project(from_pelican(self.settings), with_record=True)
+        self.portal = portal.build_portal(
+            project.targets, project.settings, project.bureaus, project.record
         )
-        record = build_record(history, targets)
-        self.portal = portal.build_portal(targets, settings, bureaus, record)
         for warning in misplaced_justifications(self.portal.assessments):
             logger.warning(warning)
-        self.portal.corrections = corrections_from(history)
-        self.portal.glossary = glossary
+        self.portal.corrections = corrections_from(project.history)
+        self.portal.glossary = project.glossary
         self.context["portal"] = self.portal
-        self.context["LANGUAGES"] = settings.languages
+        self.context["LANGUAGES"] = project.settings.languages
         # Each edition against the register as of its quarter: a second portal per edition.
-        self.editions = editiondiff.published_editions(targets, settings, bureaus, record)
+        self.editions = editiondiff.published_editions(
+            project.targets, project.settings, project.bureaus, project.record
+        )
         self.context["EDITIONS"] = self.editions
+        self.written = Written(
+            targets=len(project.targets),
+            missed=sum(1 for a in self.portal.assessments if a.status == MISSED),
+            reporting_quarter=str(self.portal.quarter),
+        )
 
     def generate_output(self, writer) -> None:
         """Write the charts, data files and feeds, then every page of the plan."""
@@ -118,10 +126,11 @@ class PortalGenerator(Generator):
         charts_made = publish.render_charts(
             self.portal, lambda path, data: _write_file(out / path, data), console
         )
-        self.settings.get(CHART_COUNTS, {}).update(
-            rendered=charts_made.rendered, cached=charts_made.cached
-        )
+        self.written.charts_rendered = charts_made.rendered
+        self.written.charts_cached = charts_made.cached
         for path, data in publish.site_files(self.portal):
+            _write_file(out / path, data)
+        for path, data in static_files():  # the theme's css and js, whatever the site's THEME
             _write_file(out / path, data)
         for published in self.editions:  # the committed file, byte for byte
             _write_file(out / published.edition.data_url, published.edition.data)
@@ -132,25 +141,33 @@ class PortalGenerator(Generator):
                 plan = pages.plan(self.portal, urls)
                 for page in plan + editions + self.content_pages(lang):
                     self.write_page(writer, page, lang)
+                    self.written.pages += 1
+        if self.run is not None:
+            self.run.written = self.written
 
     def write_page(self, writer, page: pages.Page, lang: str) -> None:
         """Write one page in ``lang``, under that language's folder."""
         root = i18n.lang_root(lang, self.portal.settings.default_lang)
-        writer.write_file(
-            root + page.save_as,
-            self.get_template(page.template),
-            self.context,
-            relative_urls=self.settings["RELATIVE_URLS"],
-            page_title=page.title,
-            crumbs=page.crumbs,
-            LANG=lang,
-            LANG_ROOT=root,
-            page_path=page.save_as,
-            **page.variables,
-        )
+        try:
+            writer.write_file(
+                root + page.save_as,
+                self.get_template(page.template),
+                self.context,
+                relative_urls=self.settings["RELATIVE_URLS"],
+                page_title=page.title,
+                crumbs=page.crumbs,
+                LANG=lang,
+                LANG_ROOT=root,
+                page_path=page.save_as,
+                **page.variables,
+            )
+        except FileOverwriteFailedError:
+            raise _taken(root + page.save_as) from None
 
     def content_pages(self, lang: str) -> list[pages.Page]:
         """The hand-written pages under content/, each in ``lang`` where a translation exists."""
+        if not portal_writes_pages(self.settings):
+            return []  # Pelican writes them, in the site's theme
         found = []
         for original in self.context.get("pages", []):
             translated = [p for p in original.translations if canonical_tag(p.lang) == lang]
@@ -205,6 +222,15 @@ def href(context, path: str) -> str:
     return f"{context['SITEURL']}/{context.get('LANG_ROOT', '')}{path}"
 
 
+def _taken(path: str) -> PortalError:
+    return PortalError(
+        f"{path}: the site writes a page of its own there, where the portal writes one of "
+        "its pages (they are at the root of the output: see the README's section 'Add the "
+        "portal to an existing Pelican site'): move the site's page, its front page for "
+        "one with INDEX_SAVE_AS = 'blog/index.html'"
+    )
+
+
 def _write_file(path: Path, data: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(data, bytes):
@@ -213,22 +239,71 @@ def _write_file(path: Path, data: str | bytes) -> None:
         path.write_text(data, encoding="utf-8", newline="\n")
 
 
-def add_template_helpers(pelican) -> None:
-    """Make the portal's filters and helpers available to every template, pages included."""
-    pelican.settings.setdefault("JINJA_FILTERS", {}).update(TEMPLATE_FILTERS)
-    pelican.settings.setdefault("JINJA_GLOBALS", {}).update(TEMPLATE_GLOBALS)
+def add_settings_defaults(pelican) -> None:
+    """Default the settings the portal's templates read, where the site sets none, and
+    lend the site's templates the portal's filters and helpers under the names it leaves
+    free (Pelican compiles a portal-only site's page templates with them)."""
+    add_defaults(pelican.settings)
+    filters = pelican.settings.setdefault("JINJA_FILTERS", {})
+    helpers = pelican.settings.setdefault("JINJA_GLOBALS", {})
+    for name, value in TEMPLATE_FILTERS.items():
+        filters.setdefault(name, value)
+    for name, value in TEMPLATE_GLOBALS.items():
+        helpers.setdefault(name, value)
 
 
-def get_generators(pelican) -> type[Generator]:
-    """Add the portal generator to Pelican's."""
-    return PortalGenerator
+@dataclass
+class Written:
+    """What the portal generator wrote: the build reports from it."""
+
+    targets: int
+    """Targets in the register."""
+    missed: int
+    """Targets shown as missed, removed ones included."""
+    reporting_quarter: str
+    pages: int = 0
+    """HTML pages written, in every language."""
+    charts_rendered: int = 0
+    """Chart files (SVG and PNG) rendered by this run."""
+    charts_cached: int = 0
+    """Chart files taken from the chart cache (CHART_CACHE_PATH) instead."""
+
+
+class PortalRun(Pelican):
+    """A Pelican run of a project loaded and validated beforehand (by ``generator.build``).
+
+    The portal generator takes the project from here instead of loading it again, and
+    leaves ``written`` here: what it wrote (None if it did not run).
+    """
+
+    def __init__(self, settings: dict, project: Project) -> None:
+        self.project = project
+        self.written: Written | None = None
+        super().__init__(settings)
+
+
+def get_generators(pelican: Pelican) -> type[Generator]:
+    """Add the portal generator to Pelican's, made for this run (its project, its report)."""
+    return type("PortalGenerator", (PortalGenerator,), {"run": pelican})
 
 
 def index_for_search(pelican) -> None:
     """Once every page is written, build each language's search index over them."""
-    settings = from_pelican(pelican.settings)
+    settings = from_pelican(portal_view(pelican.settings))
     roots = [i18n.lang_root(lang, settings.default_lang) for lang in settings.languages]
     build_search_index(Path(pelican.output_path), roots)
+
+
+def check_static_files(pelican) -> None:
+    """Refuse a site whose theme's own files replaced the portal's css or js (Pelican copies
+    the site's THEME static files after the portal has written its own)."""
+    replaced = replaced_static_files(Path(pelican.output_path), static_files())
+    if replaced:
+        raise PortalError(
+            f"{', '.join(replaced)}: the site's THEME has a file of the same name, which "
+            "replaced the portal's: rename it, or set THEME_STATIC_DIR to another folder "
+            "than 'theme'"
+        )
 
 
 def same_case_language(content) -> None:
@@ -240,7 +315,8 @@ def same_case_language(content) -> None:
 
 def register() -> None:
     """Connect the plugin to Pelican's signals."""
-    signals.initialized.connect(add_template_helpers)
+    signals.initialized.connect(add_settings_defaults)
     signals.content_object_init.connect(same_case_language)
     signals.get_generators.connect(get_generators)
+    signals.finalized.connect(check_static_files)
     signals.finalized.connect(index_for_search)

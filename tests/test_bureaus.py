@@ -111,14 +111,14 @@ def test_a_code_or_a_name_in_any_language_is_the_declared_bureau(tmp_path):
             "PA2024-099": target_text("醫務衞生局"),
         },
     )
-    targets = {t.id: t for t in build.validate(settings_for(register))}
+    targets = {t.id: t for t in build.validate(settings_for(register)).targets}
     for target_id in ("PA2024-098", "PA2024-099"):
         assert targets[target_id].bureau == "Health Bureau"
     assert targets["PA2024-098"].partners == ("Development Bureau", "Development Bureau")
 
 
 def test_every_sample_bureau_and_partner_is_declared():
-    targets = build.validate(settings_for(SAMPLE_REGISTER))
+    targets = build.validate(settings_for(SAMPLE_REGISTER)).targets
     names = {t.bureau for t in targets} | {p for t in targets for p in t.partners}
     assert "Health Bureau" in names and len(names) >= 10
 

@@ -84,7 +84,7 @@ def fixture_document(register: Path = FIXTURE_REGISTER, quarter: str = QUARTER) 
     pelican = build.read_settings(ROOT / "pelicanconf.py", {"TARGETS_PATH": str(register)})
     settings = from_pelican(pelican)
     bureaus, _ = load_content(pelican["PATH"], settings.languages)
-    targets = build.validate(pelican)
+    targets = build.validate(pelican).targets
     record = build_record(read_history(register, settings.default_lang, None), targets)
     return editions.document_as_of(targets, settings, bureaus, Quarter.parse(quarter), record)
 

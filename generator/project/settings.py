@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from ..assess.status import DEFAULT_AT_RISK_LAG
-from ..outputs import SETTINGS_FILE
 from ..register.errors import SettingsError
 from ..register.i18n import catalog_languages, catalog_path, has_catalog
 from ..register.quarters import Quarter
@@ -62,6 +61,9 @@ class PortalSettings:
     """REQUIRE_HISTORY: refuse to build without the register's complete first-parent git
     history (not a git work tree, a shallow clone, an unreadable history, an unknown
     RECORD_SINCE). Default False: pages say the record is unavailable. True in publishconf."""
+    content_path: Path = Path("content")
+    """PATH: Pelican's content folder, which holds bureaus.yaml, the names glossaries and
+    the hand-written pages. Default ``content``."""
     editions_path: Path = Path("editions")
     """EDITIONS_PATH: the folder of committed editions (``<YYYY-Qn>.json``, written by the
     ``edition`` command); the site publishes each with what changed since. Default
@@ -76,6 +78,8 @@ PORTAL_SETTINGS = (
     "PLUGINS", "RECORD_SINCE", "REQUIRE_HISTORY", "EDITIONS_PATH",
 )  # fmt: skip
 PLUGIN = "generator.plugin"
+# The settings file a build read (set by build.read_settings): its folder is the repository.
+SETTINGS_FILE = "PORTAL_SETTINGS_FILE"
 URL_HINT = "must be an http(s) address such as https://targets.example.gov, or empty"
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 # Strict on purpose: the address is written into attributes, feeds and the calendar, so
@@ -127,6 +131,7 @@ def from_pelican(settings: dict[str, Any]) -> PortalSettings:
     default_lang, languages = _languages(reader)
     values = {
         "targets_path": reader.take("TARGETS_PATH", _folder, "targets"),
+        "content_path": reader.take("PATH", _folder, "content"),
         "reporting_quarter": reader.take("REPORTING_QUARTER", _quarter),
         "at_risk_lag": reader.take("AT_RISK_LAG", _lag, DEFAULT_AT_RISK_LAG),
         "sample_data": reader.take("SAMPLE_DATA", _boolean, False),

@@ -18,6 +18,7 @@ from functools import cached_property
 from .errors import PortalError, Problem
 from .lookalike import difference, skeleton
 from .quarters import Quarter
+from .slugs import slugify
 from .yamldoc import Document
 
 
@@ -98,7 +99,6 @@ class Bureaus:
 
 def implied(names: list[str] | set[str], default_lang: str) -> Bureaus:
     """A stand-in for bureaus.yaml: one entry per name, for callers that need no URLs."""
-    from ..site.portal import slugify  # only here: the portal imports this module
 
     taken: set[str] = {"index"}
     entries = []

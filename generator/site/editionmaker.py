@@ -14,13 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..assess.gitlog import read_history
-from ..assess.record import Record, build_record
 from ..assess.status import reporting_quarter
+from ..project.loader import Project
 from ..project.settings import PortalSettings
-from ..register.bureaus import Bureaus
 from ..register.files import is_ignored_path
-from ..register.model import Target
 from ..register.quarters import Quarter
 from .editions import EditionError, document_as_of, edition_text, parse_edition
 
@@ -42,23 +39,24 @@ def make_edition(
     repository: Path,
     inputs: list[Path],
     quarter: Quarter,
-    load: Callable[[], tuple[list[Target], Bureaus]],
+    load: Callable[[], Project],
 ) -> Made:
     """Write the edition of ``quarter`` into EDITIONS_PATH, from the commit checked out.
 
     ``repository`` is the settings file's folder. ``inputs`` are what targets.json is made
     from (register, content, settings file): each must be in its git repository and
     unchanged since the commit, so that the edition can be made again from its commit.
-    ``load`` validates and reads the register. Raises ``EditionError`` (or the register's
-    errors) and writes nothing when it cannot.
+    ``load`` loads and validates the project, with its published record. Raises
+    ``EditionError`` (or the register's errors) and writes nothing when it cannot.
     """
     path = settings.editions_path / f"{quarter}.json"
     _check_new(path)
     top = _top_level(repository)
     commit, commit_date = _head(top)
     _check_clean(top, inputs, settings.editions_path)
-    targets, bureaus = load()
-    record = _published_record(settings, targets)
+    project = load()
+    targets, bureaus, record = project.targets, project.bureaus, project.record
+    _check_available(record)
     latest = reporting_quarter(targets, None)
     if latest is None or quarter > latest:
         raise EditionError(
@@ -74,22 +72,14 @@ def make_edition(
     return Made(path, commit, len(document["targets"]))
 
 
-def _published_record(settings: PortalSettings, targets: list[Target]) -> Record:
-    """The published record, as the build reads it; refused when git cannot give it whole."""
-    history = read_history(
-        settings.targets_path,
-        settings.default_lang,
-        settings.record_since,
-        cache=settings.chart_cache_path,
-    )
-    record = build_record(history, targets)
+def _check_available(record) -> None:
+    """Refuse an edition when git cannot give the published record whole."""
     if not record.available:
         raise EditionError(
             f"the published record is unavailable ({record.reason}): an edition freezes "
             "statuses against the original promises, which are read from the register's "
             "git history, as the published site has them"
         )
-    return record
 
 
 def _check_new(path: Path) -> None:

@@ -6,9 +6,6 @@ works from any folder and when opened straight from disk.
 
 from __future__ import annotations
 
-import hashlib
-import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -22,6 +19,7 @@ from ..register.bureaus import Bureau, Bureaus, implied
 from ..register.errors import PortalError
 from ..register.model import Target
 from ..register.quarters import Quarter
+from ..register.slugs import slugify
 
 
 def target_url(target_id: str) -> str:
@@ -42,16 +40,6 @@ def chart_url(name: str) -> str:
 def chart_png_url(target_id: str) -> str:
     """A target chart's PNG, for link previews (Open Graph)."""
     return f"charts/{target_id}.png"
-
-
-def slugify(text: str) -> str:
-    """A URL-safe slug for a free-text name; non-Latin names get a stable hash slug."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
-    if not slug or not ascii_text.strip() or len(ascii_text) < len(text) / 2:
-        digest = hashlib.sha256(text.encode()).hexdigest()[:10]
-        slug = f"{slug}-{digest}" if slug else digest
-    return slug
 
 
 @dataclass(frozen=True)

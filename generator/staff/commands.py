@@ -9,12 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..assess.status import MISSED
+from ..assess.status import MISSED, assess, reporting_quarter
 from ..assess.wording import status_label
+from ..project.loader import load_project
 from ..project.settings import PortalSettings
 from ..register.files import read_file
-from ..register.loader import load_register
-from ..site.portal import build_portal
 from . import bulk
 from .editing import (
     EditError,
@@ -47,17 +46,14 @@ def report(settings: PortalSettings, target_id: str, entry: dict[str, Any]) -> s
 
 def justify(settings: PortalSettings, target_id: str, delay: dict[str, Any]) -> str:
     """Add the delay justification to a missed target; return what was added."""
-    targets = load_register(
-        settings.targets_path,
-        reporting_quarter=settings.reporting_quarter,
-        default_lang=settings.default_lang,
-    )
-    portal = build_portal(targets, settings)
-    assessment = next((a for a in portal.assessments if a.target.id == target_id), None)
+    targets = load_project(settings, with_record=False).targets
+    quarter = reporting_quarter(targets, settings.reporting_quarter)
+    target = next((t for t in targets if t.id == target_id), None)
     path = find_target_file(settings.targets_path, target_id)
+    assessment = assess(target, quarter, settings.at_risk_lag) if target and quarter else None
     if assessment is not None and assessment.status != MISSED:
         raise EditError(
-            f"{target_id} is {status_label(assessment.status).lower()} as of {portal.quarter}, "
+            f"{target_id} is {status_label(assessment.status).lower()} as of {quarter}, "
             "not missed: a delay justification is filed only for a missed target"
         )
     edit = delay_edit(path, read_target_text(path), delay)

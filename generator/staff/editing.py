@@ -35,8 +35,8 @@ from ..register.files import list_tree, read_file
 from ..register.loader import SourceFile, display_path, read_source
 from ..register.model import Target
 from ..register.quarters import Quarter
+from ..register.slugs import slugify
 from ..register.yamldoc import MAX_FILE_BYTES, reads_as_text
-from ..site.portal import slugify
 
 SCHEMA_LINE = "# yaml-language-server: $schema={path}\n"
 # The sample register's layout: list items indented two spaces under their key.
