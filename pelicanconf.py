@@ -42,30 +42,15 @@ PLUGINS = ["generator.plugin"]
 # Register text is untrusted: escape everything unless a template says otherwise.
 JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
 
-# Only hand-written pages; the portal generator writes the rest.
-ARTICLE_PATHS = []
+# A site that is the portal alone: Pelican writes none of its own pages, feeds or lists
+# (there are no articles), and the portal writes content/pages itself, once per language
+# (pages/{slug}.html). A host site adding the portal to its own leaves this line out.
+from generator.portalonly import *  # noqa: E402, F403
+
+# Only hand-written pages, and no static content files.
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = []
-DIRECT_TEMPLATES = []
-# The portal writes content/pages itself, once per language (pages/{slug}.html).
-PAGE_URL = ""
-PAGE_SAVE_AS = ""
-PAGE_LANG_URL = ""
-PAGE_LANG_SAVE_AS = ""
-ARTICLE_SAVE_AS = ""
-CATEGORY_SAVE_AS = ""
-TAG_SAVE_AS = ""
-AUTHOR_SAVE_AS = ""
-ARCHIVES_SAVE_AS = ""
-CATEGORIES_SAVE_AS = ""
-TAGS_SAVE_AS = ""
-AUTHORS_SAVE_AS = ""
-FEED_ALL_ATOM = None
-CATEGORY_FEED_ATOM = None
-TRANSLATION_FEED_ATOM = None
-AUTHOR_FEED_ATOM = None
-AUTHOR_FEED_RSS = None
-DEFAULT_PAGINATION = False
+
 DELETE_OUTPUT_DIRECTORY = True
 # Keep builds byte-identical: no build dates or cache files in the output.
 LOAD_CONTENT_CACHE = False
