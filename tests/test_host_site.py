@@ -18,9 +18,13 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
+
+from generator import plugin
+from generator.pelicansettings import portal_view
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -289,3 +293,40 @@ def test_a_host_page_where_the_portal_writes_one_is_refused_with_advice(host, in
 
 def _outputs(folder: str, names: list[str]) -> list[str]:
     return [n for n in names if n in ("output", "pelican-output", "output.last-build.json")]
+
+
+def test_a_host_theme_file_in_place_of_the_portal_css_is_refused(host, installed, tmp_path):
+    folder = shutil.copytree(host["folder"], tmp_path / "ministry", ignore=_outputs)
+    write(folder / "theme" / "static" / "css" / "portal.css", "body { color: red }\n")
+    done = run([sys.executable, "-m", "generator", "build"], folder, installed)
+    assert done.returncode == 1
+    assert "theme/css/portal.css: the site's THEME has a file of the same name" in done.stderr
+    assert "THEME_STATIC_DIR" in done.stderr and "Traceback" not in done.stderr
+
+
+# --- The settings, without a build ----------------------------------------------------------
+
+
+def test_the_plugin_defaults_only_what_the_site_leaves_unset():
+    def own_markdown(text):
+        return text
+
+    settings = {"SITE_OWNER": "Ministry of Examples", "JINJA_FILTERS": {"markdown": own_markdown}}
+    plugin.add_settings_defaults(SimpleNamespace(settings=settings))
+    assert settings["SITE_OWNER"] == "Ministry of Examples"
+    assert settings["SAMPLE_DATA"] is False and settings["DATA_LICENSE"] is None
+    assert settings["JINJA_FILTERS"]["markdown"] is own_markdown  # the site's own, kept
+    assert settings["JINJA_FILTERS"]["fmt_number"] is plugin.TEMPLATE_FILTERS["fmt_number"]
+
+
+def test_the_portal_pages_settings_leave_the_sites_own_alone():
+    site_jinja = {"extensions": ["jinja2.ext.do"], "autoescape": False, "trim_blocks": False}
+    settings = {"RELATIVE_URLS": False, "JINJA_ENVIRONMENT": site_jinja, "SITENAME": "M"}
+    view = portal_view(settings)
+    assert view["RELATIVE_URLS"] is True and view["SITENAME"] == "M"
+    assert view["JINJA_ENVIRONMENT"] == {
+        "extensions": ["jinja2.ext.do"], "autoescape": True,
+        "trim_blocks": True, "lstrip_blocks": True,
+    }  # fmt: skip
+    assert settings["RELATIVE_URLS"] is False and settings["JINJA_ENVIRONMENT"] is site_jinja
+    assert site_jinja["autoescape"] is False
