@@ -114,7 +114,7 @@ from generator.assess.record import build_record
 from generator.register.loader import load_register
 
 # The build loads the current register anyway: only reading the history is timed.
-current = load_register(sys.argv[1], default_lang="en")
+current = load_register(sys.argv[1], reporting_quarter=None, default_lang="en")
 cache = Path(sys.argv[2]) if len(sys.argv) > 2 else None
 started = time.perf_counter()
 record = build_record(read_history(Path(sys.argv[1]), "en", cache=cache), current)

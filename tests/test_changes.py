@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.assess.gitrefs import ChangesError, sources_at_ref
+from generator.assess.status import DEFAULT_AT_RISK_LAG
 from generator.register.errors import RegisterError
 from generator.register.loader import load_register
 from generator.register.quarters import Quarter
@@ -167,8 +168,15 @@ def changes(changed_repo):
     from generator.register.loader import load_sources
 
     targets = changed_repo / "targets"
-    old = load_sources(sources_at_ref(changed_repo, "main", targets), default_lang="en")
-    return compare(old, load_register(targets, default_lang="en"))
+    old = load_sources(
+        sources_at_ref(changed_repo, "main", targets), reporting_quarter=None, default_lang="en"
+    )
+    return compare(
+        old,
+        load_register(targets, reporting_quarter=None, default_lang="en"),
+        reporting_quarter=None,
+        at_risk_lag=DEFAULT_AT_RISK_LAG,
+    )
 
 
 def ids(items) -> list[str]:
@@ -228,7 +236,14 @@ def test_an_invalid_register_at_the_ref_is_a_register_error_naming_the_ref(tmp_p
     commit_all(repo, "bad")
     write(repo, "targets/X-1.yaml", numeric("X-1", "2026-Q4", {"2025-Q3": 1}))
     with pytest.raises(RegisterError, match=re.escape("main:targets/X-1.yaml")):
-        summarize(repo, "main", repo / "targets", default_lang="en")
+        summarize(
+            repo,
+            "main",
+            repo / "targets",
+            default_lang="en",
+            reporting_quarter=None,
+            at_risk_lag=DEFAULT_AT_RISK_LAG,
+        )
 
 
 # --- What changed ---------------------------------------------------------------------------
@@ -358,13 +373,27 @@ def test_markdown_titles_are_in_the_language_asked_for(changes):
 
 
 def test_summarize_gives_the_same_markdown(changed_repo, changes):
-    text = summarize(changed_repo, "main", changed_repo / "targets", default_lang="en")
+    text = summarize(
+        changed_repo,
+        "main",
+        changed_repo / "targets",
+        default_lang="en",
+        reporting_quarter=None,
+        at_risk_lag=DEFAULT_AT_RISK_LAG,
+    )
     assert text == to_markdown(changes, "en")
 
 
 def test_no_changes_says_so_plainly(changed_repo):
     commit_all(changed_repo, "commit 2")
-    text = summarize(changed_repo, "HEAD", changed_repo / "targets", default_lang="en")
+    text = summarize(
+        changed_repo,
+        "HEAD",
+        changed_repo / "targets",
+        default_lang="en",
+        reporting_quarter=None,
+        at_risk_lag=DEFAULT_AT_RISK_LAG,
+    )
     assert "No changes to the register." in text.splitlines()
     assert "###" not in text
 
@@ -372,7 +401,12 @@ def test_no_changes_says_so_plainly(changed_repo):
 def test_compared_with_an_older_commit_after_a_second_commit(changed_repo):
     commit_all(changed_repo, "commit 2")
     assert "**no justification filed**" in summarize(
-        changed_repo, "HEAD~1", changed_repo / "targets", default_lang="en"
+        changed_repo,
+        "HEAD~1",
+        changed_repo / "targets",
+        default_lang="en",
+        reporting_quarter=None,
+        at_risk_lag=DEFAULT_AT_RISK_LAG,
     )
 
 
@@ -382,7 +416,14 @@ def test_a_register_folder_new_since_the_ref_is_all_added(tmp_path):
     commit_all(repo, "before the register")
     assert sources_at_ref(repo, "main", repo / "targets") == []
     write_register(repo / "targets", NEW)
-    text = summarize(repo, "main", repo / "targets", default_lang="en")
+    text = summarize(
+        repo,
+        "main",
+        repo / "targets",
+        default_lang="en",
+        reporting_quarter=None,
+        at_risk_lag=DEFAULT_AT_RISK_LAG,
+    )
     # With no old register, every missed target is newly missed.
     assert text.splitlines()[2] == (
         "7 targets added, 4 newly missed (1 without justification), "
@@ -395,9 +436,14 @@ def test_a_register_folder_new_since_the_ref_is_all_added(tmp_path):
 def test_no_status_comparison_for_a_side_without_a_reporting_quarter(tmp_path):
     targets = tmp_path / "targets"
     write(targets, "X-1.yaml", numeric("X-1", "2025-Q2", {}))
-    old = load_register(targets, default_lang="en")
+    old = load_register(targets, reporting_quarter=None, default_lang="en")
     write(targets, "X-1.yaml", numeric("X-1", "2025-Q2", {"2025-Q3": 5}))
-    changes = compare(old, load_register(targets, default_lang="en"))
+    changes = compare(
+        old,
+        load_register(targets, reporting_quarter=None, default_lang="en"),
+        reporting_quarter=None,
+        at_risk_lag=DEFAULT_AT_RISK_LAG,
+    )
     assert changes.old_quarter is None
     assert changes.status_changes == []
     assert [(m.target.id, m.justified) for m in changes.newly_missed] == [("X-1", False)]
@@ -406,8 +452,8 @@ def test_no_status_comparison_for_a_side_without_a_reporting_quarter(tmp_path):
 def test_the_reporting_quarter_setting_applies_to_both_sides(tmp_path):
     targets = tmp_path / "targets"
     write(targets, "X-1.yaml", numeric("X-1", "2026-Q4", {"2025-Q1": 10}))
-    old = load_register(targets, default_lang="en")
-    changes = compare(old, old, reporting_quarter=Quarter(2025, 4))
+    old = load_register(targets, reporting_quarter=None, default_lang="en")
+    changes = compare(old, old, reporting_quarter=Quarter(2025, 4), at_risk_lag=DEFAULT_AT_RISK_LAG)
     assert changes.unchanged
     assert ids(changes.not_updated) == ["X-1"]
     assert "Reporting quarter: 2025-Q4 (unchanged)." in to_markdown(changes, "en")
@@ -419,13 +465,21 @@ def test_the_reporting_quarter_setting_applies_to_both_sides(tmp_path):
 def test_titles_are_escaped_for_markdown_tables(tmp_path):
     targets = tmp_path / "targets"
     write(targets, "X-1.yaml", numeric("X-1", "2026-Q4", {"2025-Q3": 10}))
-    old = load_register(targets, default_lang="en")
+    old = load_register(targets, reporting_quarter=None, default_lang="en")
     title = "Fix | the <script>alert(1)</script> [link](https://evil.example)"
     text = numeric("X-1", "2026-Q4", {"2025-Q3": 10}).replace(
         "title: Target X-1", f"title: '{title}'"
     )
     write(targets, "X-1.yaml", text)
-    markdown = to_markdown(compare(old, load_register(targets, default_lang="en")), "en")
+    markdown = to_markdown(
+        compare(
+            old,
+            load_register(targets, reporting_quarter=None, default_lang="en"),
+            reporting_quarter=None,
+            at_risk_lag=DEFAULT_AT_RISK_LAG,
+        ),
+        "en",
+    )
     assert "<script>" not in markdown
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in markdown
     assert r"Fix \| the" in markdown
@@ -449,6 +503,8 @@ def test_summary_lists_missing_translations_of_added_and_edited_targets(changed_
         changed_repo / "targets",
         languages=("en", "zh-Hant"),
         default_lang="en",
+        reporting_quarter=None,
+        at_risk_lag=DEFAULT_AT_RISK_LAG,
     )
     section = text[text.index("### Missing translations") :]
     touched = {t.id for t in changes.added} | {e.target.id for e in changes.edits}
@@ -457,5 +513,10 @@ def test_summary_lists_missing_translations_of_added_and_edited_targets(changed_
     assert "| zh-Hant |" in section
     # Without a second language there is nothing to translate.
     assert "Missing translations" not in summarize(
-        changed_repo, "main", changed_repo / "targets", default_lang="en"
+        changed_repo,
+        "main",
+        changed_repo / "targets",
+        default_lang="en",
+        reporting_quarter=None,
+        at_risk_lag=DEFAULT_AT_RISK_LAG,
     )

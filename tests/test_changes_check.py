@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.assess.gitrefs import ChangesError
+from generator.assess.status import DEFAULT_AT_RISK_LAG
 from generator.register.loader import load_register
 from generator.staff.changes import summarize
 from generator.staff.changeset import compare
@@ -92,7 +93,10 @@ def repo(tmp_path) -> Path:
 
 def check(repo: Path, ref: str = "main"):
     """The check and summary of the work tree's change since ``ref``."""
-    return review(repo, ref, repo / "targets", editions_dir=repo / "editions", default_lang="en")
+    return review(
+        repo, ref, repo / "targets", editions_dir=repo / "editions", default_lang="en",
+        reporting_quarter=None, at_risk_lag=DEFAULT_AT_RISK_LAG,
+    )  # fmt: skip
 
 
 def problems(repo: Path, ref: str = "main") -> list[str]:
@@ -230,8 +234,13 @@ def test_exactly_the_changed_fields_no_new_entry_names_are_refused(tmp_path_fact
     if named:
         text += "amendments:\n" + amendment(", ".join(sorted(named)))
     write(folder, "new/X-1.yaml", text)
-    old = load_register(folder / "old", default_lang="en")
-    changes = compare(old, load_register(folder / "new", default_lang="en"))
+    old = load_register(folder / "old", reporting_quarter=None, default_lang="en")
+    changes = compare(
+        old,
+        load_register(folder / "new", reporting_quarter=None, default_lang="en"),
+        reporting_quarter=None,
+        at_risk_lag=DEFAULT_AT_RISK_LAG,
+    )
     # direction: increase written out is the default: no change to the promise.
     changed = edited - {"indicator.direction"}
     covered = {
@@ -335,12 +344,24 @@ def test_an_editions_folder_elsewhere_is_read_there(repo):
     git(repo, "mv", "editions", "published")
     publish(repo)
     result = review(
-        repo, "main", repo / "targets", editions_dir=repo / "published", default_lang="en"
+        repo,
+        "main",
+        repo / "targets",
+        editions_dir=repo / "published",
+        default_lang="en",
+        reporting_quarter=None,
+        at_risk_lag=DEFAULT_AT_RISK_LAG,
     )
     assert result.problems == ()
     write(repo, "published/2025-Q3.json", "{}\n")
     result = review(
-        repo, "main", repo / "targets", editions_dir=repo / "published", default_lang="en"
+        repo,
+        "main",
+        repo / "targets",
+        editions_dir=repo / "published",
+        default_lang="en",
+        reporting_quarter=None,
+        at_risk_lag=DEFAULT_AT_RISK_LAG,
     )
     assert [line.split(": ")[:2] for line in result.problems] == [
         ["published/2025-Q3.json", "changed"]
@@ -416,7 +437,14 @@ def test_the_summary_names_every_amendment_with_its_reason_or_none(repo):
 
 def test_the_summary_says_a_removal_neither_withdrawn_nor_replaced_in_words(repo):
     (repo / "targets/housing/HB-001.yaml").unlink()
-    lines = summarize(repo, "main", repo / "targets", default_lang="en").splitlines()
+    lines = summarize(
+        repo,
+        "main",
+        repo / "targets",
+        default_lang="en",
+        reporting_quarter=None,
+        at_risk_lag=DEFAULT_AT_RISK_LAG,
+    ).splitlines()
     assert (
         "- `HB-001` (Target HB-001) **was removed without being withdrawn or replaced**: the "
         "site will keep its last published version, marked removed. Withdraw it instead "

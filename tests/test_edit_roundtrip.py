@@ -61,7 +61,7 @@ def test_new_target_with_a_title_yaml_reads_as_false_is_valid(project):
     text = path.read_text()
     assert "title: 'No'\n" in text and "area: '1:30'\n" in text and "  unit: 'yes'\n" in text
     assert run(project, "validate").returncode == 0
-    target, problems = read_target(path, "en")
+    target, problems = read_target(path, "en", None)
     assert problems == []
     assert (target.title, target.area, target.indicator.unit) == ({"en": "No"}, "1:30", "yes")
 
@@ -84,7 +84,7 @@ def test_report_writes_numbers_as_plain_decimals_that_read_back_equal(tmp_path, 
     entry = {"quarter": "2025-Q4", "value": value}
     commands.report(PortalSettings(targets_path=register), "FX-ON", entry)
     assert added_lines(before, path.read_text()) == ["  - quarter: 2025-Q4", f"    {line}"]
-    target, problems = read_target(path, "en")
+    target, problems = read_target(path, "en", None)
     assert problems == [] and target.progress[-1].value == value
 
 
@@ -114,7 +114,9 @@ def french_register(folder: Path) -> Path:
 def test_a_register_in_another_default_language_is_edited_in_that_language(tmp_path):
     register = french_register(tmp_path)
     settings = PortalSettings(targets_path=register, default_lang="fr", languages=("fr",))
-    load_register(register, default_lang="fr")  # the copy is valid in French
+    load_register(
+        register, reporting_quarter=None, default_lang="fr"
+    )  # the copy is valid in French
     csv_file = tmp_path / "updates.csv"
     rows = [["FX-ON", "2025-Q4", "320", "", "", "", ""], ["FX-ACH", "2025-Q3", "4", "", "", "", ""]]
     csv_file.write_text(csv_text(rows))
@@ -126,7 +128,7 @@ def test_a_register_in_another_default_language_is_edited_in_that_language(tmp_p
     fields = {"id": "PA2025-002", "title": "Un titre", "policy_address": 2025,
               "bureau": "Housing Bureau", "due": "2027-Q4"}  # fmt: skip
     commands.new_target(settings, fields, None)
-    targets = {t.id: t for t in load_register(register, default_lang="fr")}
+    targets = {t.id: t for t in load_register(register, reporting_quarter=None, default_lang="fr")}
     assert targets["FX-ON"].progress[-1].value == 320
     assert str(targets["FX-ACH"].progress[-1].quarter) == "2025-Q3"
     assert targets["FX-ACH"].title["fr"] == "Open 4 community health centres"
@@ -246,7 +248,7 @@ def test_what_the_editing_commands_write_reads_back_as_given(e):
         register = fixture_copy(Path(folder))
         run_edits(register, e)
         targets = {
-            t.id: t for t in load_register(register, default_lang="en")
+            t.id: t for t in load_register(register, reporting_quarter=None, default_lang="en")
         }  # the whole register is valid
     new, missed, imported = targets["PA2025-900"], targets["FX-MISS"], targets["FX-ON"]
     assert (new.title, new.bureau, new.area) == ({"en": e["title"].strip()}, e["bureau"],

@@ -27,7 +27,7 @@ def test_report_appends_one_entry_and_keeps_everything_else(project):
         "      - https://data.example.gov/ae.csv",
         "    verified_by: Audit Office",
     ]
-    target, problems = read_target(path, "en")
+    target, problems = read_target(path, "en", None)
     assert problems == [] and str(target.progress[-1].quarter) == "2026-Q4"
 
 
@@ -101,7 +101,9 @@ def test_justify_adds_the_delay_block(project):
         "  responsible: Secretary for Labour and Welfare",
     ]
     target = next(
-        t for t in load_register(project / "targets", default_lang="en") if t.id == "PA2022-007"
+        t
+        for t in load_register(project / "targets", reporting_quarter=None, default_lang="en")
+        if t.id == "PA2022-007"
     )
     assert str(target.delay.revised_due) == "2027-Q2"
 
@@ -148,13 +150,13 @@ def test_new_target_writes_a_valid_skeleton_in_the_bureau_folder(project):
     text = path.read_text()
     assert text.startswith("# yaml-language-server: $schema=../../docs/target.schema.json\n")
     assert "  target: 1000\n" in text
-    target, problems = read_target(path, "en")
+    target, problems = read_target(path, "en", None)
     assert problems == []
     assert target.indicator.target == 1000 and str(target.start) == "2025-Q4"
     # The skeleton takes a first report in the house layout.
     assert run(project, "report", "--id", "PA2025-001", "--quarter", "2026-Q1", "--value", "40")
     assert path.read_text().endswith("progress:\n  - quarter: 2026-Q1\n    value: 40\n")
-    assert read_target(path, "en")[1] == []
+    assert read_target(path, "en", None)[1] == []
 
 
 def test_new_milestone_target(project):
@@ -164,7 +166,7 @@ def test_new_milestone_target(project):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     target, problems = read_target(
-        project / "targets" / "transport-bureau" / "PA2025-002.yaml", "en"
+        project / "targets" / "transport-bureau" / "PA2025-002.yaml", "en", None
     )
     assert problems == [] and target.is_milestone
 

@@ -39,7 +39,7 @@ BY_POLICY_ADDRESS = {
 
 @pytest.fixture(scope="module")
 def targets():
-    return load_register(REGISTER, default_lang="en")
+    return load_register(REGISTER, reporting_quarter=None, default_lang="en")
 
 
 @pytest.fixture(scope="module")

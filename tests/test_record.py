@@ -36,7 +36,7 @@ due: 2025-Q4
 def read(text: str):
     """The target and the problems (as staff read them) of one file's text."""
     source = SourceFile("PA2023-017.yaml", "PA2023-017", (HEAD + textwrap.dedent(text)).encode())
-    target, problems, _ = read_source(source, "en")
+    target, problems, _ = read_source(source, "en", None)
     return target, [str(p) for p in problems]
 
 
@@ -151,7 +151,7 @@ def version(target_id="PA-1", due="2025-Q4", target=30, extra="", baseline=0):
         "progress: [{quarter: 2025-Q4, value: 10}]\n" + extra
     )
     found, problems, _ = read_source(
-        SourceFile(f"{target_id}.yaml", target_id, text.encode()), "en"
+        SourceFile(f"{target_id}.yaml", target_id, text.encode()), "en", None
     )
     assert not problems, problems
     return found

@@ -50,7 +50,7 @@ def write(path: str, text: str | bytes) -> Path:
 
 def problems_of(**settings) -> list[Problem]:
     with pytest.raises(RegisterError) as exc:
-        load_register("targets", **{"default_lang": "en", **settings})
+        load_register("targets", **{"default_lang": "en", "reporting_quarter": None, **settings})
     return exc.value.problems
 
 
@@ -93,7 +93,7 @@ def test_valid_file_loads_with_defaults():
             value: 15.5
         """,
     )
-    [target] = load_register("targets", default_lang="en")
+    [target] = load_register("targets", reporting_quarter=None, default_lang="en")
     assert target.id == "PA2023-017"
     assert target.title == {"en": "Open 20 more community parks"}
     assert target.policy_address == 2023
@@ -163,7 +163,7 @@ def test_valid_file_with_every_optional_field_loads():
           reason: Replaced by HB-2027-1.
         """,
     )
-    [target] = load_register("targets", default_lang="en")
+    [target] = load_register("targets", reporting_quarter=None, default_lang="en")
     assert target.title == {
         "en": "Cut the waiting time for public rental housing",
         "zh-Hant": "縮短公屋輪候時間",
@@ -200,7 +200,7 @@ def test_milestone_target_accepts_percent_complete_from_0_to_100():
             percent_complete: 100
         """
     write(FILE, HEAD + textwrap.dedent(progress))
-    [target] = load_register("targets", default_lang="en")
+    [target] = load_register("targets", reporting_quarter=None, default_lang="en")
     assert target.is_milestone
     assert [e.percent_complete for e in target.progress] == [0, 37.5, 100]
 
@@ -208,7 +208,7 @@ def test_milestone_target_accepts_percent_complete_from_0_to_100():
 def test_targets_from_every_sub_folder_are_returned_sorted_by_id():
     for folder, target_id in (("2024", "B-2"), ("2023", "C-1"), ("housing/old", "A-9")):
         write(f"targets/{folder}/{target_id}.yaml", HEAD.replace("PA2023-017", target_id))
-    targets = load_register("targets", default_lang="en")
+    targets = load_register("targets", reporting_quarter=None, default_lang="en")
     assert [t.id for t in targets] == ["A-9", "B-2", "C-1"]
     assert [t.source_path for t in targets] == [
         "targets/housing/old/A-9.yaml",
@@ -225,7 +225,7 @@ def test_progress_in_the_reporting_quarter_itself_is_allowed():
 
 def test_another_default_language_makes_a_plain_title_that_language():
     write(FILE, HEAD)
-    [target] = load_register("targets", default_lang="zh-Hant")
+    [target] = load_register("targets", reporting_quarter=None, default_lang="zh-Hant")
     assert target.title == {"zh-Hant": "Open the new harbour ferry pier"}
 
 
@@ -264,7 +264,7 @@ def test_id_must_match_the_id_pattern(bad_id):
 def test_id_of_64_characters_is_allowed():
     long_id = "A" + "b-1" * 21
     write(f"targets/{long_id}.yaml", HEAD.replace("PA2023-017", long_id))
-    [target] = load_register("targets", default_lang="en")
+    [target] = load_register("targets", reporting_quarter=None, default_lang="en")
     assert target.id == long_id
 
 
@@ -509,7 +509,7 @@ def test_due_before_the_default_start_is_reported():
 
 def test_due_equal_to_start_is_allowed():
     write(FILE, HEAD.replace("due: 2025-Q4", "due: 2023-Q4"))
-    [target] = load_register("targets", default_lang="en")
+    [target] = load_register("targets", reporting_quarter=None, default_lang="en")
     assert target.start == target.due == Quarter(2023, 4)
 
 
@@ -519,7 +519,7 @@ def test_empty_start_does_not_silently_become_year_1():
     # and the target loads with start = Quarter(1, 1), so its expected fraction is ~1.
     write(FILE, HEAD.replace("due: 2025-Q4", "start:\ndue: 2025-Q4"))
     try:
-        [target] = load_register("targets", default_lang="en")
+        [target] = load_register("targets", reporting_quarter=None, default_lang="en")
     except RegisterError as exc:
         assert any(p.field == "start" and p.line == 5 for p in exc.problems)
     else:
@@ -585,7 +585,7 @@ def test_empty_indicator_does_not_make_an_unassessable_target():
     text = HEAD + "indicator:\nprogress:\n  - quarter: 2024-Q1\n    value: 5\n"
     write(FILE, text)
     try:
-        [target] = load_register("targets", default_lang="en")
+        [target] = load_register("targets", reporting_quarter=None, default_lang="en")
     except RegisterError as exc:
         assert any(p.field.startswith(("indicator", "progress")) for p in exc.problems)
     else:
@@ -722,7 +722,7 @@ def test_malformed_source_url_is_a_problem_not_a_crash():
     )
     write(FILE, text)
     with pytest.raises(RegisterError) as exc:
-        load_register("targets", default_lang="en")
+        load_register("targets", reporting_quarter=None, default_lang="en")
     assert [(p.line, p.field) for p in exc.value.problems] == [(10, "progress[0].sources[0]")]
 
 
@@ -762,7 +762,7 @@ def test_bad_date_in_delay_submitted_is_reported(value, message):
 
 def test_quoted_iso_date_in_delay_submitted_is_read():
     write(FILE, delay("'2026-01-15'"))
-    [target] = load_register("targets", default_lang="en")
+    [target] = load_register("targets", reporting_quarter=None, default_lang="en")
     assert target.delay.submitted == datetime.date(2026, 1, 15)
 
 
@@ -856,7 +856,7 @@ def test_multi_line_title_in_a_language_map_is_reported():
 
 def test_multi_line_description_is_allowed():
     write(FILE, HEAD + "description: |\n  First line.\n\n  Second paragraph.\n")
-    [target] = load_register("targets", default_lang="en")
+    [target] = load_register("targets", reporting_quarter=None, default_lang="en")
     assert target.description == {"en": "First line.\n\nSecond paragraph."}
 
 
@@ -1037,7 +1037,7 @@ def test_all_problems_across_files_are_reported_in_one_run():
     write("targets/housing/C-1.yaml", "id: C-1\nid: C-1\n")
     write("targets/housing/OK-1.yaml", HEAD.replace("PA2023-017", "OK-1"))
     with pytest.raises(RegisterError) as exc:
-        load_register("targets", default_lang="en")
+        load_register("targets", reporting_quarter=None, default_lang="en")
     problems = exc.value.problems
     by_file: dict[str, int] = {}
     for p in problems:
@@ -1058,14 +1058,14 @@ def test_all_problems_across_files_are_reported_in_one_run():
 
 def test_read_target_returns_no_target_when_there_is_a_problem():
     path = write(FILE, HEAD.replace("due: 2025-Q4", "due: 2025-Q5"))
-    target, problems = read_target(path, "en")
+    target, problems = read_target(path, "en", None)
     assert target is None
     assert [p.field for p in problems] == ["due"]
 
 
 def test_read_target_returns_the_target_and_no_problems_when_valid():
     path = write(FILE, HEAD)
-    target, problems = read_target(path, "en")
+    target, problems = read_target(path, "en", None)
     assert problems == []
     assert target.id == "PA2023-017"
 
@@ -1073,7 +1073,7 @@ def test_read_target_returns_the_target_and_no_problems_when_valid():
 def test_unreadable_path_is_a_problem():
     path = Path("targets/2023/PA2023-017.yaml")
     path.mkdir(parents=True)  # a folder where a file is expected
-    target, problems = read_target(path, "en")
+    target, problems = read_target(path, "en", None)
     assert target is None
     assert [(p.path, p.message.startswith("cannot read file")) for p in problems] == [(FILE, True)]
 

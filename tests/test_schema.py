@@ -87,7 +87,7 @@ BAD = {
 def test_valid_file_passes_both(tmp_path):
     path = tmp_path / "PA2023-017.yaml"
     path.write_text(textwrap.dedent(VALID))
-    assert read_target(path, "en")[1] == []
+    assert read_target(path, "en", None)[1] == []
     assert list(validator().iter_errors(yaml.safe_load(path.read_text()))) == []
 
 
@@ -98,7 +98,7 @@ def test_bad_files_are_rejected_by_both(tmp_path, case):
     assert old in text
     path = tmp_path / "PA2023-017.yaml"
     path.write_text(text.replace(old, new, 1))
-    assert read_target(path, "en")[1], "the validator should reject it"
+    assert read_target(path, "en", None)[1], "the validator should reject it"
     data = as_editor_sees(yaml.safe_load(path.read_text()))
     assert list(validator().iter_errors(data)), "the schema should reject it"
 

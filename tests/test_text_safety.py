@@ -22,7 +22,11 @@ FX_ON = (FIXTURE_REGISTER / "2024" / "FX-ON.yaml").read_text()
 def refusal(text: str) -> str:
     """Load ``text`` as the register's only file FX-ON.yaml; return the error it gets."""
     with pytest.raises(RegisterError) as error:
-        load_sources([SourceFile("targets/FX-ON.yaml", "FX-ON", text.encode())], default_lang="en")
+        load_sources(
+            [SourceFile("targets/FX-ON.yaml", "FX-ON", text.encode())],
+            reporting_quarter=None,
+            default_lang="en",
+        )
     message = str(error.value)
     assert "Traceback" not in message
     return message
@@ -39,7 +43,9 @@ def with_line(key: str, line: str) -> str:
 
 def test_fixture_file_loads():
     assert load_sources(
-        [SourceFile("targets/FX-ON.yaml", "FX-ON", FX_ON.encode())], default_lang="en"
+        [SourceFile("targets/FX-ON.yaml", "FX-ON", FX_ON.encode())],
+        default_lang="en",
+        reporting_quarter=None,
     )
 
 
@@ -111,6 +117,7 @@ def test_tab_is_fine_in_markdown_but_not_in_a_single_line():
     targets = load_sources(
         [SourceFile("t/FX-ON.yaml", "FX-ON", (FX_ON + 'description: "a\\tb\\nc"\n').encode())],
         default_lang="en",
+        reporting_quarter=None,
     )
     assert targets[0].description["en"] == "a\tb\nc"
     assert "title: must be a single line of text" in refusal(
@@ -138,7 +145,11 @@ def test_a_text_of_only_invisible_characters_counts_as_empty(invisible):
 def test_visible_text_with_joiners_and_right_to_left_letters_is_kept():
     title = "Family \U0001f468\u200d\U0001f469\u200d\U0001f467 and \u05e9\u05dc\u05d5\u05dd"
     text = with_line("title", f"title: {json.dumps(title, ensure_ascii=False)}")
-    targets = load_sources([SourceFile("t/FX-ON.yaml", "FX-ON", text.encode())], default_lang="en")
+    targets = load_sources(
+        [SourceFile("t/FX-ON.yaml", "FX-ON", text.encode())],
+        reporting_quarter=None,
+        default_lang="en",
+    )
     assert targets[0].title == {"en": title}
     assert not textsafety.is_blank("\u0301e")
 
@@ -246,7 +257,11 @@ def test_a_character_reference_in_markdown_is_checked_like_the_character(referen
 
 def test_harmless_character_references_stay():
     text = FX_ON + "description: 'Caf&eacute; &amp; tea &#x85; &#169; &#x4e2d;'\n"
-    targets = load_sources([SourceFile("t/FX-ON.yaml", "FX-ON", text.encode())], default_lang="en")
+    targets = load_sources(
+        [SourceFile("t/FX-ON.yaml", "FX-ON", text.encode())],
+        reporting_quarter=None,
+        default_lang="en",
+    )
     assert "Café &amp; tea … © 中" in str(render_markdown(targets[0].description["en"]))
 
 

@@ -75,7 +75,7 @@ def load_register(
     directory: Path | str,
     *,
     default_lang: str,
-    reporting_quarter: Quarter | None = None,
+    reporting_quarter: Quarter | None,
     bureaus: Bureaus | None = None,
 ) -> list[Target]:
     """Load and validate every target under ``directory``, sorted by id.
@@ -101,7 +101,7 @@ def load_sources(
     sources: list[SourceFile],
     *,
     default_lang: str,
-    reporting_quarter: Quarter | None = None,
+    reporting_quarter: Quarter | None,
     problems: list[Problem] | None = None,
     bureaus: Bureaus | None = None,
 ) -> list[Target]:
@@ -136,7 +136,7 @@ class IdClaim:
 
 
 def read_target(
-    path: Path, default_lang: str, reporting_quarter: Quarter | None = None
+    path: Path, default_lang: str, reporting_quarter: Quarter | None
 ) -> tuple[Target | None, list[Problem]]:
     """Read one target file; return the target (``None`` if invalid) and its problems."""
     source, problem = _read_source(path)
@@ -149,7 +149,7 @@ def read_target(
 def read_source(
     source: SourceFile,
     default_lang: str,
-    reporting_quarter: Quarter | None = None,
+    reporting_quarter: Quarter | None,
     bureaus: Bureaus | None = None,
 ) -> tuple[Target | None, list[Problem], IdClaim | None]:
     """Validate one file: the target (possibly partial), its problems and its id claim.

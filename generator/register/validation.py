@@ -56,7 +56,7 @@ class _Context:
 
 
 def build_target(
-    doc: Document, stem: str, default_lang: str, reporting_quarter: Quarter | None = None
+    doc: Document, stem: str, default_lang: str, reporting_quarter: Quarter | None
 ) -> tuple[Target | None, list[Problem]]:
     """Validate one parsed target file named ``stem``; return the target and its problems."""
     check = Checker(doc)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..assess import status
 from ..assess.gitrefs import sources_at_ref
 from ..assess.wording import fmt_measure, status_label
 from ..register.loader import load_register, load_sources
@@ -325,7 +324,7 @@ def read_sides(
     targets_dir: Path,
     *,
     default_lang: str,
-    reporting_quarter: Quarter | None = None,
+    reporting_quarter: Quarter | None,
 ) -> tuple[list[Target], list[Target]]:
     """The register at ``ref`` and in the working tree, each validated."""
     # RegisterError (either side invalid) is left to the caller, which lists every problem.
@@ -353,8 +352,8 @@ def summarize(
     targets_dir: Path,
     *,
     default_lang: str,
-    reporting_quarter: Quarter | None = None,
-    at_risk_lag: float = status.DEFAULT_AT_RISK_LAG,
+    reporting_quarter: Quarter | None,
+    at_risk_lag: float,
     languages: tuple[str, ...] = (),
 ) -> str:
     """Markdown summary of what the working tree's register changes since ``ref``.

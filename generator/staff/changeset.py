@@ -161,8 +161,8 @@ def compare(
     old: list[Target],
     new: list[Target],
     *,
-    reporting_quarter: Quarter | None = None,
-    at_risk_lag: float = status.DEFAULT_AT_RISK_LAG,
+    reporting_quarter: Quarter | None,
+    at_risk_lag: float,
 ) -> ChangeSet:
     """What changed from ``old`` to ``new``, each side assessed as of its own R."""
     old_r = status.reporting_quarter(old, reporting_quarter)

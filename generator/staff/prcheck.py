@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from ..assess import status
 from ..assess.gitrefs import changed_since, is_ancestor, top_level
 from ..register.errors import PortalError, Problem
 from ..register.model import Target
@@ -49,8 +48,8 @@ def review(
     *,
     editions_dir: Path,
     default_lang: str,
-    reporting_quarter: Quarter | None = None,
-    at_risk_lag: float = status.DEFAULT_AT_RISK_LAG,
+    reporting_quarter: Quarter | None,
+    at_risk_lag: float,
     languages: tuple[str, ...] = (),
 ) -> Review:
     """Check the working tree's change since ``ref`` and summarise it, check first."""
