@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from . import outputs
 from .fingerprint import BuildRecord, input_fingerprint
+from .pelicansettings import portal_view
+from .portaltheme import theme_folder
 from .project.loader import Project, load_project, unreadable_entries
 from .project.settings import PortalSettings, from_pelican
 from .register.errors import PortalError
@@ -92,7 +94,8 @@ def validate(settings: dict, *, with_record: bool = False) -> Project:
     The content folder's bureaus.yaml and names glossaries, the committed editions and
     the theme folder are checked too: whatever the build reads, validate reads.
     """
-    portal_settings = from_pelican(settings)
+    # The portal's pages are escaped and relative whatever a host site sets for its own.
+    portal_settings = from_pelican(portal_view(settings))
     # A malformed edition file stops the build: validate says so first.
     problems = read_editions(
         portal_settings.editions_path, display_path(portal_settings.editions_path)
@@ -125,9 +128,10 @@ def _build_alone(
 ) -> BuildResult:
     """``build``, holding the lock of ``output``."""
     outputs.check_replaceable(output)  # again: a build that ran meanwhile may have changed it
-    portal_settings = from_pelican(settings)
-    inputs = [portal_settings.targets_path, Path(settings.get("PATH", "content"))]
-    inputs += [Path(settings.get("THEME", "theme")), portal_settings.editions_path]
+    portal_settings = from_pelican(portal_view(settings))
+    inputs = [portal_settings.targets_path, portal_settings.content_path]
+    # The portal's own templates too: a host site's THEME is not them.
+    inputs += [Path(settings.get("THEME", "theme")), theme_folder(), portal_settings.editions_path]
     fingerprint = input_fingerprint(settings, inputs)
     record = BuildRecord(output)
     last = None if force else record.matches(fingerprint)
