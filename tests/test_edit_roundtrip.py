@@ -23,7 +23,7 @@ from generator.project.settings import PortalSettings
 from generator.register.loader import load_register, read_target
 from generator.staff import commands
 from generator.staff.editing import EditError
-from tests.conftest import FIXTURE_REGISTER, added_lines, run
+from tests.conftest import FIXTURE_REGISTER, ROOT, added_lines, run
 
 HEADER = ["id", "quarter", "value", "percent_complete", "note", "sources", "verified_by"]
 FIXTURE_BUREAUS = ["Housing Bureau", "Health Bureau", "Education Bureau", "Transport Bureau"]
@@ -113,7 +113,14 @@ def french_register(folder: Path) -> Path:
 
 def test_a_register_in_another_default_language_is_edited_in_that_language(tmp_path):
     register = french_register(tmp_path)
-    settings = PortalSettings(targets_path=register, default_lang="fr", languages=("fr",))
+    # The project is the register and its content folder: bureaus declared in French too.
+    content = tmp_path / "content"
+    content.mkdir()
+    bureaus = (ROOT / "content" / "bureaus.yaml").read_text(encoding="utf-8")
+    (content / "bureaus.yaml").write_text(bureaus.replace("{en: ", "{fr: "), encoding="utf-8")
+    settings = PortalSettings(
+        targets_path=register, content_path=content, default_lang="fr", languages=("fr",)
+    )
     load_register(
         register, reporting_quarter=None, default_lang="fr"
     )  # the copy is valid in French
