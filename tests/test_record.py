@@ -325,7 +325,7 @@ def test_drafts_before_record_since_are_not_amendments():
 def test_promised_as_a_milestone_values_do_not_measure_it():
     milestone = read_source(SourceFile("PA-1.yaml", "PA-1", (
         b"id: PA-1\ntitle: T\npolicy_address: 2024\nbureau: Housing Bureau\ndue: 2025-Q4\n"
-        b"progress: [{quarter: 2025-Q4, percent_complete: 40}]\n")), "en")[0]  # fmt: skip
+        b"progress: [{quarter: 2025-Q4, percent_complete: 40}]\n")), "en", None)[0]  # fmt: skip
     numeric = version(target=5)
     record = record_of(commit(1, added(milestone)), commit(2, VersionChange(milestone, numeric)))
     (change,) = record.of("PA-1").amendments
