@@ -86,7 +86,7 @@ def checked(value) -> list[str]:
         "due": "2026-Q4",
         "indicator": {"unit": "schools", "baseline": 0, "target": value},
     }
-    _target, problems = validation.build_target(Document("t/T-1.yaml", data), "T-1", "en")
+    _target, problems = validation.build_target(Document("t/T-1.yaml", data), "T-1", "en", None)
     return [str(p) for p in problems]
 
 

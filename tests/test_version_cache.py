@@ -18,12 +18,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import plugin
 from generator.assess import gitlog, versioncache
 from generator.assess.corrections import corrections_from
 from generator.assess.gitlog import read_history
 from generator.assess.record import build_record
 from generator.assess.versioncache import VersionCache
+from generator.project import loader as project_loader
 from generator.register.loader import load_register
 from generator.register.model import ProgressEntry, Target
 from generator.register.quarters import Quarter
@@ -378,10 +378,10 @@ def test_a_build_with_a_warm_cache_equals_one_with_a_cold_cache(
     history_repo, tmp_path, monkeypatch, parses
 ):
     register, cache = history_repo / "targets", tmp_path / "cache"
-    # The build reads the record with the chart cache's folder, as plugin.py is to pass it.
-    real = plugin.read_history
+    # The project loader reads the record with the chart cache's folder, as it is to pass it.
+    real = project_loader.read_history
     monkeypatch.setattr(
-        plugin, "read_history", lambda *args, **kw: real(*args, **({"cache": cache} | kw))
+        project_loader, "read_history", lambda *args, **kw: real(*args, **({"cache": cache} | kw))
     )
     _build(register, tmp_path / "cold", cache)
     parsed = len(parses)
