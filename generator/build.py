@@ -9,6 +9,7 @@ workers and staging folder included (``stopping``).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from dataclasses import dataclass
@@ -17,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from . import outputs
 from .fingerprint import BuildRecord, input_fingerprint
-from .pelicansettings import portal_view
+from .pelicansettings import portal_settings as read_portal_settings
 from .portaltheme import theme_folder
 from .project.loader import Project, load_project, unreadable_entries
-from .project.settings import PortalSettings, from_pelican
+from .project.settings import PortalSettings
 from .register.errors import PortalError
 from .register.loader import display_path
 from .site.editions import read_editions
@@ -95,7 +96,7 @@ def validate(settings: dict, *, with_record: bool = False) -> Project:
     the theme folder are checked too: whatever the build reads, validate reads.
     """
     # The portal's pages are escaped and relative whatever a host site sets for its own.
-    portal_settings = from_pelican(portal_view(settings))
+    portal_settings = read_portal_settings(settings)
     # A malformed edition file stops the build: validate says so first.
     problems = read_editions(
         portal_settings.editions_path, display_path(portal_settings.editions_path)
@@ -128,7 +129,7 @@ def _build_alone(
 ) -> BuildResult:
     """``build``, holding the lock of ``output``."""
     outputs.check_replaceable(output)  # again: a build that ran meanwhile may have changed it
-    portal_settings = from_pelican(portal_view(settings))
+    portal_settings = read_portal_settings(settings)
     inputs = [portal_settings.targets_path, portal_settings.content_path]
     # The portal's own templates too: a host site's THEME is not them.
     inputs += [Path(settings.get("THEME", "theme")), theme_folder(), portal_settings.editions_path]
@@ -171,16 +172,8 @@ def _build(
 ) -> BuildResult:
     """Build the site of ``project`` into ``staging``, for ``output``."""
     written = _run_pelican(settings, project, staging)
-    return BuildResult(
-        output=output,
-        targets=written.targets,
-        missed=written.missed,
-        reporting_quarter=written.reporting_quarter,
-        seconds=time.perf_counter() - started,
-        pages=written.pages,
-        charts_rendered=written.charts_rendered,
-        charts_cached=written.charts_cached,
-    )
+    seconds = time.perf_counter() - started
+    return BuildResult(output=output, seconds=seconds, **dataclasses.asdict(written))
 
 
 class _ErrorCounter(logging.Handler):

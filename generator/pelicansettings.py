@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .project.settings import PortalSettings, from_pelican
+
 PORTAL_JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
 """The Jinja options of the portal's pages (the site's JINJA_ENVIRONMENT adds only its
 ``extensions``, for override templates that use them)."""
@@ -41,6 +43,12 @@ def portal_view(settings: dict[str, Any]) -> dict[str, Any]:
     site_jinja = settings.get("JINJA_ENVIRONMENT") or {}
     jinja = {"extensions": list(site_jinja.get("extensions", [])), **PORTAL_JINJA_ENVIRONMENT}
     return {**settings, "RELATIVE_URLS": True, "JINJA_ENVIRONMENT": jinja}
+
+
+def portal_settings(settings: dict[str, Any]) -> PortalSettings:
+    """The portal settings read and checked from the site's, as the portal's pages use
+    them (``portal_view``): every entry point reads them so."""
+    return from_pelican(portal_view(settings))
 
 
 def portal_writes_pages(settings: dict[str, Any]) -> bool:

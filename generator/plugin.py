@@ -21,7 +21,7 @@ from .assess import wording
 from .assess.corrections import corrections_from
 from .assess.delays import misplaced_justifications
 from .assess.status import MISSED
-from .pelicansettings import add_defaults, portal_view, portal_writes_pages
+from .pelicansettings import add_defaults, portal_settings, portal_view, portal_writes_pages
 from .portaltheme import replaced_static_files, static_files, use_portal_templates
 from .project.loader import Project, load_project
 from .project.settings import canonical_tag, from_pelican
@@ -67,6 +67,9 @@ TEMPLATE_GLOBALS = {
 class PortalGenerator(Generator):
     """Loads the register, assesses every target and writes the portal in every language."""
 
+    run: Pelican | None = None
+    """The Pelican run this generator class was made for (see ``get_generators``)."""
+
     def __init__(self, context, settings, *args, **kwargs) -> None:
         # The portal's pages as the portal needs them, whatever the site sets for its own.
         super().__init__(context, portal_view(settings), *args, **kwargs)
@@ -91,9 +94,6 @@ class PortalGenerator(Generator):
         self._templates_path = use_portal_templates(self.env, overrides)
         self.env.filters.update(TEMPLATE_FILTERS)
         self.env.globals.update(TEMPLATE_GLOBALS)
-
-    run: Pelican | None = None
-    """The Pelican run this generator class was made for (see ``get_generators``)."""
 
     def generate_context(self) -> None:
         """Assess the project's register; share the result with every template."""
@@ -289,7 +289,7 @@ def get_generators(pelican: Pelican) -> type[Generator]:
 
 def index_for_search(pelican) -> None:
     """Once every page is written, build each language's search index over them."""
-    settings = from_pelican(portal_view(pelican.settings))
+    settings = portal_settings(pelican.settings)
     roots = [i18n.lang_root(lang, settings.default_lang) for lang in settings.languages]
     build_search_index(Path(pelican.output_path), roots)
 

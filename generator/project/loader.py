@@ -63,8 +63,9 @@ def load_project(
     found += unreadable_entries(settings.content_path, {p.path for p in found})
     if found:
         raise RegisterError(found)
-    missing = translation_problems(targets, settings.languages)
-    if settings.require_translations and missing:
+    if settings.require_translations and (
+        missing := translation_problems(targets, settings.languages)
+    ):
         raise RegisterError(missing)
     project = Project(settings, targets, bureaus, glossary)
     return _with_record(project) if with_record else project

@@ -4,9 +4,10 @@ Each field of the model (``model``) is declared with ``declare``: its kind of va
 it is required, its help text and, for the promise, its place. The order of declaration is
 the order of the keys in a file. From these declarations come the validator's field lists and
 value checks (``validation``), the JSON Schema (``schema``), the key order the editing
-commands write (``staff.editing``), the promise fields amendments may name, the fields the
-translation check and the change summary compare, and the published data's added columns.
-Adding a field is one ``declare`` line, plus its rule in ``validation`` when it has one.
+commands write (``staff.editing``), the promise fields amendments may name, and the fields
+the translation check and the change summary compare. Adding a field is one ``declare``
+line, plus its rule in ``validation`` when it has one. (The published JSON and CSV keep
+their own column order, the published contract's: a field to publish gets a line there.)
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ class Spec:
     required: bool = False
     choices: tuple[str, ...] = ()
     default: Any = None
-    """The value a file that leaves the field out means (documented in the schema)."""
+    """The value a file that leaves the field out means: the model's value then, and
+    documented in the schema."""
     bounds: tuple[float, float] | None = None
     """The smallest and largest value of a number."""
     promise: int = 0
@@ -68,10 +70,12 @@ class Spec:
 
 def declare(kind: str, help: str, *, required: bool = False, empty: Any = _NONE, **spec: Any):
     """A model field declared as a register field. ``empty`` is the model's value when the
-    file leaves the field out (a callable is called for each target); required fields have
-    none."""
+    file leaves the field out (a callable is called for each target), unless a documented
+    ``default`` gives it; required fields have none."""
     if kind not in KINDS:
         raise ValueError(f"unknown field kind {kind!r}")
+    if spec.get("default") is not None and empty is _NONE:
+        empty = spec["default"]
     metadata = {"register": {"kind": kind, "help": help, "required": required, **spec}}
     if empty is _NONE:
         return dataclasses.field(metadata=metadata)

@@ -38,9 +38,7 @@ class Indicator:
     unit: str = declare(LINE, "What is counted, e.g. sites, %, days.", required=True)
     baseline: float = declare(NUMBER, "The value at the start quarter.", required=True)
     target: float = declare(NUMBER, "The value to reach by the due quarter.", required=True)
-    direction: str = declare(
-        CHOICE, "", choices=(INCREASE, DECREASE), default=INCREASE, empty=INCREASE
-    )
+    direction: str = declare(CHOICE, "", choices=(INCREASE, DECREASE), default=INCREASE)
 
     def reached(self, value: float) -> bool:
         """True when ``value`` meets the target in this indicator's direction."""
@@ -101,7 +99,6 @@ class Amendment:
         BOOLEAN,
         "true: fixes a clerical error in the promise as first published.",
         default=False,
-        empty=False,
     )
 
     def covers(self, name: str) -> bool:
