@@ -4,14 +4,23 @@ target's fields declared once (the model) and read from there by everything else
 from __future__ import annotations
 
 import ast
+import csv
 import dataclasses
+import io
+import json
 from pathlib import Path
 
 import pytest
 
+from generator.build import read_settings
+from generator.project.settings import from_pelican
 from generator.register import fields, schema, translations, validation
+from generator.register.loader import load_register
 from generator.register.model import PROMISE_FIELDS, Indicator, ProgressEntry, Target
+from generator.site import exports, published_fields
+from generator.site.portal import build_portal
 from generator.staff import changeset
+from tests.conftest import FIXTURE_REGISTER, ROOT
 
 PACKAGE = Path(__file__).resolve().parent.parent / "generator"
 # What each package of the pipeline may import of the portal: the ones before it.
@@ -113,3 +122,50 @@ def test_a_field_declared_once_reaches_the_validator_schema_and_summary(monkeypa
     )  # fmt: skip
     monkeypatch.setattr(changeset, "Target", extended)
     assert changeset._field_values(target)["sponsor"] == "Cabinet Office"
+
+
+def test_a_field_declared_published_is_in_the_open_data_as_typed():
+    @dataclasses.dataclass(frozen=True)
+    class Grant:
+        currency: str = fields.declare(fields.LINE, "ISO 4217 code.", required=True)
+        allocated: float = fields.declare(fields.NUMBER, "Allocated.", required=True)
+
+    extended = _with_field(
+        Target, "sponsor", fields.declare(fields.LINE, "Sponsor.", empty=None, published=True)
+    )
+    money = fields.declare(fields.GROUP, "Money.", empty=None, published=True)
+    extended = dataclasses.make_dataclass(
+        "Target", [("grant", Grant | None, money)], bases=(extended,), frozen=True, kw_only=True
+    )
+    target = extended(
+        id="X-1", title={"en": "A"}, policy_address=2024, bureau="B", start=None, due=None,
+        sponsor="Cabinet Office", grant=Grant("HKD", 120),
+    )  # fmt: skip
+    assert published_fields.json_values(target) == {
+        "sponsor": "Cabinet Office",
+        "grant": {"currency": "HKD", "allocated": 120},
+    }
+    columns = published_fields.csv_columns(extended)
+    assert columns == ("sponsor", "grant.currency", "grant.allocated")
+    cells = published_fields.csv_cells(target)
+    assert [cells[c] for c in columns] == ["Cabinet Office", "HKD", 120]
+    # Nothing of today's register is published this way: the record writes it all by name.
+    assert published_fields.csv_columns(Target) == ()
+
+
+def test_the_open_data_writes_the_fields_declared_published(monkeypatch):
+    """targets.json and targets.csv carry what published_fields gives, after their own."""
+    settings = from_pelican(
+        read_settings(ROOT / "pelicanconf.py", {"TARGETS_PATH": str(FIXTURE_REGISTER)})
+    )
+    targets = load_register(FIXTURE_REGISTER, reporting_quarter=None, default_lang="en")
+    portal = build_portal(targets, settings)
+    # As if the register declared ``policy_address`` again, as a published "year" field.
+    year = dataclasses.replace(fields.spec(Target, "policy_address"), name="year")
+    monkeypatch.setattr(published_fields, "published_specs", lambda cls: (year,))
+    monkeypatch.setattr(Target, "year", property(lambda t: t.policy_address), raising=False)
+    data = json.loads(exports.targets_json(portal))
+    assert all(t["year"] == t["policy_address"] for t in data["targets"])
+    header, *rows = list(csv.reader(io.StringIO(exports.targets_csv(portal))))
+    assert header == [*exports.CSV_COLUMNS, "year"]
+    assert [row[-1] for row in rows] == [str(t["policy_address"]) for t in data["targets"]]

@@ -6,8 +6,8 @@ the order of the keys in a file. From these declarations come the validator's fi
 value checks (``validation``), the JSON Schema (``schema``), the key order the editing
 commands write (``staff.editing``), the promise fields amendments may name, and the fields
 the translation check and the change summary compare. Adding a field is one ``declare``
-line, plus its rule in ``validation`` when it has one. (The published JSON and CSV keep
-their own column order, the published contract's: a field to publish gets a line there.)
+line, plus its rule in ``validation`` when it has one; declared ``published``, it follows
+the published record's own columns in the open data (``site.published_fields``).
 """
 
 from __future__ import annotations
@@ -61,6 +61,9 @@ class Spec:
     an amendment may name (due first)."""
     group: type | None = None
     """The model class of a GROUP's mapping or of each of an ENTRIES list's mappings."""
+    published: bool = False
+    """Published in the open data as typed, after the published record's own columns
+    (``site.published_fields``); the record's columns are written there by name."""
 
     @property
     def translated(self) -> bool:

@@ -19,8 +19,9 @@ from ..assess.record import INDICATOR_PARTS, PromiseChange
 from ..assess.status import Assessment
 from ..register.bureaus import Bureaus
 from ..register.i18n import N_
-from ..register.model import Indicator, in_language
+from ..register.model import Indicator, Target, in_language
 from ..register.quarters import Quarter
+from . import published_fields
 from .portal import Portal, delay_url, target_url
 
 CSV_COLUMNS = (
@@ -79,7 +80,7 @@ def target_record(
         withdrawn_quarter=str(t.withdrawn.quarter) if t.withdrawn else None,
         history=history_records(history),
     )
-    return record | record_fields(assessment)
+    return record | record_fields(assessment) | published_fields.json_values(t)
 
 
 def record_fields(assessment: Assessment) -> dict[str, Any]:
@@ -157,7 +158,9 @@ def targets_csv(portal: Portal) -> str:
         row["partners"] = ";".join(record["partners"])
         row["partner_codes"] = ";".join(record["partner_codes"])
         rows.append(row)
-    return _csv(CSV_COLUMNS, rows)
+    columns = CSV_COLUMNS + published_fields.csv_columns(Target)
+    cells = {a.target.id: published_fields.csv_cells(a.target) for a in portal.assessments}
+    return _csv(columns, [row | cells[row["id"]] for row in rows])
 
 
 OVERDUE_COLUMNS = (
