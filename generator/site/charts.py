@@ -155,16 +155,7 @@ def status_by_bureau_chart(
     (a bureau missing from it is shown as the register gives it).
     """
     names = names or {}
-    # One row per bureau and status, not per target: the chart's data stays small (Altair
-    # refuses more than 5,000 rows) and its spec does not grow with the register.
-    tally = Counter((a.target.bureau, a.status) for a in assessments)
-    counts = pd.DataFrame(
-        [
-            {"bureau": names.get(bureau, bureau), "status": status_labels[status], "count": n}
-            for (bureau, status), n in sorted(tally.items())
-        ],
-        columns=["bureau", "status", "count"],
-    )
+    counts = _status_counts(assessments, status_labels, names)
     bureaus = [names.get(b, b) for b in sorted({a.target.bureau for a in assessments})]
     order = [status_labels[s] for s in DISPLAY_ORDER]
     chart = (
@@ -186,6 +177,21 @@ def status_by_bureau_chart(
         .transform_calculate(status_rank=f"indexof({order!r}, datum.status)")
     )
     return _style(chart, 520, max(120, 28 * len(bureaus)))
+
+
+def _status_counts(
+    assessments: list[Assessment], status_labels: Mapping[str, str], names: Mapping[str, str]
+) -> pd.DataFrame:
+    """One row per bureau and status, not per target: the chart's data stays small (Altair
+    refuses more than 5,000 rows) and its spec does not grow with the register."""
+    tally = Counter((a.target.bureau, a.status) for a in assessments)
+    return pd.DataFrame(
+        [
+            {"bureau": names.get(bureau, bureau), "status": status_labels[status], "count": n}
+            for (bureau, status), n in sorted(tally.items())
+        ],
+        columns=["bureau", "status", "count"],
+    )
 
 
 def _style(

@@ -86,26 +86,32 @@ def heatmap_chart(
         ),
         y=alt.Y("group:N", title=group_title, sort=groups, axis=alt.Axis(labelLimit=240)),
     )
-    rects = base.mark_rect(stroke="white", strokeWidth=1).encode(
-        color=alt.Color(
-            "share:Q",
-            title=legend_title,
-            scale=alt.Scale(domain=[0, 1], scheme="blues"),
-            legend=alt.Legend(
-                format=".0%", orient="bottom", values=[0, 0.25, 0.5, 0.75, 1], gradientLength=200
-            ),
-        )
+    rects = base.mark_rect(stroke="white", strokeWidth=1).encode(color=_share_colour(legend_title))
+    text = base.mark_text(fontSize=11).encode(text="label:N", color=_label_colour())
+    return _style(alt.layer(rects, text), width, 30 * len(groups))
+
+
+def _share_colour(legend_title: str) -> alt.Color:
+    """Each cell's colour by its share, light to dark blue, with its legend below."""
+    return alt.Color(
+        "share:Q",
+        title=legend_title,
+        scale=alt.Scale(domain=[0, 1], scheme="blues"),
+        legend=alt.Legend(
+            format=".0%", orient="bottom", values=[0, 0.25, 0.5, 0.75, 1], gradientLength=200
+        ),
     )
-    # Black or white, whichever contrasts more with the cell's own colour: one of the two
-    # always reaches 4.5:1 on any colour, where a fixed cut-off on the share cannot.
+
+
+def _label_colour() -> alt.condition:
+    """Black or white, whichever contrasts more with the cell's own colour: one of the two
+    always reaches 4.5:1 on any colour, where a fixed cut-off on the share cannot."""
     fill = "scale('color', datum.share)"
-    text_colour = alt.condition(
+    return alt.condition(
         f"contrast('#000000', {fill}) >= contrast('#ffffff', {fill})",
         alt.value("#000000"),
         alt.value("#ffffff"),
     )
-    text = base.mark_text(fontSize=11).encode(text="label:N", color=text_colour)
-    return _style(alt.layer(rects, text), width, 30 * len(groups))
 
 
 def share_table(shares: pd.DataFrame) -> tuple[list[str], list[tuple[str, list[str]]]]:
