@@ -99,6 +99,12 @@ def test_siteurl_none_is_empty():
     assert from_pelican({**settings(), "SITEURL": None}).siteurl == ""
 
 
+def test_the_content_folder_is_checked_like_the_other_folders():
+    # Pelican makes PATH absolute while reading a settings file: set it afterwards.
+    with pytest.raises(SettingsError, match="^PATH: must be a folder path, such as content$"):
+        from_pelican({**settings(), "PATH": ""})
+
+
 def test_data_licence_address_is_checked_like_siteurl():
     message = problem(DATA_LICENSE_URL="javascript:alert(1)")
     assert message.startswith("DATA_LICENSE_URL: 'javascript:alert(1)' must be an http(s) address")
@@ -115,6 +121,7 @@ def test_data_licence_address_is_checked_like_siteurl():
     [
         ("TARGETS_PATH", "", "TARGETS_PATH: must be a folder path, such as targets"),
         ("TARGETS_PATH", 5, "TARGETS_PATH: 5 must be a folder path, such as targets"),
+        ("EDITIONS_PATH", 5, "EDITIONS_PATH: 5 must be a folder path, such as editions"),
         (
             "REPORTING_QUARTER",
             "2026Q3",

@@ -130,19 +130,17 @@ def from_pelican(settings: dict[str, Any]) -> PortalSettings:
     reader = _Reader(settings)
     default_lang, languages = _languages(reader)
     values = {
-        "targets_path": reader.take("TARGETS_PATH", _folder, "targets"),
-        "content_path": reader.take("PATH", _folder, "content"),
+        "targets_path": _folder(reader, "TARGETS_PATH", "targets"),
+        "content_path": _folder(reader, "PATH", "content"),
         "reporting_quarter": reader.take("REPORTING_QUARTER", _quarter),
         "at_risk_lag": reader.take("AT_RISK_LAG", _lag, DEFAULT_AT_RISK_LAG),
         "sample_data": reader.take("SAMPLE_DATA", _boolean, False),
         "siteurl": reader.take("SITEURL", _web_address, ""),
-        "chart_cache_path": reader.take("CHART_CACHE_PATH", _folder, ".cache/charts"),
+        "chart_cache_path": _folder(reader, "CHART_CACHE_PATH", ".cache/charts"),
         "require_translations": reader.take("REQUIRE_TRANSLATIONS", _boolean, False),
         "record_since": reader.take("RECORD_SINCE", _record_since),
         "require_history": reader.take("REQUIRE_HISTORY", _boolean, False),
-        "editions_path": _beside_settings(
-            settings, reader.take("EDITIONS_PATH", _folder, "editions")
-        ),
+        "editions_path": _beside_settings(settings, _folder(reader, "EDITIONS_PATH", "editions")),
     }
     _check_cache_apart(reader, values["chart_cache_path"], values["targets_path"])
     _check_theme_settings(reader)
@@ -220,11 +218,16 @@ def _language_list(value: Any) -> tuple[str, ...] | None:
 # --- Values ---------------------------------------------------------------------------------
 
 
-def _folder(value: Any) -> Path:
-    if isinstance(value, Path) or (isinstance(value, str) and value.strip()):
-        return Path(value)
-    shown = "" if value in ("", None) else f"{value!r} "
-    raise _Invalid(f"{shown}must be a folder path, such as targets")
+def _folder(reader: _Reader, name: str, default: str) -> Path | None:
+    """The folder setting ``name`` (``default`` when not set, and the example given)."""
+
+    def check(value: Any) -> Path:
+        if isinstance(value, Path) or (isinstance(value, str) and value.strip()):
+            return Path(value)
+        shown = "" if value in ("", None) else f"{value!r} "
+        raise _Invalid(f"{shown}must be a folder path, such as {default}")
+
+    return reader.take(name, check, default)
 
 
 def _quarter(value: Any) -> Quarter | None:
