@@ -63,6 +63,12 @@ class BuildResult:
     """Chart files (SVG and PNG) rendered by this build."""
     charts_cached: int
     """Chart files taken from the chart cache (CHART_CACHE_PATH) instead."""
+    packs_rendered: int = 0
+    """PDF briefing packs rendered by this build."""
+    packs_cached: int = 0
+    """PDF briefing packs taken from their cache instead."""
+    packs_seconds: float = 0.0
+    """The time the packs took."""
     unchanged: bool = False
     """Nothing the site is built from changed since the last build of ``output``, which
     was left as it was (see ``fingerprint``)."""

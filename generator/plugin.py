@@ -29,7 +29,7 @@ from .register import i18n
 from .register.errors import PortalError
 from .register.model import in_language, shown_language
 from .register.names import name_in, translate_name
-from .site import charts, editiondiff, exports, pages, portal, publish
+from .site import charts, editiondiff, exports, packs, pages, portal, publish
 from .site.markup import render_markdown
 from .site.search import build_search_index
 
@@ -107,6 +107,7 @@ class PortalGenerator(Generator):
             logger.warning(warning)
         self.portal.corrections = corrections_from(project.history)
         self.portal.glossary = project.glossary
+        self.history = project.history  # the briefing packs' source line: the register's commit
         self.context["portal"] = self.portal
         self.context["LANGUAGES"] = project.settings.languages
         # Each edition against the register as of its quarter: a second portal per edition.
@@ -134,6 +135,7 @@ class PortalGenerator(Generator):
             _write_file(out / path, data)
         for published in self.editions:  # the committed file, byte for byte
             _write_file(out / published.edition.data_url, published.edition.data)
+        self.context["PDF_PACKS"] = self.write_packs(out)  # before the pages that link them
         for lang in self.portal.settings.languages:
             with i18n.use(lang):
                 editions = pages.edition_pages(self.editions)
@@ -144,6 +146,31 @@ class PortalGenerator(Generator):
                     self.written.pages += 1
         if self.run is not None:
             self.run.written = self.written
+
+    def write_packs(self, out: Path) -> dict[tuple[str, str], str]:
+        """Write the PDF briefing packs (see ``packs``); the site path of each one made."""
+
+        def write(path: str, data: bytes) -> None:
+            _write_file(out / path, data)
+
+        made = publish.render_packs(self.portal, self.pack_html, write, console)
+        self.written.packs_rendered, self.written.packs_cached = made.rendered, made.cached
+        self.written.packs_seconds = made.seconds
+        return made.urls
+
+    def pack_html(self, pack: packs.Pack, lang: str) -> str:
+        """The HTML of one briefing pack in ``lang``, its links under the public address."""
+        root = i18n.lang_root(lang, self.portal.settings.default_lang)
+        with i18n.use(lang):
+            return self.get_template("pdf_pack").render({
+                **self.context,
+                "SITEURL": self.portal.settings.siteurl.rstrip("/"),
+                "LANG": lang,
+                "LANG_ROOT": root,
+                "pack": pack,
+                "packs": packs,
+                "source": publish.pack_source(self.history),
+            })  # fmt: skip
 
     def write_page(self, writer, page: pages.Page, lang: str) -> None:
         """Write one page in ``lang``, under that language's folder."""
@@ -267,6 +294,12 @@ class Written:
     """Chart files (SVG and PNG) rendered by this run."""
     charts_cached: int = 0
     """Chart files taken from the chart cache (CHART_CACHE_PATH) instead."""
+    packs_rendered: int = 0
+    """PDF briefing packs rendered by this run (none where WeasyPrint cannot run)."""
+    packs_cached: int = 0
+    """PDF briefing packs taken from their cache instead."""
+    packs_seconds: float = 0.0
+    """The time the packs took, rendering and cache together."""
 
 
 class PortalRun(Pelican):

@@ -15,7 +15,7 @@ from ..register.chartcache import ChartCache
 from ..register.i18n import N_
 from ..register.i18n import gettext as _
 from ..register.schema import schema_json
-from . import charts, exports, feeds, heatmap, rendering
+from . import charts, exports, feeds, heatmap, packs, rendering
 from .portal import Portal, chart_png_url, chart_url
 
 HEATMAPS = (
@@ -34,6 +34,19 @@ def render_charts(portal: Portal, write, console=None) -> rendering.RenderedChar
     """Every chart file, from the chart cache where it holds them (see ``rendering``)."""
     cache = ChartCache(portal.settings.chart_cache_path)
     return rendering.render_charts(chart_jobs(portal), cache, write, console)
+
+
+def render_packs(portal: Portal, html_of, write, console=None) -> packs.RenderedPacks:
+    """Every PDF briefing pack, from its cache where it holds them (see ``packs``)."""
+    return packs.render_packs(portal, html_of, write, console)
+
+
+def pack_source(history) -> dict[str, str]:
+    """The packs' source line: the register's newest commit and its date, where known."""
+    if history is None or not history.commits:
+        return {"commit": "", "date": ""}
+    newest = history.commits[-1]  # drafts too: the register as it stands is built from it
+    return {"commit": newest.commit[:10], "date": newest.date[:10]}
 
 
 def chart_jobs(portal: Portal) -> list[rendering.ChartJob]:

@@ -101,7 +101,7 @@ def render_charts(
             svg = data if fmt == "svg" else svg
         if missing:
             todo.append((i, (job.grammar, job.spec, tuple(missing), svg)))
-    with _rendered([task for _, task in todo], console) as results:
+    with rendered([task for _, task in todo], console) as results:
         for (i, _), made in zip(todo, results, strict=True):
             paths = dict(jobs[i].outputs)
             for fmt, data in made.items():
@@ -112,10 +112,18 @@ def render_charts(
 
 
 @contextmanager
-def _rendered(tasks: list[tuple], console) -> Iterator[Iterator[dict[str, bytes]]]:
-    """The files of each of ``tasks``, in order; whatever ends the ``with`` ends the work."""
-    if len(tasks) < PARALLEL_MIN:
-        results = _with_progress(map(_render_task, tasks), len(tasks), console)
+def rendered(
+    tasks: list, console, function: Callable = None, parallel_min: int | None = None,
+    label: str = "Rendering charts",
+) -> Iterator[Iterator]:  # fmt: skip
+    """``function`` (a chart task's files by default) of each of ``tasks``, in order, in
+    worker processes when there are at least ``parallel_min`` (PARALLEL_MIN); whatever
+    ends the ``with`` ends the work. ``function`` must be a module-level function of plain
+    arguments whose module imports nothing heavy: the briefing packs use it too."""
+    function = function or _render_task
+    parallel_min = PARALLEL_MIN if parallel_min is None else parallel_min
+    if len(tasks) < parallel_min:
+        results = _with_progress(map(function, tasks), len(tasks), console, label)
         try:
             yield results
         finally:
@@ -125,7 +133,8 @@ def _rendered(tasks: list[tuple], console) -> Iterator[Iterator[dict[str, bytes]
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start) as pool:
         # Small chunks: few round trips, yet the progress bar still moves smoothly.
-        results = _with_progress(pool.map(_render_task, tasks, chunksize=4), len(tasks), console)
+        chunks = pool.map(function, tasks, chunksize=4)
+        results = _with_progress(chunks, len(tasks), console, label)
         try:
             yield results
         except BaseException:
@@ -161,14 +170,14 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
             process.join()
 
 
-def _with_progress(results: Iterator, total: int, console) -> Iterator:
+def _with_progress(results: Iterator, total: int, console, label: str) -> Iterator:
     if console is None or not console.is_terminal or total < PROGRESS_MIN:
         yield from results
         return
     from rich.progress import Progress
 
     with Progress(console=console, transient=True) as progress:
-        bar = progress.add_task("Rendering charts", total=total)
+        bar = progress.add_task(label, total=total)
         for result in results:
             progress.advance(bar)
             yield result
