@@ -63,7 +63,8 @@ def test_new_target_with_a_title_yaml_reads_as_false_is_valid(project):
     assert run(project, "validate").returncode == 0
     target, problems = read_target(path, "en", None)
     assert problems == []
-    assert (target.title, target.area, target.indicator.unit) == ({"en": "No"}, "1:30", "yes")
+    expected = ({"en": "No"}, "1:30", {"en": "yes"})
+    assert (target.title, target.area, target.indicator.unit) == expected
 
 
 @pytest.mark.parametrize(
@@ -264,7 +265,7 @@ def test_what_the_editing_commands_write_reads_back_as_given(e):
     if e["numeric"]:
         indicator = new.indicator
         assert (indicator.unit, indicator.baseline, indicator.target) == (
-            e["unit"].strip(), e["baseline"], e["target"])  # fmt: skip
+            {"en": e["unit"].strip()}, e["baseline"], e["target"])  # fmt: skip
         assert entry.value == e["figure"]
     else:
         assert new.indicator is None and entry.percent_complete == e["figure"]

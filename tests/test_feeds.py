@@ -59,7 +59,7 @@ def make(
         bureau=bureau,
         due=Q(due),
         start=Q("2023-Q4"),
-        indicator=Indicator(unit="sites", baseline=0, target=30),
+        indicator=Indicator(unit={"en": "sites"}, baseline=0, target=30),
         delay=delay,
     )
 

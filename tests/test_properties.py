@@ -44,7 +44,7 @@ def targets(draw) -> Target:
         if baseline == target:
             target = baseline + 1
         direction = INCREASE if target > baseline else DECREASE
-        indicator = Indicator("units", baseline, target, direction)
+        indicator = Indicator({"en": "units"}, baseline, target, direction)
     offsets = sorted(draw(st.sets(st.integers(-4, 24), max_size=8)))
     progress = []
     for offset in offsets:

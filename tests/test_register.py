@@ -100,7 +100,7 @@ def test_valid_file_loads_with_defaults():
     assert target.bureau == "Leisure and Cultural Services Department"
     assert target.start == Quarter(2023, 4)  # Q4 of the policy address year
     assert target.due == Quarter(2025, 4)
-    assert target.indicator.unit == "parks"
+    assert target.indicator.unit == {"en": "parks"}
     assert (target.indicator.baseline, target.indicator.target) == (10, 30)
     assert target.indicator.direction == INCREASE
     assert [(e.quarter, e.value) for e in target.progress] == [

@@ -64,7 +64,7 @@ def make(
         bureau="A Bureau",
         start=Q(start),
         due=Q(due),
-        indicator=None if milestone else Indicator("units", baseline, target, direction),
+        indicator=None if milestone else Indicator({"en": "units"}, baseline, target, direction),
         progress=tuple(ProgressEntry(quarter=Q(q), **{key: n}) for q, n in progress),
         delay=Delay("Late.", Q(revised_due), "Recovering.") if revised_due else None,
         withdrawn=Withdrawal(Q(withdrawn), "Dropped.") if withdrawn else None,

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 
 from ..register.errors import PortalError
 from ..register.fields import names
-from ..register.model import PROMISE_FIELDS, Amendment, Indicator, Target
+from ..register.model import PROMISE_FIELDS, Amendment, Indicator, Target, default_text
 from ..register.quarters import Quarter
 from .gitlog import NOT_IN_GIT, SHALLOW, SINCE_UNKNOWN, PublishedHistory
 
@@ -35,9 +35,10 @@ INDICATOR_PARTS = names(Indicator)
 # The promise fields that hold one value (the indicator is compared part by part).
 SINGLE_VALUED = tuple(n for n in PROMISE_FIELDS if n != "indicator" and "." not in n)
 
-PromiseValue = Quarter | str | float | Indicator | None
+PromiseValue = Quarter | str | dict[str, str] | float | Indicator | None
 """A promise field's value: a quarter (due, start), a number (baseline, target),
-text (unit, direction), an ``Indicator`` or None (field ``indicator``: present or not)."""
+text (direction), a language map (unit), an ``Indicator`` or None (field ``indicator``:
+present or not)."""
 
 
 # What to do about each reason the record is unavailable, for HistoryRequired.
@@ -166,7 +167,7 @@ class TargetRecord:
             target,
             due=promise.due,
             start=promise.start,
-            indicator=promise.indicator,
+            indicator=_translated_as_now(promise.indicator, target.indicator),
             progress=progress,
         )
 
@@ -281,9 +282,24 @@ def promise_differences(old: Promise, new: Promise) -> list[tuple[str, PromiseVa
         found.append(("indicator", was, now))
     elif was is not None and now is not None:
         for part in INDICATOR_PARTS:
-            if getattr(was, part) != getattr(now, part):
+            if _promised(was, part) != _promised(now, part):
                 found.append((f"indicator.{part}", getattr(was, part), getattr(now, part)))
     return found
+
+
+def _translated_as_now(promised: Indicator | None, now: Indicator | None) -> Indicator | None:
+    """The promised indicator with the unit's translations as the register gives them now,
+    when the unit promised is the same (translations are no part of the promise)."""
+    if promised is None or now is None or _promised(promised, "unit") != _promised(now, "unit"):
+        return promised
+    return replace(promised, unit=now.unit)
+
+
+def _promised(indicator: Indicator, part: str) -> object:
+    """What ``indicator`` promises in ``part``: the unit in the register's default language
+    only, as a translation added or mended does not change the promise."""
+    value = getattr(indicator, part)
+    return default_text(value) if part == "unit" else value
 
 
 def _applied(promise: Promise, change: PromiseChange) -> Promise:

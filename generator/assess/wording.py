@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 import ada_url
 
-from ..register.i18n import N_, ngettext
+from ..register.i18n import N_, current, ngettext
 from ..register.i18n import gettext as _
-from ..register.model import Indicator, Target
+from ..register.model import Indicator, Target, in_language, shown_language
 from ..register.quarters import Quarter
 from .gitlog import NOT_IN_GIT, SHALLOW, SINCE_UNKNOWN, UNREADABLE
 from .status import Assessment
@@ -109,13 +109,24 @@ def fmt_measure(target: Target, number: float | None) -> str:
         return "—"
     if target.indicator is None:
         return _("%(number)s%% complete") % {"number": fmt_number(number)}
-    unit = target.indicator.unit
+    unit = unit_text(target.indicator)
     return f"{fmt_number(number)}{unit}" if unit == "%" else f"{fmt_number(number)} {unit}"
+
+
+def unit_text(indicator: Indicator) -> str:
+    """The unit in the language in force; where it has none, in the register's default
+    language (pages mark that with ``unit_language``)."""
+    return in_language(indicator.unit, current() or "")
+
+
+def unit_language(indicator: Indicator) -> str:
+    """The language ``unit_text`` gives the unit in, for the language in force."""
+    return shown_language(indicator.unit, current() or "")
 
 
 def fmt_gap(target: Target, gap: float) -> str:
     """A shortfall with its unit; per cent figures fall short in percentage points."""
-    if target.indicator is None or target.indicator.unit == "%":
+    if target.indicator is None or unit_text(target.indicator) == "%":
         words = ngettext("%(num)s percentage point", "%(num)s percentage points", int(gap == 1))
         return words % {"num": fmt_number(gap)}
     return fmt_measure(target, gap)
@@ -326,13 +337,14 @@ def promise_value(field: str, value) -> str:
         words = _("a numeric target of %(goal)s %(unit)s from a baseline of %(baseline)s")
         return words % {
             "goal": fmt_number(value.target),
-            "unit": value.unit,
+            "unit": unit_text(value),
             "baseline": fmt_number(value.baseline),
         }
     if field == "indicator.direction":
         return _(DIRECTIONS[value]) if value in DIRECTIONS else str(value)
-    if field == "indicator.unit":
-        return _("“%(unit)s”") % {"unit": value}
+    if field == "indicator.unit":  # a language map; a translation added is no change
+        text = in_language(value, current() or "") if isinstance(value, dict) else value
+        return _("“%(unit)s”") % {"unit": text}
     if isinstance(value, int | float) and not isinstance(value, bool):
         return fmt_number(value)
     return str(value)

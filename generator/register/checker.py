@@ -125,7 +125,10 @@ class Checker:
                 f"the default language '{default_lang}' must be given: "
                 f"add a line '{default_lang}: ...' with that text",
             )
-        return result
+        # The default language first, whatever the file's order: model.default_text and
+        # the fallback of model.in_language rely on it.
+        first = {default_lang: result[default_lang]} if default_lang in result else {}
+        return first | result
 
     def text_list(self, path: Path) -> tuple[str, ...]:
         items = self.items(path)

@@ -35,7 +35,11 @@ DECREASE = "decrease"
 class Indicator:
     """What a numeric target measures, where it started and where it must get to."""
 
-    unit: str = declare(LINE, "What is counted, e.g. sites, %, days.", required=True)
+    unit: dict[str, str] = declare(
+        TEXTS,
+        "What is counted, e.g. sites, %, days: one line, or a map of language code to one line.",
+        required=True,
+    )
     baseline: float = declare(NUMBER, "The value at the start quarter.", required=True)
     target: float = declare(NUMBER, "The value to reach by the due quarter.", required=True)
     direction: str = declare(CHOICE, "", choices=(INCREASE, DECREASE), default=INCREASE)
@@ -206,3 +210,9 @@ def in_language(texts: dict[str, str], lang: str) -> str:
 def shown_language(texts: dict[str, str], lang: str) -> str:
     """The language ``in_language`` shows from ``texts`` when asked for ``lang``."""
     return lang if lang in texts else next(iter(texts), lang)
+
+
+def default_text(texts: dict[str, str]) -> str:
+    """The text of a language map in the register's default language, which a map read
+    from the register always gives first (``checker.texts``): what a promise compares."""
+    return next(iter(texts.values()), "")

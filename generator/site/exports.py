@@ -19,7 +19,7 @@ from ..assess.record import INDICATOR_PARTS, PromiseChange
 from ..assess.status import Assessment
 from ..register.bureaus import Bureaus
 from ..register.i18n import N_
-from ..register.model import Indicator, Target, in_language
+from ..register.model import Indicator, Target, default_text, in_language
 from ..register.quarters import Quarter
 from . import published_fields
 from .portal import Portal, delay_url, target_url
@@ -67,7 +67,9 @@ def target_record(
         partner_codes=[_code(bureaus, p) for p in t.partners],
         start=str(t.start),
         kind="milestone" if indicator is None else "numeric",
-        unit=indicator.unit if indicator else "%",
+        # "unit" stays one text (the default language's) for the files' existing readers.
+        unit=in_language(indicator.unit, lang) if indicator else "%",
+        units=dict(sorted(indicator.unit.items())) if indicator else {lang: "%"},
         baseline=indicator.baseline if indicator else 0,
         target=indicator.target if indicator else 100,
         direction=indicator.direction if indicator else "increase",
@@ -119,7 +121,9 @@ def amendment_record(change: PromiseChange) -> dict[str, Any]:
 def _promise_value(value: Any) -> Any:
     """A promise field's value as JSON: quarters as text, an indicator as its fields."""
     if isinstance(value, Indicator):
-        return {part: getattr(value, part) for part in INDICATOR_PARTS}
+        return {part: _promise_value(getattr(value, part)) for part in INDICATOR_PARTS}
+    if isinstance(value, dict):  # a unit: its default language's text, as "unit" is
+        return default_text(value)
     if isinstance(value, Quarter):
         return str(value)
     return value

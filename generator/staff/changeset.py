@@ -15,7 +15,7 @@ from ..assess import status
 from ..assess.wording import fmt_number, fmt_value
 from ..register import fields
 from ..register.fields import Spec, specs
-from ..register.model import PROMISE_FIELDS, Amendment, Delay, ProgressEntry, Target
+from ..register.model import PROMISE_FIELDS, Amendment, Delay, ProgressEntry, Target, default_text
 from ..register.quarters import Quarter
 
 # --- Comparing two registers -----------------------------------------------------------------
@@ -316,8 +316,9 @@ def promise_values(target: Target) -> dict[str, str]:
         return values | {"indicator": "milestone (percent complete)"}
     baseline, level = fmt_number(indicator.baseline), fmt_number(indicator.target)
     return values | {
-        "indicator": f"numeric target ({indicator.unit}: {baseline} → {level})",
-        "indicator.unit": indicator.unit,
+        # The unit as promised: in the default language (a translation added changes no promise).
+        "indicator": f"numeric target ({default_text(indicator.unit)}: {baseline} → {level})",
+        "indicator.unit": default_text(indicator.unit),
         "indicator.baseline": baseline,
         "indicator.target": level,
         "indicator.direction": indicator.direction,
