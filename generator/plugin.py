@@ -147,8 +147,8 @@ class PortalGenerator(Generator):
         if self.run is not None:
             self.run.written = self.written
 
-    def write_packs(self, out: Path) -> dict[tuple[str, str], str]:
-        """Write the PDF briefing packs (see ``packs``); the site path of each one made."""
+    def write_packs(self, out: Path) -> dict[tuple[str, str], packs.Pack]:
+        """Write the PDF briefing packs (see ``packs``); each one made, by (kind, slug)."""
 
         def write(path: str, data: bytes) -> None:
             _write_file(out / path, data)
@@ -156,7 +156,7 @@ class PortalGenerator(Generator):
         made = publish.render_packs(self.portal, self.pack_html, write, console)
         self.written.packs_rendered, self.written.packs_cached = made.rendered, made.cached
         self.written.packs_seconds = made.seconds
-        return made.urls
+        return made.packs
 
     def pack_html(self, pack: packs.Pack, lang: str) -> str:
         """The HTML of one briefing pack in ``lang``, its links under the public address."""

@@ -71,8 +71,8 @@ class RenderedPacks:
     rendered: int = 0
     cached: int = 0
     seconds: float = 0.0
-    urls: dict[tuple[str, str], str] = field(default_factory=dict)
-    """The site path (within a language's folder) of each pack made, by (kind, slug)."""
+    packs: dict[tuple[str, str], Pack] = field(default_factory=dict)
+    """Each pack made, by (kind, slug): its ``url`` is within each language's folder."""
     skipped: str | None = None
     """Why no pack was made (WeasyPrint cannot run here); None when they were."""
 
@@ -116,7 +116,7 @@ def render_packs(
     todo = []  # (cache key, site path, html) of each pack the cache lacks
     renderer = pdfworker.renderer()
     for pack in plan_packs(portal):
-        made.urls[pack.kind, pack.slug] = pack.url
+        made.packs[pack.kind, pack.slug] = pack
         for lang in settings.languages:
             html = html_of(pack, lang)
             path = lang_root(lang, settings.default_lang) + pack.url
