@@ -20,6 +20,7 @@ from pelican.writers import FileOverwriteFailedError
 from .assess import wording
 from .assess.corrections import corrections_from
 from .assess.delays import misplaced_justifications
+from .assess.publication import publication_facts
 from .assess.status import MISSED
 from .pelicansettings import add_defaults, portal_settings, portal_view, portal_writes_pages
 from .portaltheme import replaced_static_files, static_files, use_portal_templates
@@ -115,6 +116,14 @@ class PortalGenerator(Generator):
             project.targets, project.settings, project.bureaus, project.record
         )
         self.context["EDITIONS"] = self.editions
+        # Published date, months covered, next update, edition: for every page's status bar.
+        self.context["PUBLICATION"] = publication_facts(
+            self.portal.quarter,
+            project.settings.financial_year_start,
+            project.settings.published_date,
+            project.history,
+            [published.edition.quarter for published in self.editions],
+        )
         self.written = Written(
             targets=len(project.targets),
             missed=sum(1 for a in self.portal.assessments if a.status == MISSED),

@@ -7,6 +7,7 @@ DEFAULT_LANG and drops a trailing slash from SITEURL).
 
 from __future__ import annotations
 
+import datetime
 import json
 import math
 import os
@@ -153,12 +154,29 @@ def test_data_licence_address_is_checked_like_siteurl():
         ("DATA_LICENSE", 4, "DATA_LICENSE: 4 must be text"),
         ("JINJA_ENVIRONMENT", {"autoescape": False}, "JINJA_ENVIRONMENT: autoescape must be True"),
         ("PLUGINS", [], "PLUGINS: must include 'generator.plugin'"),
+        ("FINANCIAL_YEAR_START", 0, "FINANCIAL_YEAR_START: 0 must be the number of the month"),
+        ("FINANCIAL_YEAR_START", 13, "FINANCIAL_YEAR_START: 13 must be the number of the month"),
+        ("FINANCIAL_YEAR_START", "4", "FINANCIAL_YEAR_START: '4' must be the number of the month"),
+        ("FINANCIAL_YEAR_START", True, "FINANCIAL_YEAR_START: True must be the number"),
+        ("FINANCIAL_YEAR_START", None, "FINANCIAL_YEAR_START: None must be the number"),
+        ("PUBLISHED_DATE", "2026-02-30", "PUBLISHED_DATE: '2026-02-30' must be an ISO date"),
+        ("PUBLISHED_DATE", "1 Dec 2026", "PUBLISHED_DATE: '1 Dec 2026' must be an ISO date"),
+        ("PUBLISHED_DATE", 20261201, "PUBLISHED_DATE: 20261201 must be an ISO date"),
     ],
 )
 def test_bad_setting_is_refused_with_one_message(name, value, message):
     found = problem(**{name: value})
     assert found.startswith(message), found
     assert len(found.splitlines()) == 1, found
+
+
+def test_publication_settings_are_taken_and_default_to_calendar_quarters_and_the_commit():
+    portal = from_pelican(settings())
+    assert (portal.financial_year_start, portal.published_date) == (1, None)
+    portal = from_pelican(settings(FINANCIAL_YEAR_START=4, PUBLISHED_DATE=" 2026-12-01 "))
+    assert (portal.financial_year_start, portal.published_date) == (4, "2026-12-01")
+    dated = from_pelican(settings(PUBLISHED_DATE=datetime.date(2026, 12, 1)))
+    assert dated.published_date == "2026-12-01"
 
 
 def test_cache_folder_holding_the_register_is_refused():

@@ -68,6 +68,14 @@ class PortalSettings:
     """EDITIONS_PATH: the folder of committed editions (``<YYYY-Qn>.json``, written by the
     ``edition`` command); the site publishes each with what changed since. Default
     ``editions``; a relative path is taken from the settings file's folder."""
+    financial_year_start: int = 1
+    """FINANCIAL_YEAR_START: the month (1..12) the financial year starts in, which names the
+    months a quarter label covers: quarter ``Y-Qn`` is the n-th quarter of the year starting
+    in that month of Y (4 for Hong Kong's April-March year: 2026-Q3 is October to December
+    2026, in the financial year 2026-27). Default 1: calendar quarters."""
+    published_date: str | None = None
+    """PUBLISHED_DATE: the date the pages give as published, an ISO date in quotes. Default
+    None: the commit date of the register's newest commit (unknown outside git)."""
 
 
 # Every setting the portal, its plugin or its theme reads (Pelican reads its own as well).
@@ -75,7 +83,8 @@ PORTAL_SETTINGS = (
     "TARGETS_PATH", "REPORTING_QUARTER", "AT_RISK_LAG", "SAMPLE_DATA", "DEFAULT_LANG",
     "SITEURL", "CHART_CACHE_PATH", "LANGUAGES", "REQUIRE_TRANSLATIONS", "DATA_LICENSE",
     "DATA_LICENSE_URL", "SITENAME", "SITE_OWNER", "RELATIVE_URLS", "JINJA_ENVIRONMENT",
-    "PLUGINS", "RECORD_SINCE", "REQUIRE_HISTORY", "EDITIONS_PATH",
+    "PLUGINS", "RECORD_SINCE", "REQUIRE_HISTORY", "EDITIONS_PATH", "FINANCIAL_YEAR_START",
+    "PUBLISHED_DATE",
 )  # fmt: skip
 PLUGIN = "generator.plugin"
 # The settings file a build read (set by build.read_settings): its folder is the repository.
@@ -141,6 +150,8 @@ def from_pelican(settings: dict[str, Any]) -> PortalSettings:
         "record_since": reader.take("RECORD_SINCE", _record_since),
         "require_history": reader.take("REQUIRE_HISTORY", _boolean, False),
         "editions_path": _beside_settings(settings, _folder(reader, "EDITIONS_PATH", "editions")),
+        "financial_year_start": reader.take("FINANCIAL_YEAR_START", _month, 1),
+        "published_date": reader.take("PUBLISHED_DATE", _iso_date),
     }
     _check_cache_apart(reader, values["chart_cache_path"], values["targets_path"])
     _check_theme_settings(reader)
@@ -269,6 +280,33 @@ def _record_since(value: Any) -> str | None:
     raise _Invalid(
         f"{value!r} must be a commit id (at least 7 hex digits) or an ISO date such as "
         "'2026-01-15', in quotes, or None"
+    )
+
+
+def _month(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 12:
+        raise _Invalid(
+            f"{value!r} must be the number of the month the financial year starts in, "
+            "1 to 12, such as 4 for April (Hong Kong) or 1 for calendar years"
+        )
+    return value
+
+
+def _iso_date(value: Any) -> str | None:
+    # A date object (unquoted in Python) is taken too; a date-time is not a publication date.
+    if value is None:
+        return None
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value.isoformat()
+    text = value.strip() if isinstance(value, str) else ""
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        try:
+            return datetime.date.fromisoformat(text).isoformat()
+        except ValueError:
+            pass
+    raise _Invalid(
+        f"{value!r} must be an ISO date such as '2026-12-01', in quotes, or None for the "
+        "date of the register's newest commit"
     )
 
 
