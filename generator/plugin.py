@@ -145,6 +145,7 @@ class PortalGenerator(Generator):
         for published in self.editions:  # the committed file, byte for byte
             _write_file(out / published.edition.data_url, published.edition.data)
         self.context["PDF_PACKS"] = self.write_packs(out)  # before the pages that link them
+        page_paths: list[str] = []
         for lang in self.portal.settings.languages:
             with i18n.use(lang):
                 editions = pages.edition_pages(self.editions)
@@ -153,6 +154,11 @@ class PortalGenerator(Generator):
                 for page in plan + editions + self.content_pages(lang):
                     self.write_page(writer, page, lang)
                     self.written.pages += 1
+                    page_paths.append(page.save_as)
+        # Every language has the same pages: the sitemap gives each in every language.
+        published = self.context["PUBLICATION"].published_date
+        for path, data in publish.basic_files(self.portal, page_paths, published):
+            _write_file(out / path, data)
         if self.run is not None:
             self.run.written = self.written
 

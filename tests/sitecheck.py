@@ -35,7 +35,10 @@ def broken_links(site: Path) -> list[str]:
     """Internal links whose target file does not exist, as ``page -> link``."""
     broken = []
     for page, link in internal_links(site):
-        target = (page.parent / unquote(urlsplit(link).path)).resolve()
+        path = unquote(urlsplit(link).path)
+        # From the server root (the 404 page's links, shown at any depth): the site's root.
+        base = site if path.startswith("/") else page.parent
+        target = (base / path.lstrip("/")).resolve()
         if target.is_dir():
             target = target / "index.html"
         if not target.is_file() or site.resolve() not in target.parents:

@@ -12,6 +12,7 @@ from ..register.i18n import gettext as _
 from ..register.model import in_language
 from ..register.names import name_in
 from . import editiondiff
+from .describe import with_descriptions
 from .editions import INDEX_URL as EDITIONS_URL
 from .exports import catalogue
 from .portal import GROUP_KINDS, Portal, delay_url, target_url
@@ -115,7 +116,19 @@ def plan(portal: Portal, edition_urls: Sequence[str] = ()) -> list[Page]:
     pages.append(Page("corrections.html", "corrections", _("Corrections"),
                       ((_("Corrections"), ""),)))  # fmt: skip
     pages.append(Page("search.html", "search", _("Search"), ((_("Search"), ""),)))
-    return pages
+    pages.append(not_found_page(portal))
+    return with_descriptions(pages, portal)
+
+
+NOT_FOUND_URL = "404.html"
+
+
+def not_found_page(portal: Portal) -> Page:
+    """The page a server shows for a missing address, in each language's folder. It is
+    shown at any depth, so its links are absolute: under SITEURL, or from the server root
+    when there is none (the site is then assumed to be served from a host's root)."""
+    variables = {"SITEURL": portal.settings.siteurl, "not_found": True}
+    return Page(NOT_FOUND_URL, "404", _("Page not found"), (), variables)
 
 
 def _listing_pages(url: str, title: str, crumbs: tuple, assessments, **variables) -> list[Page]:

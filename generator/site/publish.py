@@ -7,6 +7,7 @@ deterministic: the same register and settings give the same bytes.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 from ..assess import wording
@@ -17,6 +18,9 @@ from ..register.i18n import gettext as _
 from ..register.schema import schema_json
 from . import charts, exports, feeds, heatmap, packs, rendering
 from .portal import Portal, chart_png_url, chart_url
+from .sitebasics import basic_files as _basic_files
+
+logger = logging.getLogger(__name__)
 
 HEATMAPS = (
     ("bureau", "bureaus", N_("By bureau"), N_("Bureau")),
@@ -28,6 +32,16 @@ def site_files(portal: Portal) -> Iterator[tuple[str, str]]:
     """Every published file other than a page or a chart, as (site-relative path, text)."""
     yield from data_files(portal)
     yield from feed_files(portal)
+
+
+def basic_files(
+    portal: Portal, page_paths: list[str], published_date: str | None
+) -> Iterator[tuple[str, str]]:
+    """robots.txt, and sitemap.xml of ``page_paths`` when SITEURL is set (``sitebasics``)."""
+    settings = portal.settings
+    if not settings.siteurl:
+        logger.info("No sitemap.xml: SITEURL is empty, and a sitemap needs full addresses")
+    return _basic_files(settings.siteurl, page_paths, settings.languages, published_date)
 
 
 def render_charts(portal: Portal, write, console=None) -> rendering.RenderedCharts:
