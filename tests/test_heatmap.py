@@ -101,6 +101,29 @@ def test_heatmap_renders_every_group_and_quarter(targets, histories, by, title, 
         assert f">{name}<" in svg, name
 
 
+@pytest.mark.parametrize("narrow", [False, True])
+def test_heatmap_draws_the_newest_quarter_first(targets, histories, narrow):
+    shares = heatmap.delivery_share(targets, histories, "bureau")
+    svg = charts.render_svg(heatmap.heatmap_chart(shares, "Bureau", narrow=narrow))
+    # Across (wide) the first label is leftmost; down (narrow) it is topmost.
+    axis = 0 if not narrow else 1
+    at = {}
+    for x, y, text in re.findall(r'translate\(([\d.-]+),([\d.-]+)\)[^>]*>(\d{4}-Q\d)<', svg):
+        at[text] = (float(x), float(y))[axis]
+    assert sorted(at, key=at.get) == QUARTERS[::-1]
+
+
+def test_narrow_heatmap_fits_a_phone_with_every_group_and_quarter(targets, histories):
+    shares = heatmap.delivery_share(targets, histories, "bureau")
+    svg = charts.render_svg(heatmap.heatmap_chart(shares, "Bureau", narrow=True))
+    width = float(re.search(r'<svg[^>]*\swidth="([\d.]+)', svg).group(1))
+    assert width <= charts.NARROW_WIDTH
+    sizes = {float(s) for s in re.findall(r'font-size="([\d.]+)px"', svg)}
+    assert min(sizes) >= charts.NARROW_FONT
+    for name in [*BY_BUREAU, *QUARTERS, "Bureau", heatmap.LEGEND_TITLE]:
+        assert f">{name}<" in svg, name
+
+
 CELL = re.compile(r'aria-label="(quarter: [^;"]+; [^;"]+: [^;"]+); [^"]*"[^>]*fill="([^"]+)"')
 
 
@@ -135,8 +158,9 @@ def test_cell_labels_contrast_with_their_cell_at_every_share():
 
 def test_share_table_by_bureau(targets, histories):
     quarters, rows = heatmap.share_table(heatmap.delivery_share(targets, histories, "bureau"))
-    assert quarters == QUARTERS
-    assert rows == [
+    # Newest quarter first, as the heat map draws them.
+    assert quarters == QUARTERS[::-1]
+    assert [(group, cells[::-1]) for group, cells in rows] == [
         ("Environment Bureau", ["100% (1/1)", "100% (1/1)", "100% (1/1)", "100% (2/2)", "67% (2/3)",
                                 "100% (3/3)", "100% (3/3)", "67% (2/3)", "100% (3/3)"]),
         ("Housing Bureau", ["100% (1/1)", "100% (1/1)", "0% (0/1)", "0% (0/1)", "50% (1/2)",
@@ -149,8 +173,8 @@ def test_share_table_by_bureau(targets, histories):
 def test_share_table_by_policy_address_marks_quarters_without_targets(targets, histories):
     shares = heatmap.delivery_share(targets, histories, "policy_address")
     quarters, rows = heatmap.share_table(shares)
-    assert quarters == QUARTERS
-    assert rows == [
+    assert quarters == QUARTERS[::-1]
+    assert [(group, cells[::-1]) for group, cells in rows] == [
         ("2023", ["100% (3/3)", "100% (3/3)", "67% (2/3)", "33% (1/3)", "67% (2/3)",
                   "33% (1/3)", "67% (2/3)", "67% (2/3)", "67% (2/3)"]),
         ("2024", ["—", "—", "—", "100% (1/1)", "75% (3/4)", "100% (4/4)", "50% (2/4)",

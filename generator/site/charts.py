@@ -46,6 +46,16 @@ _DASHES = {"solid": None, "dashed": [6, 4], "dotted": [2, 2]}
 # Charts are measured when rendered and drawn by the reader's browser: a font stack of
 # metric-compatible faces (Liberation Sans = Arial = Helvetica) keeps labels from clipping.
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
+# A phone's variant of each chart is this wide in all (a 360 px screen shows 328 px of
+# page): drawn a little larger, its 13 px text is still 12 px on a 330 px screen.
+NARROW_WIDTH = 320
+NARROW_FONT = 13
+# Vega lays text out by its measure in the renderer's font, and the reader's browser may
+# draw it in a wider one (DejaVu Sans, where no Arial is installed, is some 12% wider): the
+# space round the chart keeps a label that grows from running past the picture's edge.
+PADDING = {"left": 24, "top": 12, "right": 12, "bottom": 8}
+# The whole chart, axes and legend included, fits the width it is given.
+_FIT = {"type": "fit-x", "contains": "padding"}
 
 
 @dataclass(frozen=True)
@@ -85,9 +95,10 @@ def trajectory(target: Target, r: Quarter) -> list[TrajectoryRow]:
     ]
 
 
-def target_spec(target: Target, r: Quarter) -> dict:
+def target_spec(target: Target, r: Quarter, narrow: bool = False) -> dict:
     """The Vega spec of ``target``'s chart as of ``r``: reported progress against the
-    expected path, the target level (dotted rule) and the due quarter (red rule)."""
+    expected path, the target level (dotted rule) and the due quarter (red rule);
+    ``narrow``: the variant drawn for a phone (see ``NARROW_WIDTH``)."""
     rows = trajectory(target, r)
     goal = 100.0 if target.indicator is None else target.indicator.target
     values = {
@@ -99,7 +110,7 @@ def target_spec(target: Target, r: Quarter) -> dict:
         "due": [{"quarter": str(target.due), "label": str(target.due)}],
     }
     # More than ten quarter labels do not fit level in the chart's width.
-    layout = _target_layout(target.indicator is None, slanted=len(rows) > 10)
+    layout = _target_layout(target.indicator is None, slanted=len(rows) > 10, narrow=narrow)
     data = [
         {**d, "values": values[d["name"]]} if d["name"] in values else d for d in layout["data"]
     ]
@@ -107,9 +118,12 @@ def target_spec(target: Target, r: Quarter) -> dict:
 
 
 @functools.cache
-def _target_layout(milestone: bool, slanted: bool) -> dict:
+def _target_layout(milestone: bool, slanted: bool, narrow: bool = False) -> dict:
     """A target chart's Vega spec with its data left out, compiled once per process."""
-    x = alt.X("quarter:O", title=None, axis=alt.Axis(labelAngle=-45 if slanted else 0))
+    size = NARROW_FONT if narrow else 12
+    # A phone has room for a label every few quarters: Vega drops those that would overlap.
+    axis = alt.Axis(labelAngle=-45 if slanted or narrow else 0, labelOverlap="greedy")
+    x = alt.X("quarter:O", title=None, axis=axis)
     # A milestone is 0-100% complete; a figure is not drawn from zero, or a fall from 120
     # to 90 minutes would look flat.
     scale = alt.Scale(domain=[0, 100]) if milestone else alt.Scale(zero=False, nice=True)
@@ -122,16 +136,20 @@ def _target_layout(milestone: bool, slanted: bool) -> dict:
     ]
     goal_rule = data["goal"].mark_rule(**_stroke("goal")).encode(y="level:Q")
     goal_label = goal_rule.mark_text(
-        align="left", baseline="bottom", dx=4, dy=-3, color=_stroke("goal")["color"]
+        align="left", baseline="bottom", dx=4, dy=-3, fontSize=size, color=_stroke("goal")["color"]
     ).encode(x=alt.value(0), text="label:N")
     due_rule = data["due"].mark_rule(**_stroke("due")).encode(x=x)
     due_label = due_rule.mark_text(
-        align="right", baseline="top", dx=-4, dy=4, color=_stroke("due")["color"]
+        align="right", baseline="top", dx=-4, dy=4, fontSize=size, color=_stroke("due")["color"]
     ).encode(y=alt.value(0), text="label:N")
     layers = alt.layer(*lines, goal_rule, goal_label, due_rule, due_label)
     # The chart is shown as an image with its own description, so the marks' ARIA labels
     # go unheard; labels are short, and with no limit Vega measures each only once.
-    chart = _style(layers, 560, 260, axis={"labelLimit": 0}, aria=False)
+    axis_config = {"labelLimit": 0, "labelFontSize": size}
+    if narrow:
+        chart = _style(layers, NARROW_WIDTH, 240, axis=axis_config, aria=False, autosize=_FIT)
+    else:
+        chart = _style(layers, 560, 260, axis=axis_config, aria=False)
     return rendering.compile_vegalite(chart.to_dict())
 
 
@@ -147,36 +165,47 @@ def status_by_bureau_chart(
     status_labels: Mapping[str, str] = wording.STATUS_LABELS,
     titles: Mapping[str, str] = STATUS_CHART_TITLES,
     names: Mapping[str, str] | None = None,
+    narrow: bool = False,
 ) -> alt.Chart:
     """A stacked bar per bureau counting its targets in each status.
 
     The words are parameters, so the chart can be drawn in each language: status labels,
     ``titles`` (``count`` axis and ``status`` legend) and ``names``, bureau names as shown
-    (a bureau missing from it is shown as the register gives it).
+    (a bureau missing from it is shown as the register gives it). ``narrow``: the variant
+    for a phone, each bureau's name above its bar rather than beside it.
     """
     names = names or {}
     counts = _status_counts(assessments, status_labels, names)
     bureaus = [names.get(b, b) for b in sorted({a.target.bureau for a in assessments})]
     order = [status_labels[s] for s in DISPLAY_ORDER]
-    chart = (
+    size = NARROW_FONT if narrow else 12
+    x = alt.X("sum(count):Q", title=titles["count"], axis=alt.Axis(tickMinStep=1, format="d"))
+    colour = alt.Color(
+        "status:N",
+        title=titles["status"],
+        scale=alt.Scale(domain=order, range=[STATUS_COLOURS[s] for s in DISPLAY_ORDER]),
+        # Two columns on a phone: three of "Achieved late" do not fit its width.
+        legend=alt.Legend(orient="bottom", columns=2 if narrow else 3, labelLimit=0),
+    )
+    bars = (
         alt.Chart(counts)
         .mark_bar()
-        .encode(
-            y=alt.Y("bureau:N", title=None, sort=bureaus, axis=alt.Axis(labelLimit=240)),
-            x=alt.X(
-                "sum(count):Q", title=titles["count"], axis=alt.Axis(tickMinStep=1, format="d")
-            ),
-            color=alt.Color(
-                "status:N",
-                title=titles["status"],
-                scale=alt.Scale(domain=order, range=[STATUS_COLOURS[s] for s in DISPLAY_ORDER]),
-                legend=alt.Legend(orient="bottom", columns=3),
-            ),
-            order=alt.Order("status_rank:Q"),
-        )
+        .encode(x=x, color=colour, order=alt.Order("status_rank:Q"))
         .transform_calculate(status_rank=f"indexof({order!r}, datum.status)")
     )
-    return _style(chart, 520, max(120, 28 * len(bureaus)))
+    if not narrow:
+        y = alt.Y("bureau:N", title=None, sort=bureaus, axis=alt.Axis(labelLimit=240))
+        return _style(bars.encode(y=y), 520, max(120, 28 * len(bureaus)))
+    # A bar a step of 44px, a thin one under its bureau's name (written in the band's
+    # padding, left-aligned): a name beside the bar would leave the bar no room.
+    y = alt.Y("bureau:N", title=None, sort=bureaus, axis=None, scale=alt.Scale(paddingInner=0.6))
+    names_above = (
+        alt.Chart(pd.DataFrame({"bureau": bureaus}))
+        .mark_text(align="left", baseline="bottom", dy=-13, fontSize=size, color="#1f2328")
+        .encode(y=y, x=alt.value(0), text="bureau:N")
+    )
+    chart = alt.layer(bars.encode(y=y), names_above)
+    return _style(chart, NARROW_WIDTH, 44 * len(bureaus), size=size, autosize=_FIT)
 
 
 def _status_counts(
@@ -195,16 +224,22 @@ def _status_counts(
 
 
 def _style(
-    chart: alt.TopLevelMixin, width: int, height: int, axis: dict | None = None, **config
+    chart: alt.TopLevelMixin,
+    width: float,
+    height: float,
+    axis: dict | None = None,
+    size: int = 12,
+    **config,
 ) -> alt.TopLevelMixin:
-    """``chart`` sized and in the site's font; ``axis`` and ``config`` add to the config
-    (Altair replaces, not merges, a second ``configure``)."""
-    axis = {"labelFontSize": 12, "titleFontSize": 12, "labelColor": "#1f2328", **(axis or {})}
+    """``chart`` sized and in the site's font of
+    ``size`` px; ``axis`` and ``config`` add to the config (Altair replaces, not merges, a
+    second ``configure``)."""
+    axis = {"labelFontSize": size, "titleFontSize": size, "labelColor": "#1f2328", **(axis or {})}
     return (
-        chart.properties(width=width, height=height)
+        chart.properties(width=width, height=height, padding=PADDING)
         .configure(font=FONT, background="white", **config)
         .configure_axis(**axis)
-        .configure_legend(labelFontSize=12, titleFontSize=12)
+        .configure_legend(labelFontSize=size, titleFontSize=size)
         .configure_view(stroke=None)
     )
 

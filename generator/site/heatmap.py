@@ -10,7 +10,7 @@ import pandas as pd
 from ..assess.history import StatusPoint
 from ..assess.status import WITHDRAWN
 from ..register.model import Target
-from .charts import _style
+from .charts import NARROW_FONT, NARROW_WIDTH, PADDING, _style
 
 GOOD = ("on_track", "achieved", "achieved_late")
 GROUPINGS = ("bureau", "policy_address")
@@ -61,44 +61,84 @@ def heatmap_chart(
     group_title: str,
     legend_title: str = LEGEND_TITLE,
     names: Mapping[str, str] | None = None,
+    narrow: bool = False,
 ) -> alt.Chart:
-    """A heat map of ``shares``: quarters across, groups down, the per cent in each cell.
+    """A heat map of ``shares``, newest quarter first: quarters across and groups down, or
+    with ``narrow`` (a phone's variant) quarters down and groups across.
 
     The words are parameters, so the chart can be drawn in each language: the titles,
     and ``names``, group names as shown (a group missing from it is shown as it is).
     """
-    quarters = sorted(shares["quarter"].unique())
+    # Newest first: the quarter a reader comes for is the one they see without scrolling.
+    quarters = sorted(shares["quarter"].unique(), reverse=True)
     names = names or {}
     # In the register's order in every language, as the table below the chart.
     groups = [names.get(g, g) for g in sorted(shares["group"].unique())]
-    shares = shares.assign(group=[names.get(g, g) for g in shares["group"]])
-    # ~38px a column keeps "100%" inside its cell for the 12-20 quarters of a register.
-    width = max(360, 38 * len(quarters))
-    labels = [percent(row.good, row.targets) for row in shares.itertuples(index=False)]
-    cells = shares.assign(label=labels)
-    base = alt.Chart(cells).encode(
-        x=alt.X(
-            "quarter:O",
-            title=None,
-            scale=alt.Scale(domain=quarters),
-            # "2025-Q3" needs ~56px level; narrower columns get slanted labels instead.
-            axis=alt.Axis(labelAngle=0 if width >= 56 * len(quarters) else -45),
-        ),
-        y=alt.Y("group:N", title=group_title, sort=groups, axis=alt.Axis(labelLimit=240)),
+    cells = shares.assign(
+        group=[names.get(g, g) for g in shares["group"]],
+        label=[percent(row.good, row.targets) for row in shares.itertuples(index=False)],
     )
+    if narrow:
+        return _narrow_heatmap(cells, quarters, groups, group_title, legend_title)
+    # ~40px a column keeps "100%" inside its cell for the 12-20 quarters of a register.
+    width = max(360, 40 * len(quarters))
+    quarter = alt.X(
+        "quarter:O",
+        title=None,
+        scale=alt.Scale(domain=quarters),
+        # "2025-Q3" needs ~56px level; narrower columns get slanted labels instead.
+        axis=alt.Axis(labelAngle=0 if width >= 56 * len(quarters) else -45),
+    )
+    group = alt.Y("group:N", title=group_title, sort=groups, axis=alt.Axis(labelLimit=240))
+    base = alt.Chart(cells).encode(x=quarter, y=group)
     rects = base.mark_rect(stroke="white", strokeWidth=1).encode(color=_share_colour(legend_title))
-    text = base.mark_text(fontSize=11).encode(text="label:N", color=_label_colour())
+    text = base.mark_text(fontSize=12).encode(text="label:N", color=_label_colour())
     return _style(alt.layer(rects, text), width, 30 * len(groups))
 
 
-def _share_colour(legend_title: str) -> alt.Color:
-    """Each cell's colour by its share, light to dark blue, with its legend below."""
+def _narrow_heatmap(
+    cells: pd.DataFrame, quarters: list, groups: list, group_title: str, legend_title: str
+) -> alt.Chart:
+    """The heat map for a phone: a row per quarter (a register grows downwards, which a
+    phone scrolls) and a column per group, named above it."""
+    # The quarters' labels take ~60px; the groups share the rest, 36px at most.
+    column = min(36.0, (NARROW_WIDTH - 70) / max(1, len(groups)))
+    quarter = alt.Y("quarter:O", title=None, scale=alt.Scale(domain=quarters))
+    group = alt.X(
+        "group:N",
+        title=group_title,
+        sort=groups,
+        axis=alt.Axis(orient="top", labelAngle=-90, labelLimit=0, labelPadding=4),
+    )
+    cells = cells.assign(number=[label.removesuffix("%") for label in cells["label"]])
+    base = alt.Chart(cells).encode(x=group, y=quarter)
+    colour = _share_colour(legend_title, narrow=True)
+    layers = [base.mark_rect(stroke="white", strokeWidth=1).encode(color=colour)]
+    # "100" fits a column of 26px at 13px (the legend gives the per cent); a narrower one
+    # shows the colour alone, and the table below the figures.
+    if column >= 26:
+        # The table's own figure, less its "%": rounded as the table rounds it.
+        number = alt.Text("number:N")
+        layers.append(
+            base.mark_text(fontSize=NARROW_FONT).encode(text=number, color=_label_colour())
+        )
+    chart = alt.layer(*layers)
+    # The groups' names stand upright above the columns: room for them to grow upwards.
+    padding = {**PADDING, "top": 32}
+    styled = _style(chart, column * len(groups), 26 * len(quarters), size=NARROW_FONT)
+    return styled.properties(padding=padding)
+
+
+def _share_colour(legend_title: str, narrow: bool = False) -> alt.Color:
+    """Each cell's colour by its share, light to dark blue, with its legend below (on a
+    phone's, shorter and with three labels, which then do not run into each other)."""
+    values = [0, 0.5, 1] if narrow else [0, 0.25, 0.5, 0.75, 1]
     return alt.Color(
         "share:Q",
         title=legend_title,
         scale=alt.Scale(domain=[0, 1], scheme="blues"),
         legend=alt.Legend(
-            format=".0%", orient="bottom", values=[0, 0.25, 0.5, 0.75, 1], gradientLength=200
+            format=".0%", orient="bottom", values=values, gradientLength=160 if narrow else 200
         ),
     )
 
@@ -115,8 +155,9 @@ def _label_colour() -> alt.condition:
 
 
 def share_table(shares: pd.DataFrame) -> tuple[list[str], list[tuple[str, list[str]]]]:
-    """The heat map's figures as a table: quarter headers, and per group '67% (2/3)' cells."""
-    quarters = sorted(shares["quarter"].unique())
+    """The heat map's figures as a table: quarter headers, newest first as in the chart,
+    and per group '67% (2/3)' cells."""
+    quarters = sorted(shares["quarter"].unique(), reverse=True)
     figures = {
         (row.group, row.quarter): f"{percent(row.good, row.targets)} ({row.good}/{row.targets})"
         for row in shares.itertuples(index=False)

@@ -7,6 +7,7 @@ deterministic: the same register and settings give the same bytes.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterator
 
@@ -15,6 +16,7 @@ from ..register import i18n
 from ..register.chartcache import ChartCache
 from ..register.i18n import N_
 from ..register.i18n import gettext as _
+from ..register.names import name_in
 from ..register.schema import schema_json
 from . import charts, exports, feeds, heatmap, packs, rendering
 from .portal import Portal, chart_png_url, chart_url
@@ -146,32 +148,48 @@ def data_files(portal: Portal) -> Iterator[tuple[str, str]]:
 
 
 def feed_files(portal: Portal) -> Iterator[tuple[str, str]]:
-    """Atom feeds site-wide and per bureau, and the calendar of upcoming due quarters."""
-    lang = portal.settings.default_lang
+    """Atom feeds site-wide and per bureau, and the calendar of upcoming due quarters, in
+    each language, under its folder (``zh-hant/feeds/status.xml``)."""
+    for lang in portal.settings.languages:
+        root = i18n.lang_root(lang, portal.settings.default_lang)
+        with i18n.use(lang):  # the words made here, not while the caller writes them
+            written = list(_language_feeds(portal, lang, root))
+        yield from written
+
+
+# The feeds of each scope: (kind, its entries, its title).
+_FEEDS = (
+    ("status", feeds.status_change_entries, N_("%(scope)s: status changes")),
+    ("missed", feeds.newly_missed_entries, N_("%(scope)s: newly missed targets")),
+)
+
+
+def _language_feeds(portal: Portal, lang: str, root: str) -> Iterator[tuple[str, str]]:
+    """The feeds and calendar of ``lang``, whose pages are under ``root``."""
     site_url = portal.settings.siteurl
     paths = exports.feed_paths([g.slug for g in portal.groups["bureaus"]])
-    scopes = [("", "All bureaus", portal.assessments)]
-    scopes += [(f"{g.slug}/", g.name, g.assessments) for g in portal.groups["bureaus"]]
+    names = functools.partial(name_in, portal.glossary, lang=lang)
+    scopes = [("", _("All bureaus"), portal.assessments)]
+    scopes += [(f"{g.slug}/", names(g.name), g.assessments) for g in portal.groups["bureaus"]]
     for prefix, scope, assessments in scopes:
         targets = [a.target for a in assessments]
-        for kind, make, what in (
-            ("status", feeds.status_change_entries, "status changes"),
-            ("missed", feeds.newly_missed_entries, "newly missed targets"),
-        ):
+        for kind, make, title in _FEEDS:
             path = paths[f"{prefix}{kind}"]
-            entries = make(targets, portal.histories, lang)
+            entries = make(targets, portal.histories, lang, names)
             if kind == "status":  # promises changed and targets taken out are news too
-                entries += feeds.record_entries(list(assessments), lang)
+                entries += feeds.record_entries(list(assessments), lang, names)
+            name = path.removeprefix("feeds/").removesuffix(".xml")
             yield (
-                path,
+                root + path,
                 feeds.atom_feed(
-                    entries,
-                    feed_id=feeds.feed_id(path.removeprefix("feeds/").removesuffix(".xml")),
-                    title=f"{scope}: {what}",
-                    self_path=path,
+                    [feeds.in_folder(e, root) for e in entries],
+                    feed_id=feeds.feed_id(root + name),
+                    title=_(title) % {"scope": scope},
+                    self_path=root + path,
                     site_url=site_url,
                     updated=feeds.quarter_published(portal.quarter),
                     lang=lang,
+                    home=root,
                 ),
             )
     statuses = {a.target.id: a.status for a in portal.assessments}
@@ -179,6 +197,6 @@ def feed_files(portal: Portal) -> Iterator[tuple[str, str]]:
     # target upcoming again.
     targets = [a.basis for a in portal.assessments]
     calendar = feeds.upcoming_due_calendar(
-        targets, statuses, portal.quarter, site_url=site_url, lang=lang
+        targets, statuses, portal.quarter, site_url=site_url, lang=lang, root=root, names=names
     )
-    yield exports.CALENDAR_PATH, calendar
+    yield root + exports.CALENDAR_PATH, calendar
