@@ -3,7 +3,8 @@
 Everything here is deterministic: no clock. A feed item's time is the moment its
 quarter's figures could first be known (the day after the quarter ends), and its id
 is a tag URI without the site's address, so moving the site or rebuilding it never
-shows a reader the same item twice.
+shows a reader the same item twice. The words are in the language set by ``i18n.use``
+(each language has its own feeds, under its folder: ``publish.feed_files``).
 """
 
 from __future__ import annotations
@@ -11,12 +12,15 @@ from __future__ import annotations
 import datetime
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
 from ..assess.status import ACHIEVED, ACHIEVED_LATE, MISSED, WITHDRAWN, Assessment
 from ..assess.wording import amendment_sentence, promise, published_words, status_label
+from ..register.i18n import N_
+from ..register.i18n import gettext as _
 from ..register.model import Target, in_language
 from ..register.quarters import Quarter
 from .portal import delay_url, target_url
@@ -42,6 +46,13 @@ _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\
 _NOT_ICAL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # Characters a tag URI's specific part may hold as they are (RFC 4151, RFC 3986 pchar).
 _TAG_SAFE = "/?:@!$&'()*+,;=-._~"
+
+Names = Callable[[str], str]
+"""A bureau's name in the feed's language (``names.name_in``); the name as given by default."""
+
+
+def _as_given(name: str) -> str:
+    return name
 
 
 @dataclass(frozen=True)
@@ -81,6 +92,14 @@ def _one_line(text: str) -> str:
     return " ".join(clean_text(text).split())
 
 
+def _sentences(*sentences: str) -> str:
+    """Sentences one after the other: a space after a Latin full stop, none after 。."""
+    text = ""
+    for sentence in sentences:
+        text += sentence if not text or text.endswith("。") else " " + sentence
+    return text
+
+
 def _words(status: str) -> str:
     """A status in running text: ``at risk``."""
     return status_label(status).lower()
@@ -92,7 +111,10 @@ def _newest_first(entries: list[FeedEntry]) -> list[FeedEntry]:
 
 
 def status_change_entries(
-    targets: list[Target], histories: dict[str, tuple[StatusPoint, ...]], lang: str
+    targets: list[Target],
+    histories: dict[str, tuple[StatusPoint, ...]],
+    lang: str,
+    names: Names = _as_given,
 ) -> list[FeedEntry]:
     """One entry per target per quarter whose status differs from the previous quarter's.
 
@@ -103,21 +125,25 @@ def status_change_entries(
         points = histories.get(target.id, ())
         for before, point in zip(points, points[1:], strict=False):
             if point.status != before.status:
-                entries.append(_status_entry(target, before, point, lang))
+                entries.append(_status_entry(target, before, point, lang, names))
     return _newest_first(entries)
 
 
-def _status_entry(target: Target, before: StatusPoint, point: StatusPoint, lang: str) -> FeedEntry:
+def _status_entry(
+    target: Target, before: StatusPoint, point: StatusPoint, lang: str, names: Names
+) -> FeedEntry:
     """The feed item for ``target`` moving from ``before``'s status to ``point``'s."""
-    title = _one_line(in_language(target.title, lang))
     old, new = _words(before.status), _words(point.status)
-    summary = (
-        f"“{title}” ({_one_line(target.bureau)}) went from {old} in {before.quarter} "
-        f"to {new} in {point.quarter}. The promise: {promise(target)}."
+    words = _(
+        "“%(title)s” (%(bureau)s) went from %(old)s in %(before)s to %(new)s in %(quarter)s. "
+        "The promise: %(promise)s."
     )
+    summary = words % (_about(target, lang, names) | {
+        "old": old, "before": before.quarter, "new": new, "quarter": point.quarter,
+    })  # fmt: skip
     return FeedEntry(
         id=_tag(f"{target.id}/status/{point.quarter}"),
-        title=f"{target.id} is now {new} (was {old})",
+        title=_("%(id)s is now %(new)s (was %(old)s)") % {"id": target.id, "new": new, "old": old},
         link=target_url(target.id),
         updated=quarter_published(point.quarter),
         summary=summary,
@@ -125,7 +151,10 @@ def _status_entry(target: Target, before: StatusPoint, point: StatusPoint, lang:
 
 
 def newly_missed_entries(
-    targets: list[Target], histories: dict[str, tuple[StatusPoint, ...]], lang: str
+    targets: list[Target],
+    histories: dict[str, tuple[StatusPoint, ...]],
+    lang: str,
+    names: Names = _as_given,
 ) -> list[FeedEntry]:
     """One entry per target per quarter in which it became missed, linking to its delay page.
 
@@ -137,40 +166,49 @@ def newly_missed_entries(
         previous = None
         for point in histories.get(target.id, ()):
             if point.status == MISSED and previous != MISSED:
-                entries.append(_missed_entry(target, point, lang))
+                entries.append(_missed_entry(target, point, lang, names))
             previous = point.status
     return _newest_first(entries)
 
 
-def _missed_entry(target: Target, point: StatusPoint, lang: str) -> FeedEntry:
+def _about(target: Target, lang: str, names: Names) -> dict[str, object]:
+    """The words every entry about ``target`` names: its title, bureau, due and promise."""
+    return {
+        "title": _one_line(in_language(target.title, lang)),
+        "bureau": _one_line(names(target.bureau)),
+        "due": target.due,
+        "promise": promise(target),
+    }
+
+
+def _missed_entry(target: Target, point: StatusPoint, lang: str, names: Names) -> FeedEntry:
     """The feed item for ``target`` becoming missed in ``point``'s quarter."""
-    title = _one_line(in_language(target.title, lang))
     if target.delay is None:
-        filed = "No delay justification has been filed."
+        filed = _("No delay justification has been filed.")
     else:
-        revised = target.delay.revised_due
-        filed = f"A delay justification has been filed, revising the due quarter to {revised}."
-    summary = (
-        f"“{title}” ({_one_line(target.bureau)}) was not met by {target.due}; "
-        f"the promise was {promise(target)}. {filed}"
-    )
+        filed = _("A delay justification has been filed, revising the due quarter to %(due)s.")
+        filed %= {"due": target.delay.revised_due}
+    words = _("“%(title)s” (%(bureau)s) was not met by %(due)s; the promise was %(promise)s.")
+    summary = _sentences(words % _about(target, lang, names), filed)
     return FeedEntry(
         id=_tag(f"{target.id}/missed/{point.quarter}"),
-        title=f"{target.id} missed its target (due {target.due})",
+        title=_("%(id)s missed its target (due %(due)s)") % {"id": target.id, "due": target.due},
         link=delay_url(target.id),
         updated=quarter_published(point.quarter),
         summary=summary,
     )
 
 
-def record_entries(assessments: list[Assessment], lang: str) -> list[FeedEntry]:
+def record_entries(
+    assessments: list[Assessment], lang: str, names: Names = _as_given
+) -> list[FeedEntry]:
     """One entry per amendment to a published promise and per target taken out of the
     register, dated by its commit (the published record). Newest first, then by id."""
     entries = []
     for a in assessments:
-        entries += [_amendment_entry(a.target, change, lang) for change in a.amendments]
+        entries += [_amendment_entry(a.target, change, lang, names) for change in a.amendments]
         if a.removed and a.record is not None and a.record.removed is not None:
-            entries.append(_removal_entry(a, lang))
+            entries.append(_removal_entry(a, lang, names))
     return _newest_first(entries)
 
 
@@ -179,50 +217,69 @@ def _commit_instant(date: str) -> str:
     return f"{date}T00:00:00Z"
 
 
-def _amendment_entry(target: Target, change: PromiseChange, lang: str) -> FeedEntry:
+def _amendment_entry(target: Target, change: PromiseChange, lang: str, names: Names) -> FeedEntry:
     """The feed item for one published change to ``target``'s promise."""
-    title = _one_line(in_language(target.title, lang))
     if change.entry is None:
-        why = "No reason recorded."
+        why = _("No reason recorded.")
     else:
-        why = f"Reason: {_one_line(change.entry.reason)}"
+        why = _("Reason: %(reason)s") % {"reason": _one_line(change.entry.reason)}
     if change.correction:
-        why += " A correction of a clerical error in the promise as first published."
-    summary = (
-        f"“{title}” ({_one_line(target.bureau)}): {amendment_sentence(change)} {why} "
-        "The status is still judged against the promise as first published."
+        why = _sentences(
+            why, _("A correction of a clerical error in the promise as first published.")
+        )
+    words = _(
+        "“%(title)s” (%(bureau)s): %(change)s %(why)s The status is still judged against the "
+        "promise as first published."
     )
+    summary = words % (_about(target, lang, names) | {
+        "change": amendment_sentence(change), "why": why,
+    })  # fmt: skip
+    title = _("%(id)s: its promise was changed after publication (%(field)s)")
     return FeedEntry(
         id=_tag(f"{target.id}/amended/{change.commit}/{change.field}"),
-        title=f"{target.id}: its promise was changed after publication ({change.field})",
+        title=title % {"id": target.id, "field": change.field},
         link=target_url(target.id) + "#amendments",
         updated=_commit_instant(change.date),
         summary=summary,
     )
 
 
-def _removal_entry(assessment: Assessment, lang: str) -> FeedEntry:
+_REMOVED = {
+    "replaced": N_("“%(title)s” (%(bureau)s) was replaced by %(by)s on %(date)s."),
+    "withdrawn": N_(
+        "“%(title)s” (%(bureau)s) was removed from the register after being withdrawn, on %(date)s."
+    ),
+    "removed": N_(
+        "“%(title)s” (%(bureau)s) was removed from the register without being withdrawn on "
+        "%(date)s."
+    ),
+}
+
+
+def _removal_entry(assessment: Assessment, lang: str, names: Names) -> FeedEntry:
     """The feed item for a published target whose file left the register."""
     target, record = assessment.target, assessment.record
-    title = _one_line(in_language(target.title, lang))
-    when = published_words(record.removed)
-    if record.replaced_by:
-        how = f"was replaced by {record.replaced_by} on {when}"
-    elif record.withdrawn:
-        how = f"was removed from the register after being withdrawn, on {when}"
-    else:
-        how = f"was removed from the register without being withdrawn on {when}"
-    summary = (
-        f"“{title}” ({_one_line(target.bureau)}) {how}. Its page stays, as last published; "
-        f"the promise was {promise(assessment.basis)}."
-    )
+    how = "replaced" if record.replaced_by else "withdrawn" if record.withdrawn else "removed"
+    about = _about(assessment.basis, lang, names)
+    words = _(_REMOVED[how]) % (about | {
+        "by": record.replaced_by, "date": published_words(record.removed),
+    })  # fmt: skip
+    stays = _("Its page stays, as last published; the promise was %(promise)s.") % about
     return FeedEntry(
         id=_tag(f"{target.id}/removed/{record.removed.commit or record.removed.date}"),
-        title=f"{target.id} was taken out of the register",
+        title=_("%(id)s was taken out of the register") % {"id": target.id},
         link=target_url(target.id),
         updated=_commit_instant(record.removed.date),
-        summary=summary,
+        summary=_sentences(words, stays),
     )
+
+
+def in_folder(entry: FeedEntry, root: str) -> FeedEntry:
+    """``entry`` as the feed of the language whose pages are under ``root`` (``zh-hant/``)
+    gives it: linking to that language's page, with an id of its own."""
+    if not root:
+        return entry
+    return replace(entry, id=_tag(root + entry.id.removeprefix(TAG_PREFIX)), link=root + entry.link)
 
 
 def _resolve(path: str, self_path: str, site_url: str) -> str:
@@ -265,10 +322,12 @@ def atom_feed(
     limit: int = 100,
     lang: str,
     author: str = AUTHOR,
+    home: str = "",
 ) -> str:
     """Well-formed Atom (RFC 4287) XML text of the ``limit`` newest entries, ids unique.
 
-    Links are absolute under ``site_url``, or relative to ``self_path`` when it is empty.
+    Links are absolute under ``site_url``, or relative to ``self_path`` when it is empty;
+    the feed links to the home page at ``home`` (the language's folder).
     The feed's <updated> is its newest entry's; with no entries, ``updated`` or the epoch.
     """
     unique = list({e.id: e for e in reversed(entries)}.values())  # the first of each id wins
@@ -282,7 +341,7 @@ def atom_feed(
     _sub(_sub(feed, "author"), "name", author)
     self_href = _resolve(self_path, self_path, site_url)
     _sub(feed, "link", rel="self", type="application/atom+xml", href=self_href)
-    _sub(feed, "link", rel="alternate", type="text/html", href=_resolve("", self_path, site_url))
+    _sub(feed, "link", rel="alternate", type="text/html", href=_resolve(home, self_path, site_url))
     for entry in chosen:
         _entry_element(feed, entry, lambda path: _resolve(path, self_path, site_url))
     ET.indent(feed)
@@ -317,32 +376,45 @@ def last_day(quarter: Quarter) -> datetime.date:
     return datetime.date(after.year, (after.q - 1) * 3 + 1, 1) - datetime.timedelta(days=1)
 
 
+@dataclass(frozen=True)
+class _Calendar:
+    """What every event of one calendar shares: its language, address and folder."""
+
+    lang: str
+    site_url: str
+    root: str
+    names: Names
+
+
 def _ical_stamp(instant: str) -> str:
     """An RFC 3339 UTC instant as an iCalendar UTC DATE-TIME: ``20251001T000000Z``."""
     return instant.replace("-", "").replace(":", "")
 
 
-def _event_lines(target: Target, status: str, r: Quarter, site_url: str, lang: str) -> list[str]:
+def _event_lines(target: Target, status: str, r: Quarter, calendar: _Calendar) -> list[str]:
     """The content lines of one target's all-day VEVENT on the last day of its due quarter."""
     day = last_day(target.due)
-    title = _one_line(in_language(target.title, lang))
-    status_words = status_label(status) if status else "not assessed"
-    description = (
-        f"Bureau: {_one_line(target.bureau)}\nPromise: {promise(target)}\n"
-        f"Status as of {r}: {status_words}"
-    )
+    about = _about(target, calendar.lang, calendar.names)
+    about["status"] = status_label(status) if status else _("not assessed")
+    description = "\n".join(
+        (_("Bureau: %(bureau)s"), _("Promise: %(promise)s"), _("Status as of %(r)s: %(status)s"))
+    ) % (about | {"r": r})
+    # Each language's calendar its own events: a reader subscribed to two sees both.
+    uid = f"{calendar.root.rstrip('/')}-{target.id}" if calendar.root else target.id
+    summary = _("Due: %(title)s") % about
     lines = [
         "BEGIN:VEVENT",
-        f"UID:{target.id}-due@{UID_DOMAIN}",
+        f"UID:{uid}-due@{UID_DOMAIN}",
         f"DTSTAMP:{_ical_stamp(quarter_published(r))}",
         f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
         f"DTEND;VALUE=DATE:{day + datetime.timedelta(days=1):%Y%m%d}",
-        f"SUMMARY:{ical_escape(f'Due: {title}')}",
+        f"SUMMARY:{ical_escape(summary)}",
         f"DESCRIPTION:{ical_escape(description)}",
         "TRANSP:TRANSPARENT",
     ]
-    if site_url:
-        url = _NOT_ICAL.sub("", site_url.rstrip("/") + "/" + target_url(target.id))
+    if calendar.site_url:
+        url = calendar.site_url.rstrip("/") + "/" + calendar.root + target_url(target.id)
+        url = _NOT_ICAL.sub("", url)
         lines.append(f"URL:{url}")
     return [*lines, "END:VEVENT"]
 
@@ -354,12 +426,16 @@ def upcoming_due_calendar(
     *,
     lang: str,
     site_url: str = "",
+    root: str = "",
+    names: Names = _as_given,
 ) -> str:
     """iCalendar (RFC 5545) text: an all-day event on the due quarter's last day per open target.
 
     Open: due after the reporting quarter, and not achieved, achieved late or withdrawn.
-    A target missing from ``statuses`` counts as open. Sorted by date, then id.
+    A target missing from ``statuses`` counts as open. Sorted by date, then id. ``root``
+    is the folder of ``lang``'s pages, which the events link to.
     """
+    calendar = _Calendar(lang, site_url, root, names)
     open_targets = [
         t
         for t in targets
@@ -368,8 +444,6 @@ def upcoming_due_calendar(
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN"]
     lines += ["METHOD:PUBLISH"]
     for target in sorted(open_targets, key=lambda t: (t.due, t.id)):
-        lines += _event_lines(
-            target, statuses.get(target.id, ""), reporting_quarter, site_url, lang
-        )
+        lines += _event_lines(target, statuses.get(target.id, ""), reporting_quarter, calendar)
     lines.append("END:VCALENDAR")
     return "".join(fold_line(line) + "\r\n" for line in lines)
