@@ -72,7 +72,7 @@ def test_delay_page_without_justification_says_so(fixture_site):
     text = " ".join(page.get_text().split())
     # Decrease target: baseline 6, target 4, 5.5 reached at due -> 1.5 short, 75% to go.
     assert "1.5 years short" in text
-    assert "75% of the distance" in text
+    assert "75% of the promised change was not delivered" in text
 
 
 def test_delay_page_with_justification_shows_it(fixture_site):
@@ -82,7 +82,7 @@ def test_delay_page_with_justification_shows_it(fixture_site):
     assert "A second contractor started in 2025-Q3." in text
     assert "2025-Q4" in text and "2025-08-01" in text and "Secretary for Transport" in text
     assert "12 km short" in text  # 18 of 30 km at due
-    assert "40% of the distance" in text
+    assert "40% of the promised change was not delivered" in text
     assert page.find(class_="alert-danger") is None
 
 

@@ -43,6 +43,15 @@ class DelayJustification:
         return self.delay is not None
 
     @property
+    def overdue(self) -> bool:
+        """True once the due quarter is behind the reporting quarter.
+
+        A target not met in its due quarter is missed (REGISTER.md: ``R >= due``), but in
+        that quarter itself it is not yet overdue: the site never reads the clock, so it
+        cannot know that the due quarter has ended."""
+        return self.overdue_quarters > 0
+
+    @property
     def revised_due_passed(self) -> bool:
         """True when the revised due quarter is also behind the reporting quarter."""
         return self.delay is not None and self.delay.revised_due < self.assessment.quarter
@@ -101,6 +110,16 @@ def justification(assessment: Assessment) -> DelayJustification:
 def overdue_order(items: list[DelayJustification]) -> list[DelayJustification]:
     """Longest overdue first; then unjustified before justified, then by id."""
     return sorted(items, key=lambda j: (-j.overdue_quarters, j.filed, j.target.id))
+
+
+def overdue_only(items: list[DelayJustification]) -> list[DelayJustification]:
+    """The overdue list: the missed targets whose due quarter is past, in the same order."""
+    return [j for j in items if j.overdue]
+
+
+def due_now(items: list[DelayJustification]) -> list[DelayJustification]:
+    """The missed targets not met in their due quarter, the reporting quarter itself."""
+    return [j for j in items if not j.overdue]
 
 
 # A justification belongs to a missed target; one that was missed and then met late

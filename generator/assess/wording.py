@@ -37,10 +37,15 @@ STATUS_MEANINGS = {
     "achieved": N_("The target was met by its due quarter."),
     "achieved_late": N_("The target was met, but only after its due quarter."),
     "missed": N_("The due quarter has passed and the target has not been met."),
+    # Plain words: the exact rule (the lag setting) is on the methodology page.
     "at_risk": N_(
-        "Progress trails the straight-line path from start to due by more than the allowed lag."
+        "Not yet due, but progress is well behind where steady progress from the start to "
+        "the due date would have it by now."
     ),
-    "on_track": N_("Progress is within the allowed lag of the straight-line path to the target."),
+    "on_track": N_(
+        "Not yet due, and progress is about where steady progress from the start to the due "
+        "date would have it by now, or ahead."
+    ),
     "withdrawn": N_("The government has dropped this target. It stays on the site for the record."),
 }
 FLAG_LABELS = {
@@ -103,14 +108,16 @@ def fmt_number(number: float | None) -> str:
     return f"{digits.normalize():,f}"
 
 
-def fmt_measure(target: Target, number: float | None) -> str:
-    """A figure with its unit: ``18 sites``, ``45% complete``."""
+def fmt_measure(target: Target, number: float | None, fmt=None) -> str:
+    """A figure with its unit: ``18 sites``, ``45% complete``; ``fmt`` writes the number
+    (``fmt_about`` for a worked-out one: ``about 9,300 tonnes``; default ``fmt_number``)."""
     if number is None:
         return "—"
+    shown = (fmt or fmt_number)(number)
     if target.indicator is None:
-        return _("%(number)s%% complete") % {"number": fmt_number(number)}
+        return _("%(number)s%% complete") % {"number": shown}
     unit = unit_text(target.indicator)
-    return f"{fmt_number(number)}{unit}" if unit == "%" else f"{fmt_number(number)} {unit}"
+    return f"{shown}{unit}" if unit == "%" else f"{shown} {unit}"
 
 
 def unit_text(indicator: Indicator) -> str:
@@ -130,6 +137,23 @@ def fmt_gap(target: Target, gap: float) -> str:
         words = ngettext("%(num)s percentage point", "%(num)s percentage points", int(gap == 1))
         return words % {"num": fmt_number(gap)}
     return fmt_measure(target, gap)
+
+
+ABOUT_DIGITS = 2  # significant figures of a worked-out figure, as people write them
+
+
+def fmt_about(number: float | None) -> str:
+    """A worked-out figure (never one as typed) as people write it: 9,333.33 → ``about
+    9,300``; ``about`` only when the rounding changed it (2,000 stays ``2,000``)."""
+    if number is None:
+        return "—"
+    exact = decimal.Decimal(repr(float(number)))
+    if not exact.is_finite() or exact == 0:
+        return fmt_number(number)
+    places = ABOUT_DIGITS - 1 - exact.adjusted()
+    rounded = exact.quantize(decimal.Decimal(1).scaleb(-places), decimal.ROUND_HALF_EVEN)
+    shown = fmt_number(int(rounded) if places <= 0 else float(rounded))
+    return shown if rounded == exact else _("about %(number)s") % {"number": shown}
 
 
 def fmt_percent(fraction: float) -> str:
@@ -159,7 +183,8 @@ def chart_caption(assessment: Assessment) -> str:
         return _("No progress has been reported yet towards %(goal)s.") % {"goal": goal}
     return _(
         "Latest report: %(reported)s in %(quarter)s, %(share)s of the way from the baseline "
-        "to the target (%(goal)s); the straight-line path expected %(expected)s by %(now)s."
+        "to the target (%(goal)s); steady progress from the start would have covered "
+        "%(expected)s of the way by %(now)s."
     ) % {
         "reported": fmt_measure(target, target.measure(latest)),
         "quarter": latest.quarter,
@@ -178,9 +203,11 @@ def fell_back(assessment: Assessment) -> bool:
 
 
 def overdue_words(quarters: int) -> str:
-    """How long past due: ``due this quarter`` or ``3 quarters overdue``."""
+    """How long past due: ``3 quarters overdue``; never "overdue" in the due quarter itself."""
+    # The site never reads the clock, so in the reporting quarter that is the due quarter
+    # it cannot know that quarter has ended: not met by then, but not yet overdue.
     if quarters <= 0:
-        return _("due this reporting quarter")
+        return _("not yet overdue: not met in its due quarter, which is the reporting quarter")
     return _("%(span)s overdue") % {"span": describe_span(quarters)}
 
 

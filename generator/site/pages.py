@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..assess import plainwords
+from ..assess.delays import overdue_only
 from ..assess.wording import published_quarter, status_label
 from ..register.i18n import N_, current
 from ..register.i18n import gettext as _
@@ -70,9 +72,11 @@ def sort_assessments(assessments, sort: str) -> list:
 STATUS_SORT = ("missed", "at_risk", "on_track", "achieved_late", "achieved", "withdrawn")
 
 
-def bureau_justifications(portal: Portal, group) -> list:
-    """A bureau's missed targets with their justifications, longest overdue first."""
-    return [j for j in portal.justifications if j.target.bureau == group.name]
+def bureau_justifications(portal: Portal, group, items=None) -> list:
+    """A bureau's missed targets with their justifications (of ``items``, by default all
+    the portal's), longest overdue first."""
+    chosen = portal.justifications if items is None else items
+    return [j for j in chosen if j.target.bureau == group.name]
 
 
 def overdue_url(bureau_slug: str | None = None) -> str:
@@ -86,7 +90,8 @@ def plan(portal: Portal, edition_urls: Sequence[str] = ()) -> list[Page]:
     lang = current() or portal.settings.default_lang
     all_targets = _("All targets")
     counted = {"amendment_counts": amendment_counts(portal)}
-    pages = [Page("index.html", "dashboard", _("Dashboard"), (), counted)]
+    answer = plainwords.answer_sentence(plainwords.answer_counts(portal.assessments))
+    pages = [Page("index.html", "dashboard", _("Dashboard"), (), {**counted, "answer": answer})]
     pages += _overdue_pages(portal)
     pages += _listing_pages("targets/index.html", all_targets, ((all_targets, ""),),
                             portal.assessments)  # fmt: skip
@@ -98,7 +103,7 @@ def plan(portal: Portal, edition_urls: Sequence[str] = ()) -> list[Page]:
     for a in portal.assessments:
         title = in_language(a.target.title, lang)
         crumbs = ((all_targets, "targets/index.html"), (a.target.id, ""))
-        variables = {"a": a, "shown_ids": shown}
+        variables = {"a": a, "shown_ids": shown, "key_figures": plainwords.key_figures(a)}
         pages.append(Page(target_url(a.target.id), "target", title, crumbs, variables))
     for j in portal.justifications:
         tid = j.target.id
@@ -108,7 +113,8 @@ def plan(portal: Portal, edition_urls: Sequence[str] = ()) -> list[Page]:
             (_("Delay justification"), ""),
         )
         title = _("Delay justification: %(title)s") % {"title": in_language(j.target.title, lang)}
-        pages.append(Page(delay_url(tid), "delay", title, crumbs, {"j": j, "a": j.assessment}))
+        variables = {"j": j, "a": j.assessment, "key_figures": plainwords.key_figures(j.assessment)}
+        pages.append(Page(delay_url(tid), "delay", title, crumbs, variables))
     pages += _group_pages(portal)
     pages += _briefing_pages(portal)
     pages += _quarter_pages(portal)
@@ -152,14 +158,16 @@ def _listing_pages(url: str, title: str, crumbs: tuple, assessments, **variables
 
 
 def _overdue_pages(portal: Portal) -> list[Page]:
-    """The overdue list, and the same list for each bureau with overdue targets."""
+    """The overdue list, and the same list for each bureau with overdue targets: only
+    targets whose due quarter is past (one missed in its due quarter is not yet overdue)."""
     title = _("Overdue targets")
-    bureaus = [g for g in portal.groups["bureaus"] if g.missed]
+    overdue = overdue_only(portal.justifications)
+    bureaus = [g for g in portal.groups["bureaus"] if bureau_justifications(portal, g, overdue)]
     filters = [(None, overdue_url())] + [(g, overdue_url(g.slug)) for g in bureaus]
-    everything = {"items": portal.justifications, "bureau": None, "filters": filters}
+    everything = {"items": overdue, "bureau": None, "filters": filters}
     pages = [Page(overdue_url(), "overdue", title, ((title, ""),), everything)]
     for group in bureaus:
-        items = bureau_justifications(portal, group)
+        items = bureau_justifications(portal, group, overdue)
         name = group_title("bureaus", group.name, portal.glossary)
         crumbs = ((title, overdue_url()), (name, ""))
         variables = {"items": items, "bureau": group, "filters": filters}
@@ -293,7 +301,11 @@ def _group_pages(portal: Portal) -> list[Page]:
         for group in portal.groups[kind]:
             title = group_title(kind, group.name, portal.glossary)
             crumbs = ((kind_title, index), (title, ""))
-            pages += _listing_pages(group.url, title, crumbs, group.assessments, group=group)
+            extra = {"group": group}
+            if kind == "bureaus":  # a bureau page opens with its answer, as the home page
+                counts = plainwords.answer_counts(group.assessments)
+                extra["answer"] = plainwords.answer_sentence(counts)
+            pages += _listing_pages(group.url, title, crumbs, group.assessments, **extra)
     return pages
 
 
