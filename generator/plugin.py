@@ -30,7 +30,7 @@ from .register import i18n
 from .register.errors import PortalError
 from .register.model import in_language, shown_language
 from .register.names import name_in, translate_name
-from .site import charts, editiondiff, exports, packs, pages, portal, publish
+from .site import charts, editiondiff, exports, opendata, packs, pages, portal, publish
 from .site.markup import render_markdown
 from .site.search import build_search_index
 
@@ -138,7 +138,7 @@ class PortalGenerator(Generator):
         )
         self.written.charts_rendered = charts_made.rendered
         self.written.charts_cached = charts_made.cached
-        for path, data in publish.site_files(self.portal):
+        for path, data in publish.site_files(self.portal, self.release()):
             _write_file(out / path, data)
         for path, data in static_files():  # the theme's css and js, whatever the site's THEME
             _write_file(out / path, data)
@@ -186,6 +186,18 @@ class PortalGenerator(Generator):
                 "packs": packs,
                 "source": publish.pack_source(self.history),
             })  # fmt: skip
+
+    def release(self) -> opendata.Release:
+        """What the open data say of their publication: the publication facts, the site's
+        name and owner, its data licence, the committed editions."""
+        return opendata.Release(
+            publication=self.context["PUBLICATION"],
+            site_name=self.settings["SITENAME"],
+            publisher=self.settings["SITE_OWNER"],
+            licence=self.settings["DATA_LICENSE"],
+            licence_url=self.settings["DATA_LICENSE_URL"],
+            editions=tuple(published.edition for published in self.editions),
+        )
 
     def write_page(self, writer, page: pages.Page, lang: str) -> None:
         """Write one page in ``lang``, under that language's folder."""

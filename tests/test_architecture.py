@@ -167,5 +167,5 @@ def test_the_open_data_writes_the_fields_declared_published(monkeypatch):
     data = json.loads(exports.targets_json(portal))
     assert all(t["year"] == t["policy_address"] for t in data["targets"])
     header, *rows = list(csv.reader(io.StringIO(exports.targets_csv(portal))))
-    assert header == [*exports.CSV_COLUMNS, "year"]
+    assert header == [*exports.CSV_COLUMNS, *exports.title_columns(settings.languages), "year"]
     assert [row[-1] for row in rows] == [str(t["policy_address"]) for t in data["targets"]]

@@ -142,29 +142,40 @@ def records(portal: Portal) -> list[dict[str, Any]]:
     return [target_record(a, lang, portal.bureaus, histories.get(a.target.id, ())) for a in ordered]
 
 
-def targets_json(portal: Portal) -> str:
+def targets_json(portal: Portal, about: dict[str, Any] | None = None) -> str:
     """The text of ``data/targets.json``; ``record_available`` says whether the published
-    record (amendments, original promises, removed targets) could be read."""
+    record (amendments, original promises, removed targets) could be read. ``about`` (the
+    publication's facts and the bureaus, ``opendata.about_fields``) goes before the targets;
+    an edition's frozen document is made without it."""
     data = {
         "reporting_quarter": str(portal.quarter),
         "record_available": portal.record_available,
+        **(about or {}),
         "targets": records(portal),
     }
     return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
+def title_columns(languages: Sequence[str]) -> tuple[str, ...]:
+    """The CSV columns of a target's title in each of ``languages``: ``title_zh-Hant``."""
+    return tuple(f"title_{lang}" for lang in languages)
+
+
 def targets_csv(portal: Portal) -> str:
-    """The text of ``data/targets.csv``: the JSON rows, lists joined with ';'."""
+    """The text of ``data/targets.csv``: the JSON rows, lists joined with ';', the title in
+    every language of the site a column each (empty where not given)."""
+    languages = portal.settings.languages
     rows = []
     for record in records(portal):
         row = dict(record)
         row["flags"] = ";".join(record["flags"])
         row["partners"] = ";".join(record["partners"])
         row["partner_codes"] = ";".join(record["partner_codes"])
+        row |= {f"title_{lang}": record["titles"].get(lang) for lang in languages}
         rows.append(row)
-    columns = CSV_COLUMNS + published_fields.csv_columns(Target)
+    columns = CSV_COLUMNS + title_columns(languages) + published_fields.csv_columns(Target)
     cells = {a.target.id: published_fields.csv_cells(a.target) for a in portal.assessments}
-    return _csv(columns, [row | cells[row["id"]] for row in rows])
+    return csv_text(columns, [row | cells[row["id"]] for row in rows])
 
 
 OVERDUE_COLUMNS = (
@@ -243,7 +254,7 @@ def overdue_csv(portal: Portal) -> str:
             "shortfall": j.shortfall.gap, "shortfall_percent": round(j.shortfall.gap_percent, 1),
             "url": target_url(t.id), "delay_url": delay_url(t.id),
         })  # fmt: skip
-    return _csv(OVERDUE_COLUMNS, rows)
+    return csv_text(OVERDUE_COLUMNS, rows)
 
 
 AMENDMENT_COLUMNS = (
@@ -262,7 +273,7 @@ def amendments_csv(portal: Portal) -> str:
         row["old"], row["new"] = _cell_value(row["old"]), _cell_value(row["new"])
         row["correction"] = "true" if change.correction else "false"
         rows.append(row)
-    return _csv(AMENDMENT_COLUMNS, rows)
+    return csv_text(AMENDMENT_COLUMNS, rows)
 
 
 def _cell_value(value: Any) -> Any:
@@ -279,10 +290,11 @@ def history_csv(portal: Portal) -> str:
         for target_id, points in sorted(portal.histories.items())
         for p in points
     ]
-    return _csv(HISTORY_COLUMNS, rows)
+    return csv_text(HISTORY_COLUMNS, rows)
 
 
-def _csv(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> str:
+def csv_text(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> str:
+    """CSV text of ``rows`` under ``columns``: booleans true/false, formulas defused."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
@@ -292,6 +304,9 @@ def _csv(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> str:
 
 
 def _cell(value: Any) -> Any:
+    # Booleans as JSON and the data package spell them, not Python's True/False.
+    if isinstance(value, bool):
+        return "true" if value else "false"
     # Spreadsheet apps run cells starting with = + - @ as formulas; quote them as text.
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
@@ -325,10 +340,29 @@ def catalogue(portal: Portal, edition_urls: Sequence[str] = ()) -> list[DataFile
     slugs = [g.slug for g in portal.groups["bureaus"]]
     example = portal.assessments[0].target.id if portal.assessments else "PA2023-017"
     files = [
+        DataFile("data/portal-data.zip", "ZIP", N_("Every file below in one download, with "
+                 "datapackage.json: unzipped, the folder is a Frictionless Data Package.")),
+        DataFile("data/datapackage.json", "JSON", N_("The Frictionless Data Package descriptor: "
+                 "every CSV and JSON file here, its size and hash, and each CSV column's type "
+                 "and meaning.")),
         DataFile("data/targets.json", "JSON", N_("Every target with its status, flags and "
-                 "status history as of the reporting quarter.")),
+                 "status history as of the reporting quarter; the date published, publisher, "
+                 "licence, edition, portal version and the bureaus by code.")),
+        DataFile("data/targets.schema.json", "JSON Schema", N_("The format of targets.json, "
+                 "as published.")),
         DataFile("data/targets.csv", "CSV", N_("The same rows as targets.json, one per target; "
-                 "lists joined with ';'.")),
+                 "lists joined with ';', the title in every language a column each.")),
+        DataFile("data/progress.csv", "CSV", N_("Every quarterly figure of every target: "
+                 "quarter, value or percent complete, unit, note, sources and who checked it "
+                 "(empty: self-reported).")),
+        DataFile("data/bureaus.csv", "CSV", N_("Every bureau by its code, which never changes: "
+                 "its name and oversight panel in every language.")),
+    ]  # fmt: skip
+    if portal.corrections is not None:  # unavailable: not published, never an empty log
+        files.append(DataFile("data/corrections.csv", "CSV", N_("Every change to a figure or "
+                     "note after it was published, oldest first: target, quarter, field, old "
+                     "and new value, commit date and id.")))  # fmt: skip
+    files += [
         DataFile(target_data_url(example), "JSON", N_("One target in full: its record, every "
                  "quarterly update, its delay justification and status history. Every target "
                  "has one at data/targets/<id>.json.")),

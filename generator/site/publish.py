@@ -17,8 +17,9 @@ from ..register.chartcache import ChartCache
 from ..register.i18n import N_
 from ..register.i18n import gettext as _
 from ..register.names import name_in
-from ..register.schema import schema_json
 from . import charts, exports, feeds, heatmap, packs, rendering
+from .datafiles import data_files as _data_files_of
+from .opendata import Release
 from .portal import Portal, chart_png_url, chart_url
 from .sitebasics import basic_files as _basic_files
 
@@ -30,9 +31,10 @@ HEATMAPS = (
 )
 
 
-def site_files(portal: Portal) -> Iterator[tuple[str, str]]:
-    """Every published file other than a page or a chart, as (site-relative path, text)."""
-    yield from data_files(portal)
+def site_files(portal: Portal, release: Release) -> Iterator[tuple[str, str | bytes]]:
+    """Every published file other than a page or a chart, as (site-relative path, text or
+    bytes); ``release`` holds the publication's facts the open data carry."""
+    yield from data_files(portal, release)
     yield from feed_files(portal)
 
 
@@ -132,19 +134,9 @@ def heatmap_views(portal: Portal) -> list[dict]:
     return views
 
 
-def data_files(portal: Portal) -> Iterator[tuple[str, str]]:
-    """The open data: targets as JSON and CSV, one JSON per target, overdue list, schema."""
-    yield "data/targets.json", exports.targets_json(portal)
-    yield "data/targets.csv", exports.targets_csv(portal)
-    yield "data/overdue.csv", exports.overdue_csv(portal)
-    yield "data/history.csv", exports.history_csv(portal)
-    yield "data/amendments.csv", exports.amendments_csv(portal)
-    yield "data/schema.json", schema_json()
-    lang = portal.settings.default_lang
-    for a in portal.assessments:
-        history = portal.histories.get(a.target.id, ())
-        document = exports.target_json(a, lang, portal.bureaus, history)
-        yield exports.target_data_url(a.target.id), document
+def data_files(portal: Portal, release: Release) -> Iterator[tuple[str, str | bytes]]:
+    """The open data: every file under data/, with its data package and zip (``datafiles``)."""
+    yield from _data_files_of(portal, release)
 
 
 def feed_files(portal: Portal) -> Iterator[tuple[str, str]]:
