@@ -85,3 +85,16 @@ def test_without_javascript_the_search_page_offers_the_lists(browser, site_url):
         assert tab.is_visible("noscript p, .search-fallback")
     finally:
         context.close()
+
+
+def test_a_chinese_result_shows_its_title_and_a_clean_excerpt(tabs):
+    # The excerpt is cut from the indexed text: the description and the figures in words,
+    # never field labels run into their values ("負責政策局環境局").
+    tab = tabs.visit("zh-hant", "search.html")
+    assert "PA2022-003" in search(tab, "廚餘")
+    item = tab.locator("#search-results li", has=tab.locator("a[href$='PA2022-003.html']"))
+    assert item.locator("a").text_content().startswith("把每日運往堆填區的都市固體廢物")
+    excerpt = item.locator("p").text_content()
+    assert "廚餘" in excerpt
+    for label in ("負責政策局", "工作開始", "承諾內容", "狀態記錄", "只有英文"):
+        assert label not in excerpt, excerpt
