@@ -1,0 +1,167 @@
+"""The PDF briefing packs, read back with pypdf: A4, page numbers, every missed and at-risk
+target of the pack in its text, title and language metadata, embedded fonts for Chinese;
+their cache; and a build where WeasyPrint cannot run."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.build import read_settings
+from generator.project.loader import load_project
+from generator.project.settings import from_pelican
+from generator.site import packs, pdfworker
+from generator.site.portal import build_portal
+from tests.conftest import ROOT, SAMPLE_REGISTER, build_site
+
+pypdf = pytest.importorskip("pypdf")
+
+MISSING = pdfworker.missing_libraries()
+if MISSING and os.environ.get("KPI_REQUIRE_PDF"):
+    raise RuntimeError(f"KPI_REQUIRE_PDF is set but WeasyPrint cannot run: {MISSING}")
+needs_weasyprint = pytest.mark.skipif(MISSING is not None, reason=f"WeasyPrint: {MISSING}")
+
+SITEURL = "https://targets.example.gov.hk"
+A4 = (595, 842)  # points, rounded
+
+
+def sample_settings(**overrides):
+    return read_settings(
+        ROOT / "pelicanconf.py", {"TARGETS_PATH": str(SAMPLE_REGISTER), **overrides}
+    )
+
+
+@pytest.fixture(scope="module")
+def sample_portal():
+    settings = from_pelican(sample_settings())
+    project = load_project(settings, with_record=False)
+    return build_portal(project.targets, project.settings, project.bureaus)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The sample site with its packs, its cache kept for the rebuild tests."""
+    if MISSING:
+        pytest.skip(f"WeasyPrint: {MISSING}")
+    folder = tmp_path_factory.mktemp("packs")
+    cache = folder / "cache"
+    result = build_site(
+        SAMPLE_REGISTER, folder / "out", CHART_CACHE_PATH=str(cache), SITEURL=SITEURL
+    )
+    return folder / "out", cache, result
+
+
+def text_of(pdf: Path) -> tuple[object, list[str]]:
+    reader = pypdf.PdfReader(pdf)
+    return reader, [page.extract_text() for page in reader.pages]
+
+
+def flat(text: str) -> str:
+    # Lines wrap anywhere in a PDF's text: compare without the breaks.
+    return re.sub(r"\s+", "", text)
+
+
+def pack_pdfs(site: Path) -> dict[str, Path]:
+    return {p.relative_to(site).as_posix(): p for p in site.rglob("briefing/*.pdf")}
+
+
+@needs_weasyprint
+def test_every_bureau_and_panel_has_a_pack_in_each_language(built, sample_portal):
+    site, _, result = built
+    plan = packs.plan_packs(sample_portal)
+    kinds = {p.kind for p in plan}
+    assert kinds == {"bureau", "panel"}
+    expected = {root + p.url for p in plan for root in ("", "zh-hant/")}
+    assert set(pack_pdfs(site)) == expected
+    assert result.packs_rendered == len(expected) and result.packs_cached == 0
+
+
+@needs_weasyprint
+@pytest.mark.parametrize("lang_root", ["", "zh-hant/"])
+def test_pack_is_a4_numbered_with_its_targets_and_metadata(built, sample_portal, lang_root):
+    site = built[0]
+    for pack in packs.plan_packs(sample_portal):
+        reader, pages = text_of(site / (lang_root + pack.url))
+        assert len(pages) >= 1 + len(pack.justifications(sample_portal))  # cover + one each
+        for number, page in enumerate(reader.pages, 1):
+            box = page.mediabox
+            assert (round(float(box.width)), round(float(box.height))) == A4
+            assert f"{number} / {len(pages)}" in pages[number - 1]
+        body = flat("".join(pages))
+        lang = "zh-Hant" if lang_root else "en"
+        for a in pack.with_status("missed") + pack.with_status("at_risk"):
+            assert a.target.id in body
+            title = a.target.title.get(lang) or a.target.title["en"]
+            assert flat(title) in body, (pack.url, a.target.id)
+        assert reader.metadata.title.startswith(("Briefing pack", "簡報資料"))
+        assert reader.trailer["/Root"]["/Lang"] == lang
+        assert reader.outline  # bookmarks from the headings
+        assert flat(f"{SITEURL}/{lang_root}") in body  # the source line's site address
+
+
+@needs_weasyprint
+def test_chinese_pack_embeds_its_cjk_font(built):
+    site = built[0]
+    reader = pypdf.PdfReader(site / "zh-hant/briefing/bureau-hb.pdf")
+    embedded = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = (
+                font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            )
+            descriptor = descendant["/FontDescriptor"].get_object()
+            if any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
+                embedded.add(str(font["/BaseFont"]))
+    assert any("CJK" in name for name in embedded), embedded
+    assert "醫務衞生局" in "".join(p.extract_text() for p in reader.pages)
+
+
+@needs_weasyprint
+def test_pack_is_the_same_bytes_every_build(built, tmp_path):
+    site, cache, _ = built
+    again = build_site(SAMPLE_REGISTER, tmp_path / "out", CHART_CACHE_PATH=str(tmp_path / "c"),
+                       SITEURL=SITEURL)  # fmt: skip
+    assert again.packs_cached == 0
+    ours, theirs = pack_pdfs(site), pack_pdfs(tmp_path / "out")
+    assert {k: v.read_bytes() for k, v in ours.items()} == {
+        k: v.read_bytes() for k, v in theirs.items()
+    }
+
+
+@needs_weasyprint
+def test_rebuild_renders_only_the_changed_bureaus_packs(built, tmp_path):
+    site, cache, first = built
+    same = build_site(SAMPLE_REGISTER, tmp_path / "same", CHART_CACHE_PATH=str(cache),
+                      SITEURL=SITEURL)  # fmt: skip
+    assert (same.packs_rendered, same.packs_cached) == (0, first.packs_rendered)
+    # A copy has no git history (no commit in the source line): its own first build.
+    register, cache = tmp_path / "register", tmp_path / "cache"
+    shutil.copytree(SAMPLE_REGISTER, register)
+    before = build_site(register, tmp_path / "before", CHART_CACHE_PATH=str(cache), SITEURL=SITEURL)
+    changed = register / "health-bureau" / "PA2022-012.yaml"
+    text = changed.read_text(encoding="utf-8")
+    changed.write_text(text.replace("title: Cut", "title: Soon cut", 1), "utf-8")
+    after = build_site(register, tmp_path / "after", CHART_CACHE_PATH=str(cache), SITEURL=SITEURL)
+    # The Health Bureau's pack and its panel's, each in two languages.
+    assert after.packs_rendered == 4
+    assert after.packs_cached == before.packs_rendered - 4
+
+
+def test_without_weasyprint_the_build_says_so_once_and_links_no_pack(tmp_path, monkeypatch, caplog):
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import weasyprint fails
+    with caplog.at_level(logging.WARNING):
+        result = build_site(SAMPLE_REGISTER, tmp_path / "out", CHART_CACHE_PATH=str(tmp_path / "c"))
+    said = [r for r in caplog.records if "briefing packs (PDF) not made" in r.getMessage()]
+    assert len(said) == 1 and "pip install weasyprint" in said[0].getMessage()
+    assert not said[0].exc_info
+    assert result.packs_rendered == 0 and result.pages > 0
+    assert not list((tmp_path / "out").rglob("*.pdf"))
+    for page in (tmp_path / "out").rglob("briefing/*.html"):
+        assert ".pdf" not in page.read_text(encoding="utf-8"), page
