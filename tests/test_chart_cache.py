@@ -18,7 +18,6 @@ from generator.site.portal import build_portal
 from tests.conftest import FIXTURE_REGISTER, ROOT, build_site, run
 
 TARGET_IDS = sorted(p.stem for p in FIXTURE_REGISTER.rglob("*.yaml"))
-OVERVIEW_CHARTS = 3  # status by bureau, heat maps by bureau and by policy address
 
 
 def site_files(folder: Path) -> dict[str, bytes]:
@@ -43,9 +42,11 @@ def cache(tmp_path) -> Path:
     return tmp_path / "cache"
 
 
-# The status-by-bureau chart and two heat maps, drawn in each of the two languages.
-OVERVIEW_CHARTS = 3 * 2
-ALL_CHARTS = 2 * len(TARGET_IDS) + OVERVIEW_CHARTS  # an SVG and a PNG per target
+# The status-by-bureau chart and two heat maps, drawn in each of the two languages, each
+# wide and narrow (a phone's variant).
+OVERVIEW_CHARTS = 3 * 2 * 2
+# An SVG and a PNG per target, and the narrow SVG drawn for a phone.
+ALL_CHARTS = 3 * len(TARGET_IDS) + OVERVIEW_CHARTS
 
 
 def build(register: Path, output: Path, cache: Path):
@@ -66,11 +67,12 @@ def test_changed_target_renders_only_its_own_charts(register, cache, tmp_path):
     # Still on track: the overview charts stay as they were.
     target.write_text(target.read_text().replace("value: 300", "value: 310"))
     result = build(register, tmp_path / "two", cache)
-    assert (result.charts_rendered, result.charts_cached) == (2, ALL_CHARTS - 2)
+    assert (result.charts_rendered, result.charts_cached) == (3, ALL_CHARTS - 3)
     charts = {p for p in changed(site_files(tmp_path / "one"), site_files(tmp_path / "two"))}
     assert {p for p in charts if p.startswith("charts/")} == {
         "charts/FX-ON.svg",
         "charts/FX-ON.png",
+        "charts/FX-ON.narrow.svg",
     }
 
 
@@ -121,9 +123,10 @@ def test_parallel_rendering_gives_the_same_bytes_as_in_process(monkeypatch):
 def test_target_charts_say_no_words(fixture_site):
     # Numbers and quarter codes only: one chart serves every language of the site.
     for target_id in TARGET_IDS:
-        svg = (fixture_site / "charts" / f"{target_id}.svg").read_text(encoding="utf-8")
-        texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
-        assert texts and all(re.fullmatch(r"[0-9][0-9,.]*|[0-9]{4}-Q[1-4]", t) for t in texts)
+        for name in (target_id, f"{target_id}.narrow"):  # the phone's variant too
+            svg = (fixture_site / "charts" / f"{name}.svg").read_text(encoding="utf-8")
+            texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+            assert texts and all(re.fullmatch(r"[0-9][0-9,.]*|[0-9]{4}-Q[1-4]", t) for t in texts)
 
 
 def test_link_preview_is_a_wide_png(fixture_site):
