@@ -283,3 +283,14 @@ def test_reader_pages_use_no_jargon(sample_site):
         text = " ".join(soup(sample_site / path).get_text(" ").split())
         for jargon in ("straight-line", "allowed lag", "(Atom)", "distance from baseline"):
             assert jargon not in text, (path, jargon)
+
+
+def test_home_page_counts_agree_and_a_not_yet_overdue_delay_page_is_not_under_overdue(sample_site):
+    answer = expected_answer(sample_site)
+    home = page(sample_site, "en", "index.html")
+    missed = home.find(id="latest-missed").find_next("p").get_text(" ", strip=True)
+    assert missed.startswith(f"{answer.missed} targets have reached their due quarter")
+    crumbs = page(sample_site, "en", "delays/PA2022-015.html").select("nav.breadcrumbs a")
+    assert "Overdue targets" not in [a.get_text(strip=True) for a in crumbs]
+    crumbs = page(sample_site, "en", "delays/PA2022-007.html").select("nav.breadcrumbs a")
+    assert "Overdue targets" in [a.get_text(strip=True) for a in crumbs]

@@ -107,8 +107,14 @@ def plan(portal: Portal, edition_urls: Sequence[str] = ()) -> list[Page]:
         pages.append(Page(target_url(a.target.id), "target", title, crumbs, variables))
     for j in portal.justifications:
         tid = j.target.id
+        # One missed in its due quarter is not on the overdue list: reached from all targets.
+        listed = (
+            (_("Overdue targets"), "overdue.html")
+            if j.overdue
+            else (all_targets, "targets/index.html")
+        )
         crumbs = (
-            (_("Overdue targets"), "overdue.html"),
+            listed,
             (tid, target_url(tid)),
             (_("Delay justification"), ""),
         )
