@@ -265,18 +265,13 @@ def _boolean(value: Any) -> bool:
 
 
 def _record_since(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
-        return value.isoformat()
     text = value.strip() if isinstance(value, str) else ""
     if re.fullmatch(r"[0-9a-fA-F]{7,40}", text):
         return text.lower()
-    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
-        try:
-            return datetime.date.fromisoformat(text).isoformat()
-        except ValueError:
-            pass
+    try:
+        return _iso_date(value)
+    except _Invalid:
+        pass
     raise _Invalid(
         f"{value!r} must be a commit id (at least 7 hex digits) or an ISO date such as "
         "'2026-01-15', in quotes, or None"
