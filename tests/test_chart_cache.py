@@ -13,7 +13,7 @@ from generator.build import read_settings
 from generator.project.settings import from_pelican
 from generator.register.chartcache import ChartCache
 from generator.register.loader import load_register
-from generator.site import publish, rendering
+from generator.site import charts, publish, rendering
 from generator.site.portal import build_portal
 from tests.conftest import FIXTURE_REGISTER, ROOT, build_site, run
 
@@ -103,14 +103,18 @@ def test_unwritable_cache_only_slows_the_build(register, tmp_path, caplog):
     assert "chart cache" in caplog.text
 
 
-def test_parallel_rendering_gives_the_same_bytes_as_in_process(monkeypatch):
+def fixture_portal():
+    """The fixture register assessed as the fixture site's build assesses it."""
     settings = from_pelican(
         read_settings(ROOT / "pelicanconf.py", {"TARGETS_PATH": str(FIXTURE_REGISTER)})
     )
-    portal = build_portal(
+    return build_portal(
         load_register(FIXTURE_REGISTER, reporting_quarter=None, default_lang="en"), settings
     )
-    jobs = publish.chart_jobs(portal)
+
+
+def test_parallel_rendering_gives_the_same_bytes_as_in_process(monkeypatch):
+    jobs = publish.chart_jobs(fixture_portal())
     monkeypatch.setattr(rendering, "PARALLEL_MIN", len(jobs) + 1)
     in_process, parallel = {}, {}
     one = rendering.render_charts(jobs, ChartCache(None), in_process.__setitem__)
@@ -147,3 +151,36 @@ def test_cli_says_what_a_rebuild_rendered(project):
         summary,
     ), summary
     assert (project / ".cache" / "charts").is_dir()  # beside the settings file
+
+
+def svg_facts(svg: str) -> tuple[float, list[float], list[str]]:
+    """A chart's width, every font size in it and every text, all as written in the SVG."""
+    width = float(re.search(r'<svg[^>]*\swidth="([\d.]+)', svg).group(1))
+    sizes = [float(s) for s in re.findall(r'font-size="([\d.]+)px"', svg)]
+    return width, sizes, re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+
+
+def test_phone_charts_fit_a_phone_in_large_enough_text(fixture_site):
+    narrow = sorted((fixture_site / "charts").rglob("*.narrow.svg"))
+    assert len(narrow) == len(TARGET_IDS) + OVERVIEW_CHARTS // 2
+    for path in narrow:
+        width, sizes, texts = svg_facts(path.read_text(encoding="utf-8"))
+        assert width <= charts.NARROW_WIDTH, path
+        assert sizes and min(sizes) >= charts.NARROW_FONT, path
+        assert texts and not [t for t in texts if t.endswith("…")], path  # nothing cut short
+
+
+def test_phone_target_chart_names_the_latest_quarter(fixture_site):
+    portal = fixture_portal()
+    for a in portal.assessments:
+        svg = (fixture_site / "charts" / f"{a.target.id}.narrow.svg").read_text(encoding="utf-8")
+        quarters = [t for t in svg_facts(svg)[2] if re.fullmatch(r"\d{4}-Q[1-4]", t)]
+        rows = charts.trajectory(a.basis, portal.quarter)
+        assert str(rows[-1].quarter) in quarters, (a.target.id, quarters)
+        assert len(set(quarters)) <= charts.NARROW_QUARTER_LABELS + 1  # and the due label
+
+
+def test_phone_status_chart_has_its_whole_legend(fixture_site):
+    svg = (fixture_site / "charts/overview/status-by-bureau.narrow.svg").read_text("utf-8")
+    texts = svg_facts(svg)[2]
+    assert {"Achieved late", "On track", "Withdrawn", "At risk", "Missed"} <= set(texts)

@@ -50,6 +50,7 @@ FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 # page): drawn a little larger, its 13 px text is still 12 px on a 330 px screen.
 NARROW_WIDTH = 320
 NARROW_FONT = 13
+NARROW_QUARTER_LABELS = 7
 # Vega lays text out by its measure in the renderer's font, and the reader's browser may
 # draw it in a wider one (DejaVu Sans, where no Arial is installed, is some 12% wider): the
 # space round the chart keeps a label that grows from running past the picture's edge.
@@ -114,15 +115,21 @@ def target_spec(target: Target, r: Quarter, narrow: bool = False) -> dict:
     data = [
         {**d, "values": values[d["name"]]} if d["name"] in values else d for d in layout["data"]
     ]
-    return {**layout, "data": data}
+    if not narrow:
+        return {**layout, "data": data}
+    # A phone has room for about seven quarter labels: every so many, counted back from the
+    # last, so that the latest quarter is always named.
+    step = -(-len(rows) // NARROW_QUARTER_LABELS)
+    named = [str(x.quarter) for x in rows][::-1][::step][::-1]
+    axes = [{**a, "values": named} if a["scale"] == "x" else a for a in layout["axes"]]
+    return {**layout, "data": data, "axes": axes}
 
 
 @functools.cache
 def _target_layout(milestone: bool, slanted: bool, narrow: bool = False) -> dict:
     """A target chart's Vega spec with its data left out, compiled once per process."""
     size = NARROW_FONT if narrow else 12
-    # A phone has room for a label every few quarters: Vega drops those that would overlap.
-    axis = alt.Axis(labelAngle=-45 if slanted or narrow else 0, labelOverlap="greedy")
+    axis = alt.Axis(labelAngle=-45 if slanted or narrow else 0)
     x = alt.X("quarter:O", title=None, axis=axis)
     # A milestone is 0-100% complete; a figure is not drawn from zero, or a fall from 120
     # to 90 minutes would look flat.
