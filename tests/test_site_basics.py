@@ -6,10 +6,13 @@ from __future__ import annotations
 import collections
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
 
+from generator.register import i18n
+from generator.site.describe import counts_text
 from generator.site.sitebasics import robots, sitemap
 from tests.conftest import FIXTURE_REGISTER, build_site
 
@@ -161,3 +164,14 @@ def test_the_sample_site_has_a_description_per_page(sample_site):
 def test_a_list_page_description_counts_its_targets(fixture_site):
     text = soup(fixture_site, "status/missed.html").find("meta", attrs={"name": "description"})
     assert text["content"].startswith("Missed: ") and "as of" in text["content"]
+
+
+def test_counts_are_worded_in_each_language():
+    one = [SimpleNamespace(status="missed")]
+    three = one + [SimpleNamespace(status="on_track"), SimpleNamespace(status="missed")]
+    with i18n.use("en"):
+        assert counts_text(one) == "1 target (Missed: 1)"
+        assert counts_text(three) == "3 targets (On track: 1; Missed: 2)"
+        assert counts_text([]) == "0 targets"
+    with i18n.use("zh-Hant"):
+        assert counts_text(three) == "3項目標（進度正常：1；未達成：2）"

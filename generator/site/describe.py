@@ -42,7 +42,9 @@ def counts_text(assessments) -> str:
     ]
     targets = ngettext("%(count)s target", "%(count)s targets", total) % {"count": total}
     separator = _("; ")  # a full-width semicolon in Chinese
-    return f"{targets} ({separator.join(parts)})" if parts else targets
+    if not parts:
+        return targets
+    return _("%(targets)s (%(statuses)s)") % {"targets": targets, "statuses": separator.join(parts)}
 
 
 def _dashboard(page, portal: Portal) -> str:
