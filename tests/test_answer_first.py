@@ -7,7 +7,7 @@ import decimal
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from generator.assess import plainwords, wording
@@ -62,6 +62,11 @@ def target(due=DUE, indicator=WORKERS, values=(8800,)):
         (0.123456, "about 0.12"),
         (-9333.33, "about -9,300"),
         (0, "0"),
+        (-0.5, "-0.5"),
+        (1.234e-06, "about 0.0000012"),
+        (99.5, "about 100"),
+        (123456789.123, "about 120,000,000"),
+        (1e12, "1,000,000,000,000"),
         (None, "—"),
     ],
 )
@@ -70,6 +75,8 @@ def test_worked_out_figures_are_rounded_to_two_significant_figures(number, shown
 
 
 @settings(max_examples=60, deadline=None)
+@example(1.234e-06)  # below fmt_number's 6 decimals: once shown as "about 0"
+@example(999.9)
 @given(st.floats(min_value=1e-6, max_value=1e12) | st.floats(min_value=-1e12, max_value=-1e-6))
 def test_rounding_is_close_has_two_digits_and_says_about_only_when_it_rounds(number):
     shown = wording.fmt_about(number)
@@ -79,6 +86,7 @@ def test_rounding_is_close_has_two_digits_and_says_about_only_when_it_rounds(num
     exact = decimal.Decimal(repr(number))
     assert abs(value - exact) <= abs(exact) * decimal.Decimal("0.05")
     assert len(value.normalize().as_tuple().digits) <= 2
+    assert not re.search(r"\.\d*0$", digits)  # no trailing zero after the point
     assert about == (value != exact)
 
 

@@ -152,7 +152,8 @@ def fmt_about(number: float | None) -> str:
         return fmt_number(number)
     places = ABOUT_DIGITS - 1 - exact.adjusted()
     rounded = exact.quantize(decimal.Decimal(1).scaleb(-places), decimal.ROUND_HALF_EVEN)
-    shown = fmt_number(int(rounded) if places <= 0 else float(rounded))
+    # The rounded digits written out directly: fmt_number would round 0.0000012 to 0.
+    shown = f"{rounded.normalize():,f}"  # normalized: 0.5 stays 0.5, never 0.50
     return shown if rounded == exact else _("about %(number)s") % {"number": shown}
 
 
