@@ -136,22 +136,36 @@ def test_pack_is_the_same_bytes_every_build(built, tmp_path):
 
 
 @needs_weasyprint
-def test_rebuild_renders_only_the_changed_bureaus_packs(built, tmp_path):
+def test_rebuild_renders_only_the_changed_bureaus_packs(built, sample_portal, tmp_path):
     site, cache, first = built
     same = build_site(SAMPLE_REGISTER, tmp_path / "same", CHART_CACHE_PATH=str(cache),
                       SITEURL=SITEURL)  # fmt: skip
     assert (same.packs_rendered, same.packs_cached) == (0, first.packs_rendered)
-    # A copy has no git history (no commit in the source line): its own first build.
+    # A copy has no git history (no commit in the source line, statuses judged on the
+    # promise as it stands, as sample_portal's are): its own first build, then one change.
     register, cache = tmp_path / "register", tmp_path / "cache"
     shutil.copytree(SAMPLE_REGISTER, register)
     before = build_site(register, tmp_path / "before", CHART_CACHE_PATH=str(cache), SITEURL=SITEURL)
-    changed = register / "health-bureau" / "PA2022-012.yaml"
+    shown = [a.target for a in sample_portal.assessments if a.status in ("missed", "at_risk")]
+    target = shown[0]
+    changed = next(register.rglob(f"{target.id}.yaml"))
     text = changed.read_text(encoding="utf-8")
-    changed.write_text(text.replace("title: Cut", "title: Soon cut", 1), "utf-8")
+    # The title in English, written as one line or as a mapping of languages.
+    edited = re.sub(r"^(title:\n  en: |title: )", r"\1Soon ", text, count=1, flags=re.M)
+    assert edited != text
+    changed.write_text(edited, "utf-8")
     after = build_site(register, tmp_path / "after", CHART_CACHE_PATH=str(cache), SITEURL=SITEURL)
-    # The Health Bureau's pack and its panel's, each in two languages.
-    assert after.packs_rendered == 4
-    assert after.packs_cached == before.packs_rendered - 4
+    # Its bureau's pack and its panel's in English; no other: not even their Chinese
+    # versions, which show the target's Chinese title.
+    showing = [p for p in packs.plan_packs(sample_portal) if target.bureau in p.bureaus]
+    assert len(showing) == 2
+    assert after.packs_rendered == len(showing)
+    assert after.packs_cached == before.packs_rendered - len(showing)
+    for pack in showing:
+        zh = "zh-hant/" + pack.url
+        assert (tmp_path / "after" / zh).read_bytes() == (tmp_path / "before" / zh).read_bytes()
+    pdf = tmp_path / "after" / showing[0].url
+    assert "Soon" in "".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages)
 
 
 def test_without_weasyprint_the_build_says_so_once_and_links_no_pack(tmp_path, monkeypatch, caplog):
