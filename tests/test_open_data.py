@@ -23,6 +23,7 @@ import pytest
 import yaml
 
 from generator import build
+from generator.site import opendata
 from tests.conftest import ROOT, SAMPLE_REGISTER, build_site
 from tests.gitenv import GIT_ENV
 from tests.sitecheck import soup
@@ -214,6 +215,9 @@ def test_targets_json_says_when_and_by_whom_it_was_published(targets_json):
     newest = max(p.stem for p in (ROOT / "editions").glob("*.json"))
     assert targets_json["edition"] == {"quarter": newest, "url": f"data/editions/{newest}.json"}
     assert targets_json["reporting_period"]["quarter"] == targets_json["reporting_quarter"]
+    # Additions only: the contract's fields first, as before, the targets last.
+    assert list(targets_json) == [
+        "reporting_quarter", "record_available", *opendata.ABOUT_KEYS, "targets"]  # fmt: skip
 
 
 def test_bureaus_are_keyed_by_code(site, targets_json):

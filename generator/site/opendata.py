@@ -52,6 +52,14 @@ def portal_version() -> str | None:
         return None
 
 
+# What targets.json says of itself (``about_fields``); an edition's frozen document, made
+# for a past quarter by the ``edition`` command, holds only the register's data.
+ABOUT_KEYS = (
+    "published", "published_from", "publisher", "licence", "reporting_period",
+    "next_update_after", "edition", "portal_version", "bureaus",
+)  # fmt: skip
+
+
 def about_fields(portal: Portal, release: Release) -> dict[str, Any]:
     """What targets.json says of itself, before its targets: published date and where it
     came from, publisher, licence, the months reported on, the next update, the newest
