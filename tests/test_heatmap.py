@@ -108,7 +108,7 @@ def test_heatmap_draws_the_newest_quarter_first(targets, histories, narrow):
     # Across (wide) the first label is leftmost; down (narrow) it is topmost.
     axis = 0 if not narrow else 1
     at = {}
-    for x, y, text in re.findall(r'translate\(([\d.-]+),([\d.-]+)\)[^>]*>(\d{4}-Q\d)<', svg):
+    for x, y, text in re.findall(r"translate\(([\d.-]+),([\d.-]+)\)[^>]*>(\d{4}-Q\d)<", svg):
         at[text] = (float(x), float(y))[axis]
     assert sorted(at, key=at.get) == QUARTERS[::-1]
 
@@ -122,6 +122,20 @@ def test_narrow_heatmap_fits_a_phone_with_every_group_and_quarter(targets, histo
     assert min(sizes) >= charts.NARROW_FONT
     for name in [*BY_BUREAU, *QUARTERS, "Bureau", heatmap.LEGEND_TITLE]:
         assert f">{name}<" in svg, name
+
+
+def test_narrow_heatmap_of_many_groups_still_fits_and_shows_colour_alone():
+    # Twelve bureaus leave each column under 26 px: no figure would fit in it, and the
+    # table below the chart has them all.
+    shares = pd.DataFrame(
+        [{"group": f"Bureau {g:02}", "quarter": f"2025-Q{q}", "targets": 4, "good": q,
+          "share": q / 4} for g in range(12) for q in range(1, 5)]
+    )  # fmt: skip
+    svg = charts.render_svg(heatmap.heatmap_chart(shares, "Bureau", narrow=True))
+    width = float(re.search(r'<svg[^>]*\swidth="([\d.]+)', svg).group(1))
+    assert width <= charts.NARROW_WIDTH
+    assert not re.findall(r"<text[^>]*>\d+</text>", svg)  # no figure squeezed into a cell
+    assert all(f">Bureau {g:02}<" in svg for g in range(12))
 
 
 CELL = re.compile(r'aria-label="(quarter: [^;"]+; [^;"]+: [^;"]+); [^"]*"[^>]*fill="([^"]+)"')

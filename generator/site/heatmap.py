@@ -101,8 +101,9 @@ def _narrow_heatmap(
 ) -> alt.Chart:
     """The heat map for a phone: a row per quarter (a register grows downwards, which a
     phone scrolls) and a column per group, named above it."""
-    # The quarters' labels take ~60px; the groups share the rest, 36px at most.
-    column = min(36.0, (NARROW_WIDTH - 70) / max(1, len(groups)))
+    # The quarters' labels and the padding take ~100px; the groups share the rest, 36px at
+    # most a column.
+    column = min(36.0, (NARROW_WIDTH - 100) / max(1, len(groups)))
     quarter = alt.Y("quarter:O", title=None, scale=alt.Scale(domain=quarters))
     group = alt.X(
         "group:N",
