@@ -12,17 +12,14 @@ from hypothesis import strategies as st
 from generator.register.model import Delay, Indicator, Target
 from generator.register.quarters import Quarter
 from generator.site import feeds
+from generator.site.duecalendar import fold_line, ical_escape, last_day, upcoming_due_calendar
 from generator.site.feeds import (
     FeedEntry,
     atom_feed,
     feed_id,
-    fold_line,
-    ical_escape,
-    last_day,
     newly_missed_entries,
     quarter_published,
     status_change_entries,
-    upcoming_due_calendar,
 )
 
 try:

@@ -1,4 +1,5 @@
-"""Atom feeds of status changes and newly missed targets, and an iCalendar of due dates.
+"""Atom feeds of status changes and newly missed targets (the calendar of due dates is in
+``calendar``).
 
 Everything here is deterministic: no clock. A feed item's time is the moment its
 quarter's figures could first be known (the day after the quarter ends), and its id
@@ -9,7 +10,6 @@ shows a reader the same item twice. The words are in the language set by ``i18n.
 
 from __future__ import annotations
 
-import datetime
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
-from ..assess.status import ACHIEVED, ACHIEVED_LATE, MISSED, WITHDRAWN, Assessment
+from ..assess.status import MISSED, Assessment
 from ..assess.wording import amendment_sentence, promise, published_words, status_label
 from ..register.i18n import N_
 from ..register.i18n import gettext as _
@@ -34,16 +34,10 @@ XML_NS = "http://www.w3.org/XML/1998/namespace"
 TAG_PREFIX = "tag:kpi-portal,2024:"
 EPOCH = "1970-01-01T00:00:00Z"
 AUTHOR = "KPI portal"
-PRODID = "-//KPI portal//Targets due//EN"
-UID_DOMAIN = "kpi-portal"
-CLOSED_STATUSES = (ACHIEVED, ACHIEVED_LATE, WITHDRAWN)
-FOLD_OCTETS = 75
 
 # XML 1.0 forbids C0 controls other than tab, newline and carriage return, lone
 # surrogates and U+FFFE/U+FFFF; DEL and C1 controls are allowed but never meant.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-# RFC 5545 TEXT allows no control character but tab (newlines are escaped first).
-_NOT_ICAL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # Characters a tag URI's specific part may hold as they are (RFC 4151, RFC 3986 pchar).
 _TAG_SAFE = "/?:@!$&'()*+,;=-._~"
 
@@ -51,7 +45,8 @@ Names = Callable[[str], str]
 """A bureau's name in the feed's language (``names.name_in``); the name as given by default."""
 
 
-def _as_given(name: str) -> str:
+def as_given(name: str) -> str:
+    """A name as the register gives it (no glossary)."""
     return name
 
 
@@ -87,7 +82,7 @@ def clean_text(text: str) -> str:
     return _NOT_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     """Register text for a one-line place: every run of whitespace becomes one space."""
     return " ".join(clean_text(text).split())
 
@@ -114,7 +109,7 @@ def status_change_entries(
     targets: list[Target],
     histories: dict[str, tuple[StatusPoint, ...]],
     lang: str,
-    names: Names = _as_given,
+    names: Names = as_given,
 ) -> list[FeedEntry]:
     """One entry per target per quarter whose status differs from the previous quarter's.
 
@@ -138,7 +133,7 @@ def _status_entry(
         "“%(title)s” (%(bureau)s) went from %(old)s in %(before)s to %(new)s in %(quarter)s. "
         "The promise: %(promise)s."
     )
-    summary = words % (_about(target, lang, names) | {
+    summary = words % (target_words(target, lang, names) | {
         "old": old, "before": before.quarter, "new": new, "quarter": point.quarter,
     })  # fmt: skip
     return FeedEntry(
@@ -154,7 +149,7 @@ def newly_missed_entries(
     targets: list[Target],
     histories: dict[str, tuple[StatusPoint, ...]],
     lang: str,
-    names: Names = _as_given,
+    names: Names = as_given,
 ) -> list[FeedEntry]:
     """One entry per target per quarter in which it became missed, linking to its delay page.
 
@@ -171,11 +166,12 @@ def newly_missed_entries(
     return _newest_first(entries)
 
 
-def _about(target: Target, lang: str, names: Names) -> dict[str, object]:
-    """The words every entry about ``target`` names: its title, bureau, due and promise."""
+def target_words(target: Target, lang: str, names: Names) -> dict[str, object]:
+    """The words every entry about ``target`` names: its title, bureau, due and promise
+    (for the feeds and the calendar)."""
     return {
-        "title": _one_line(in_language(target.title, lang)),
-        "bureau": _one_line(names(target.bureau)),
+        "title": one_line(in_language(target.title, lang)),
+        "bureau": one_line(names(target.bureau)),
         "due": target.due,
         "promise": promise(target),
     }
@@ -189,7 +185,7 @@ def _missed_entry(target: Target, point: StatusPoint, lang: str, names: Names) -
         filed = _("A delay justification has been filed, revising the due quarter to %(due)s.")
         filed %= {"due": target.delay.revised_due}
     words = _("“%(title)s” (%(bureau)s) was not met by %(due)s; the promise was %(promise)s.")
-    summary = _sentences(words % _about(target, lang, names), filed)
+    summary = _sentences(words % target_words(target, lang, names), filed)
     return FeedEntry(
         id=_tag(f"{target.id}/missed/{point.quarter}"),
         title=_("%(id)s missed its target (due %(due)s)") % {"id": target.id, "due": target.due},
@@ -200,7 +196,7 @@ def _missed_entry(target: Target, point: StatusPoint, lang: str, names: Names) -
 
 
 def record_entries(
-    assessments: list[Assessment], lang: str, names: Names = _as_given
+    assessments: list[Assessment], lang: str, names: Names = as_given
 ) -> list[FeedEntry]:
     """One entry per amendment to a published promise and per target taken out of the
     register, dated by its commit (the published record). Newest first, then by id."""
@@ -222,7 +218,7 @@ def _amendment_entry(target: Target, change: PromiseChange, lang: str, names: Na
     if change.entry is None:
         why = _("No reason recorded.")
     else:
-        why = _("Reason: %(reason)s") % {"reason": _one_line(change.entry.reason)}
+        why = _("Reason: %(reason)s") % {"reason": one_line(change.entry.reason)}
     if change.correction:
         why = _sentences(
             why, _("A correction of a clerical error in the promise as first published.")
@@ -231,7 +227,7 @@ def _amendment_entry(target: Target, change: PromiseChange, lang: str, names: Na
         "“%(title)s” (%(bureau)s): %(change)s %(why)s The status is still judged against the "
         "promise as first published."
     )
-    summary = words % (_about(target, lang, names) | {
+    summary = words % (target_words(target, lang, names) | {
         "change": amendment_sentence(change), "why": why,
     })  # fmt: skip
     title = _("%(id)s: its promise was changed after publication (%(field)s)")
@@ -260,7 +256,7 @@ def _removal_entry(assessment: Assessment, lang: str, names: Names) -> FeedEntry
     """The feed item for a published target whose file left the register."""
     target, record = assessment.target, assessment.record
     how = "replaced" if record.replaced_by else "withdrawn" if record.withdrawn else "removed"
-    about = _about(assessment.basis, lang, names)
+    about = target_words(assessment.basis, lang, names)
     words = _(_REMOVED[how]) % (about | {
         "by": record.replaced_by, "date": published_words(record.removed),
     })  # fmt: skip
@@ -347,103 +343,3 @@ def atom_feed(
     ET.indent(feed)
     body = ET.tostring(feed, encoding="unicode")
     return '<?xml version="1.0" encoding="utf-8"?>\n' + body + "\n"
-
-
-def ical_escape(text: str) -> str:
-    """Text as an RFC 5545 TEXT value: ``\\ ; ,`` and newlines escaped, controls dropped."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return _NOT_ICAL.sub("", text.replace("\n", "\\n"))
-
-
-def fold_line(line: str) -> str:
-    """Fold a content line at 75 octets of UTF-8, never inside a character (RFC 5545 3.1)."""
-    parts, current, size, room = [], "", 0, FOLD_OCTETS
-    for char in line:
-        octets = len(char.encode("utf-8"))
-        if size + octets > room:
-            parts.append(current)
-            current, size, room = "", 0, FOLD_OCTETS - 1  # the leading space takes one
-        current += char
-        size += octets
-    parts.append(current)
-    return "\r\n ".join(parts)
-
-
-def last_day(quarter: Quarter) -> datetime.date:
-    """The last day of ``quarter``."""
-    after = quarter.shift(1)
-    return datetime.date(after.year, (after.q - 1) * 3 + 1, 1) - datetime.timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class _Calendar:
-    """What every event of one calendar shares: its language, address and folder."""
-
-    lang: str
-    site_url: str
-    root: str
-    names: Names
-
-
-def _ical_stamp(instant: str) -> str:
-    """An RFC 3339 UTC instant as an iCalendar UTC DATE-TIME: ``20251001T000000Z``."""
-    return instant.replace("-", "").replace(":", "")
-
-
-def _event_lines(target: Target, status: str, r: Quarter, calendar: _Calendar) -> list[str]:
-    """The content lines of one target's all-day VEVENT on the last day of its due quarter."""
-    day = last_day(target.due)
-    about = _about(target, calendar.lang, calendar.names)
-    about["status"] = status_label(status) if status else _("not assessed")
-    description = "\n".join(
-        (_("Bureau: %(bureau)s"), _("Promise: %(promise)s"), _("Status as of %(r)s: %(status)s"))
-    ) % (about | {"r": r})
-    # Each language's calendar its own events: a reader subscribed to two sees both.
-    uid = f"{calendar.root.rstrip('/')}-{target.id}" if calendar.root else target.id
-    summary = _("Due: %(title)s") % about
-    lines = [
-        "BEGIN:VEVENT",
-        f"UID:{uid}-due@{UID_DOMAIN}",
-        f"DTSTAMP:{_ical_stamp(quarter_published(r))}",
-        f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
-        f"DTEND;VALUE=DATE:{day + datetime.timedelta(days=1):%Y%m%d}",
-        f"SUMMARY:{ical_escape(summary)}",
-        f"DESCRIPTION:{ical_escape(description)}",
-        "TRANSP:TRANSPARENT",
-    ]
-    if calendar.site_url:
-        url = calendar.site_url.rstrip("/") + "/" + calendar.root + target_url(target.id)
-        url = _NOT_ICAL.sub("", url)
-        lines.append(f"URL:{url}")
-    return [*lines, "END:VEVENT"]
-
-
-def upcoming_due_calendar(
-    targets: list[Target],
-    statuses: dict[str, str],
-    reporting_quarter: Quarter,
-    *,
-    lang: str,
-    site_url: str = "",
-    root: str = "",
-    names: Names = _as_given,
-) -> str:
-    """iCalendar (RFC 5545) text: an all-day event on the due quarter's last day per open target.
-
-    Open: due after the reporting quarter, and not achieved, achieved late or withdrawn.
-    A target missing from ``statuses`` counts as open. Sorted by date, then id. ``root``
-    is the folder of ``lang``'s pages, which the events link to.
-    """
-    calendar = _Calendar(lang, site_url, root, names)
-    open_targets = [
-        t
-        for t in targets
-        if t.due > reporting_quarter and statuses.get(t.id) not in CLOSED_STATUSES
-    ]
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN"]
-    lines += ["METHOD:PUBLISH"]
-    for target in sorted(open_targets, key=lambda t: (t.due, t.id)):
-        lines += _event_lines(target, statuses.get(target.id, ""), reporting_quarter, calendar)
-    lines.append("END:VCALENDAR")
-    return "".join(fold_line(line) + "\r\n" for line in lines)

@@ -17,7 +17,7 @@ from ..register.chartcache import ChartCache
 from ..register.i18n import N_
 from ..register.i18n import gettext as _
 from ..register.names import name_in
-from . import charts, exports, feeds, heatmap, packs, rendering
+from . import charts, duecalendar, exports, feeds, heatmap, packs, rendering
 from .datafiles import data_files as _data_files_of
 from .opendata import Release
 from .portal import Portal, chart_png_url, chart_url
@@ -25,6 +25,9 @@ from .sitebasics import basic_files as _basic_files
 
 logger = logging.getLogger(__name__)
 
+# Each chart has a variant for a phone, drawn at NARROW_WIDTH: the page's <picture> shows it
+# on a screen narrower than 45em (720 px), where the wide one would have to be shrunk.
+NARROW = ".narrow"
 HEATMAPS = (
     ("bureau", "bureaus", N_("By bureau"), N_("Bureau")),
     ("policy_address", "years", N_("By policy address"), N_("Policy address")),
@@ -78,6 +81,14 @@ def chart_jobs(portal: Portal) -> list[rendering.ChartJob]:
         )
         for a in portal.assessments
     ]
+    jobs += [
+        rendering.chart_job(
+            "vega",
+            charts.target_spec(a.basis, portal.quarter, narrow=True),
+            (("svg", chart_url(narrow_name(a.target.id))),),
+        )
+        for a in portal.assessments
+    ]
     for lang in portal.settings.languages:
         with i18n.use(lang):
             root = i18n.lang_root(lang, portal.settings.default_lang)
@@ -89,19 +100,28 @@ def _overview_jobs(portal: Portal, root: str, names: dict) -> list[rendering.Cha
     """The charts with words in them, in the language in force, under ``root``."""
     labels = {status: wording.status_label(status) for status in wording.STATUS_LABELS}
     titles = {"count": _("Targets"), "status": _("Status")}
-    bars = charts.status_by_bureau_chart(portal.assessments, labels, titles, names)
-    jobs = [_svg_job(bars.to_dict(), f"{root}overview/status-by-bureau")]
-    for by, key, _title, group_title in HEATMAPS:
-        shares = heat_shares(portal)[by]
-        if len(shares):
-            legend = _("On track or achieved")
-            chart = heatmap.heatmap_chart(shares, _(group_title), legend, names)
-            jobs.append(_svg_job(chart.to_dict(), f"{root}overview/heatmap-{key}"))
+    jobs = []
+    for narrow in (False, True):
+        bars = charts.status_by_bureau_chart(portal.assessments, labels, titles, names, narrow)
+        jobs.append(_svg_job(bars.to_dict(), f"{root}overview/status-by-bureau", narrow))
+        for by, key, _title, group_title in HEATMAPS:
+            shares = heat_shares(portal)[by]
+            if len(shares):
+                legend = _("On track or achieved")
+                chart = heatmap.heatmap_chart(shares, _(group_title), legend, names, narrow)
+                jobs.append(_svg_job(chart.to_dict(), f"{root}overview/heatmap-{key}", narrow))
     return jobs
 
 
-def _svg_job(spec: dict, name: str) -> rendering.ChartJob:
-    return rendering.chart_job("vega-lite", spec, (("svg", chart_url(name)),))
+def narrow_name(name: str) -> str:
+    """The chart drawn for a phone beside the chart ``name``; the pages name it the same
+    way (``<picture>`` in the templates), and no target id or chart name has a dot."""
+    return f"{name}{NARROW}"
+
+
+def _svg_job(spec: dict, name: str, narrow: bool = False) -> rendering.ChartJob:
+    path = chart_url(narrow_name(name) if narrow else name)
+    return rendering.chart_job("vega-lite", spec, (("svg", path),))
 
 
 def heat_shares(portal: Portal) -> dict:
@@ -188,7 +208,7 @@ def _language_feeds(portal: Portal, lang: str, root: str) -> Iterator[tuple[str,
     # Due as the status is judged: a due quarter moved later does not make a missed
     # target upcoming again.
     targets = [a.basis for a in portal.assessments]
-    calendar = feeds.upcoming_due_calendar(
+    calendar = duecalendar.upcoming_due_calendar(
         targets, statuses, portal.quarter, site_url=site_url, lang=lang, root=root, names=names
     )
     yield root + exports.CALENDAR_PATH, calendar
