@@ -138,8 +138,9 @@ def test_a_unit_missing_in_chinese_is_shown_in_english_marked_never_bare(sample_
     # Named once beside the promise, with its language and the note other such text has.
     note = '<small class="lang-note">單位： <span lang="en">workers</span> （只有英文）</small>'
     assert note in page
-    # Each figure in the progress table carries the unit's language.
-    cells = re.findall(r'<td data-label="[^"]*"><span lang="en">[^<]*workers</span></td>', page)
+    # Each figure in the progress table carries the unit's language on the unit alone (the
+    # number and "約" are the page's).
+    cells = re.findall(r'<td data-label="[^"]*">[^<]*\d <span lang="en">workers</span></td>', page)
     assert cells, "progress figures are not marked as English"
     # The English page needs no marking.
     assert '<span lang="en">workers</span>' not in _page(sample_site, "targets/PA2022-015.html")

@@ -116,8 +116,14 @@ def fmt_measure(target: Target, number: float | None, fmt=None) -> str:
     shown = (fmt or fmt_number)(number)
     if target.indicator is None:
         return _("%(number)s%% complete") % {"number": shown}
-    unit = unit_text(target.indicator)
-    return f"{shown}{unit}" if unit == "%" else f"{shown} {unit}"
+    return "".join(measure_parts(target.indicator, shown))
+
+
+def measure_parts(indicator: Indicator, shown: str) -> tuple[str, str, str]:
+    """A written figure, the space before its unit ("" before %) and the unit, apart: so
+    that a page can mark the unit alone with its language."""
+    unit = unit_text(indicator)
+    return shown, "" if unit == "%" else " ", unit
 
 
 def unit_text(indicator: Indicator) -> str:
