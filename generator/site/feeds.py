@@ -151,7 +151,8 @@ def newly_missed_entries(
     lang: str,
     names: Names = as_given,
 ) -> list[FeedEntry]:
-    """One entry per target per quarter in which it became missed, linking to its delay page.
+    """One entry per target per quarter in which it became missed, linking to its delay page
+    while it is still missed (only then has it one), else to its page.
 
     A history that starts missed counts as becoming missed in its first quarter.
     Newest first, then by id.
@@ -159,9 +160,12 @@ def newly_missed_entries(
     entries = []
     for target in targets:
         previous = None
-        for point in histories.get(target.id, ()):
+        points = histories.get(target.id, ())
+        link = delay_url(target.id) if points and points[-1].status == MISSED else None
+        for point in points:
             if point.status == MISSED and previous != MISSED:
-                entries.append(_missed_entry(target, point, lang, names))
+                entry = _missed_entry(target, point, lang, names)
+                entries.append(replace(entry, link=link or target_url(target.id)))
             previous = point.status
     return _newest_first(entries)
 
