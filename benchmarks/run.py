@@ -162,6 +162,12 @@ def clear_build(folder: Path) -> None:
 
 PORTAL_BUILD = [sys.executable, "-m", "generator", "--settings", "pelicanconf.py", "build",
                 "--output", "site"]  # fmt: skip
+# A forced build that prints what the briefing packs (PDF) cost, from the build's result.
+PACKS_BUILD = [sys.executable, "-c", (
+    "import json, pathlib; from generator import build; "
+    "r = build.build(build.read_settings('pelicanconf.py'), pathlib.Path('site'), force=True); "
+    "print(json.dumps({'rendered': r.packs_rendered, 'cached': r.packs_cached, "
+    "'seconds': r.packs_seconds}))")]  # fmt: skip
 PELICAN_BUILD = [sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", "out"]
 
 
@@ -396,6 +402,35 @@ def record_report(work: Path, n: int, quarters: int, seed: int, rebuild: Phase) 
     )
 
 
+def _packs_phase(folder: Path, name: str) -> dict:
+    measure(name, PACKS_BUILD, folder)
+    log = folder / "logs" / (re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") + ".log")
+    lines = [ln for ln in log.read_text(encoding="utf-8").splitlines() if ln.startswith("{")]
+    return json.loads(lines[-1])
+
+
+def packs_report(work: Path, targets) -> str:
+    """The PDF briefing packs: rendered cold (their cache emptied, the charts' kept), then
+    after one change to a target the packs show (an at-risk target's latest figure)."""
+    folder = work / "portal"
+    shutil.rmtree(folder / ".cache" / "chart_cache_path" / "packs", ignore_errors=True)
+    cold = _packs_phase(folder, "packs cold")
+    shown = next(t for t in targets if t.status == "at_risk"
+                 and isinstance(t.doc.get("progress", [{}])[-1].get("value"), int))  # fmt: skip
+    shown.doc["progress"][-1]["value"] += 1
+    synthetic.write_target(folder / "register", shown)
+    one = _packs_phase(folder, "packs one change")
+    if not cold["rendered"] + cold["cached"]:
+        return (
+            "Briefing packs (PDF): not made, WeasyPrint cannot run here (see logs/packs-cold.log)"
+        )
+    return (
+        f"Briefing packs (PDF): {cold['rendered']} rendered cold in {cold['seconds']:.1f} s; "
+        f"after one change ({shown.id}, at risk) {one['rendered']} rendered and "
+        f"{one['cached']} from cache in {one['seconds']:.1f} s"
+    )
+
+
 def benchmark(args: argparse.Namespace, work: Path) -> None:
     n, quarters = args.targets, args.quarters
     print(f"Benchmark: {n:,} targets x {quarters} quarters (seed {args.seed}), "
@@ -419,6 +454,7 @@ def benchmark(args: argparse.Namespace, work: Path) -> None:
         f"(set for 10,000 targets): {_met(peak, RSS_GOAL_MB, below=True)}"
     )
     print(record_report(work, n, quarters, args.seed, phases[3]))
+    print(packs_report(work, targets))
     if n > SCALE_REFERENCE:
         print(scale_report(work, phases[1], n, quarters, args.seed))
 
