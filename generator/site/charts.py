@@ -202,7 +202,7 @@ def status_by_bureau_chart(
     )
     if not narrow:
         y = alt.Y("bureau:N", title=None, sort=bureaus, axis=alt.Axis(labelLimit=240))
-        return _style(bars.encode(y=y), 520, max(120, 28 * len(bureaus)))
+        return _style(bars.encode(y=y), 500, max(120, 28 * len(bureaus)))
     # A bar a step of 44px, a thin one under its bureau's name (written in the band's
     # padding, left-aligned): a name beside the bar would leave the bar no room.
     y = alt.Y("bureau:N", title=None, sort=bureaus, axis=None, scale=alt.Scale(paddingInner=0.6))
