@@ -312,3 +312,36 @@ def test_without_history_the_corrections_log_is_not_published(tmp_path):
     page = soup(output / "data" / "index.html")
     assert "data/corrections.csv" not in {a.get_text(strip=True) for a in page.find_all("a")}
     assert "the corrections log is unavailable" in " ".join(page.get_text().split())
+
+
+HOSTILE = """\
+    id: PA2024-002
+    title: {en: "=1+1 homes", zh-Hant: "房屋, \\"引號\\""}
+    policy_address: 2024
+    bureau: Housing Bureau
+    due: 2026-Q4
+    progress:
+      - quarter: 2025-Q1
+        percent_complete: 40
+        note: "=HYPERLINK(\\"http://x\\")\\nsecond line, with \\"quotes\\""
+        sources: [https://example.gov/a, https://example.gov/b]
+        verified_by: Audit Commission
+    """
+
+
+def test_hostile_text_in_the_tables_stays_text_and_valid(tmp_path):
+    """Formulas, commas, quotes and line breaks in register text: the CSV cells are text
+    (formulas defused as elsewhere), the rows parse whole and frictionless accepts them."""
+    (tmp_path / "targets").mkdir()
+    (tmp_path / "targets" / "PA2024-002.yaml").write_text(textwrap.dedent(HOSTILE))
+    output = tmp_path / "site"
+    build_site(tmp_path / "targets", output)
+    [row] = rows(output, "progress.csv")
+    assert row["note"] == '\'=HYPERLINK("http://x")\nsecond line, with "quotes"'
+    assert (row["kind"], row["unit"], row["percent_complete"], row["value"]) == (
+        "milestone", "%", "40", "")  # fmt: skip
+    assert row["sources"] == "https://example.gov/a;https://example.gov/b"
+    [target] = rows(output, "targets.csv")
+    assert (target["title_en"], target["title_zh-Hant"]) == ("'=1+1 homes", '房屋, "引號"')
+    report = frictionless.validate(str(output / "data" / "datapackage.json"))
+    assert report.valid, report.flatten(["resourcePath", "type", "note"])
