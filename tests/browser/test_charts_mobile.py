@@ -68,11 +68,12 @@ def charts_on(tabs, lang: str, path: str, viewport: str) -> list[dict]:
     return figures
 
 
+@pytest.mark.parametrize("viewport", ["phone", "desktop"])
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("path", CHART_PAGES)
-def test_every_chart_fits_a_phone_and_its_text_is_readable(tabs, lang, path):
-    for chart in charts_on(tabs, lang, path, "phone"):
-        where = f"{lang} {path}: {chart['svg']}"
+def test_every_chart_fits_the_screen_and_its_text_is_readable(tabs, lang, path, viewport):
+    for chart in charts_on(tabs, lang, path, viewport):
+        where = f"{lang} {path} ({viewport}): {chart['svg']}"
         assert chart["loaded"], f"{where} did not load"
         assert chart["figLeft"] >= 0 and chart["figRight"] <= chart["window"] + 0.5, where
         assert chart["imgLeft"] >= 0 and chart["imgRight"] <= chart["window"] + 0.5, (
