@@ -98,3 +98,11 @@ def test_a_chinese_result_shows_its_title_and_a_clean_excerpt(tabs):
     assert "廚餘" in excerpt
     for label in ("負責政策局", "工作開始", "承諾內容", "狀態記錄", "只有英文"):
         assert label not in excerpt, excerpt
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant"])
+def test_a_target_id_finds_its_target(tabs, lang):
+    # The eyebrow line with the id is no longer indexed text (it is a label): typing the
+    # id must still find the target.
+    tab = tabs.visit(lang, "search.html")
+    assert "PA2022-003" in search(tab, "PA2022-003")
