@@ -169,12 +169,19 @@ def test_frictionless_refuses_python_booleans(site, tmp_path):
     assert {e[0] for e in report.flatten(["type"])} == {"type-error"}
 
 
-def test_frictionless_command_line_passes(site):
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "frictionless"), "validate", "datapackage.json"],
-        cwd=site / "data", capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+def test_frictionless_command_line_passes(site, tmp_path):
+    """`frictionless validate data/datapackage.json`, from the site's root, as a reader runs it."""
+    command = [str(Path(sys.executable).parent / "frictionless"), "validate"]
+    done = subprocess.run([*command, "data/datapackage.json"], cwd=site, capture_output=True,
+                          text=True, timeout=300)  # fmt: skip
     assert done.returncode == 0, done.stdout[-2000:]
+    # And it can fail: a file changed after the package was made no longer matches its hash.
+    shutil.copytree(site / "data", tmp_path / "data")
+    with (tmp_path / "data" / "history.csv").open("a") as history:
+        history.write("PA2022-001,2099-Q1,on_track,\n")
+    done = subprocess.run([*command, "data/datapackage.json"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode != 0 and "hash-count" in done.stdout
 
 
 def test_csv_booleans_are_true_and_false(site):
