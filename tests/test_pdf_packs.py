@@ -179,3 +179,37 @@ def test_without_weasyprint_the_build_says_so_once_and_links_no_pack(tmp_path, m
     assert not list((tmp_path / "out").rglob("*.pdf"))
     for page in (tmp_path / "out").rglob("briefing/*.html"):
         assert ".pdf" not in page.read_text(encoding="utf-8"), page
+
+
+@needs_weasyprint
+def test_a_pack_fetches_nothing_its_text_names(tmp_path):
+    # Register text is untrusted: an image or stylesheet it slips in is never fetched.
+    import http.server
+    import threading
+
+    asked = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the base class's name
+            asked.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}"
+        secret = tmp_path / "secret.txt"
+        secret.write_text("do not read", encoding="utf-8")
+        html = (
+            f'<html><head><link rel="stylesheet" href="{url}/x.css"></head><body>'
+            f'<img src="{url}/x.png"><img src="{secret.as_uri()}"><p>text</p></body></html>'
+        )
+        pdf = pdfworker.render_pdf(html)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert pdf.startswith(b"%PDF") and asked == []

@@ -66,3 +66,15 @@ def test_chromium_prints_the_briefing_on_a4_with_page_numbers(tabs, tmp_path):
         assert (round(float(box.width)), round(float(box.height))) == (595, 842)
         # Chrome draws the @page margin boxes' "n / N" (from version 131).
         assert f"{number} / {len(reader.pages)}" in page.extract_text()
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("path", ["briefing/index.html", "briefing/hb.html"])
+def test_axe_finds_no_violation_on_the_briefing_pages(tabs, path, lang, viewport):
+    from tests.browser.test_axe import axe_violations, report
+
+    tab = tabs.visit(lang, path, viewport)
+    violations = axe_violations(tab)
+    if violations:
+        pytest.fail(report(violations, tab.url), pytrace=False)
