@@ -307,7 +307,8 @@ def test_without_history_the_corrections_log_is_not_published(tmp_path):
     build_site(tmp_path / "targets", output)
     assert not (output / "data" / "corrections.csv").exists()
     package = json.loads((output / "data" / "datapackage.json").read_text())
-    assert package["corrections_available"] is False
+    assert (package["corrections_available"], package["record_available"]) == (False, False)
+    assert "amendments.csv has only its header" in package["description"]
     assert "corrections.csv is not published" in package["description"]
     assert "corrections.csv" not in {r["path"] for r in package["resources"]}
     assert frictionless.validate(str(output / "data" / "datapackage.json")).valid

@@ -198,6 +198,7 @@ def descriptor(portal: Portal, release: opendata.Release, files: dict[str, bytes
         "description": _package_description(portal),
         "reporting_quarter": str(portal.quarter),
         "portal_version": opendata.portal_version(),
+        "record_available": portal.record_available,
         "corrections_available": portal.corrections is not None,
     }
     if portal.settings.siteurl:
@@ -220,6 +221,12 @@ def _package_description(portal: Portal) -> str:
         f"Government policy targets and their progress as of {portal.quarter}. Paths are "
         "relative to this file; url columns are relative to the site's root."
     )
+    if not portal.record_available:
+        text += (
+            " The published record is unavailable, so amendments.csv has only its header and "
+            "targets.json gives null for what the record would say: that is not 'no promise "
+            "was amended'."
+        )
     if portal.corrections is None:
         text += (
             " The corrections log is unavailable (the register's git history could not be "
