@@ -10,6 +10,7 @@ import pytest
 
 from tests.browser.pages import LANGUAGES
 from tests.browser.test_axe import axe_violations, report
+from tests.sitecheck import soup
 
 # The pages with charts: home, a missed target, one with its due quarter moved, heat maps.
 CHART_PAGES = [
@@ -167,3 +168,14 @@ def test_axe_finds_no_violation_on_chart_pages(tabs, path, lang, viewport):
     violations = axe_violations(tab)
     if violations:
         pytest.fail(report(violations, tab.url), pytrace=False)
+
+
+def test_every_chart_a_page_offers_a_phone_is_in_the_site(sample_site):
+    # The pages name the phone's chart by a convention (publish.NARROW) the build follows.
+    offered = 0
+    for page in sample_site.rglob("*.html"):
+        for source in soup(page).select("figure.chart picture source"):
+            chart = page.parent / source["srcset"]
+            assert chart.resolve().is_file(), f"{page.relative_to(sample_site)}: {chart}"
+            offered += 1
+    assert offered > 44 * 2  # a target page each, home and performance pages, 2 languages
