@@ -101,9 +101,9 @@ def _narrow_heatmap(
 ) -> alt.Chart:
     """The heat map for a phone: a row per quarter (a register grows downwards, which a
     phone scrolls) and a column per group, named above it."""
-    # The quarters' labels and the padding take ~100px; the groups share the rest, 36px at
+    # The quarters' labels and the padding take ~90px; the groups share the rest, 36px at
     # most a column.
-    column = min(36.0, (NARROW_WIDTH - 100) / max(1, len(groups)))
+    column = min(36.0, (NARROW_WIDTH - 90) / max(1, len(groups)))
     quarter = alt.Y("quarter:O", title=None, scale=alt.Scale(domain=quarters))
     group = alt.X(
         "group:N",
@@ -125,7 +125,8 @@ def _narrow_heatmap(
         )
     chart = alt.layer(*layers)
     # The groups' names stand upright above the columns: room for them to grow upwards.
-    padding = {**PADDING, "top": 32}
+    # The quarters' labels, all of one length, need little room to grow on the left.
+    padding = {**PADDING, "top": 32, "left": 12}
     styled = _style(chart, column * len(groups), 26 * len(quarters), size=NARROW_FONT)
     return styled.properties(padding=padding)
 
