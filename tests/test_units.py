@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from generator.assess.gitlog import PublishedCommit, PublishedHistory, VersionChange
 from generator.assess.record import build_record
 from generator.register import i18n
@@ -46,6 +48,21 @@ def test_a_unit_map_without_the_default_language_or_with_a_bad_line_is_refused()
     assert any("indicator.unit.en" in p and "single line" in p for p in problems), problems
     _, problems = read("{english: tonnes}")
     assert any("not a language code" in p for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    ("unit", "expected"),
+    [
+        ('{en: sites, zh-Hant: ""}', "7: indicator.unit.zh-Hant: must be text, not the text ''"),
+        ("[sites, 幅]", "7: indicator.unit: must be text, not a list"),
+        ("{en: sites, zh-Hant: [幅]}", "7: indicator.unit.zh-Hant: must be text, not a list"),
+        ("{en: sites, zh-Hant: {a: b}}", "7: indicator.unit.zh-Hant: must be text"),
+    ],
+)
+def test_a_broken_unit_translation_is_refused_with_its_line(unit, expected):
+    target, problems = read(unit)
+    assert target is None or target.indicator is None
+    assert any(expected in p for p in problems), problems
 
 
 def test_figures_take_the_unit_of_the_language_in_force():
