@@ -134,6 +134,25 @@ def test_targets_json_matches_its_published_schema(site, targets_json):
             jsonschema.Draft202012Validator(schema).validate(broken)
 
 
+def test_each_target_file_matches_its_schema(site):
+    schema = json.loads((site / "data" / "targets.schema.json").read_text())
+    document = jsonschema.Draft202012Validator(
+        {"$defs": schema["$defs"], "$ref": "#/$defs/target_document"}
+    )
+    files = sorted((site / "data" / "targets").glob("*.json"))
+    assert files
+    for path in files:
+        document.validate(json.loads(path.read_text(encoding="utf-8")))
+    one = json.loads((site / "data" / "targets" / "PA2022-001.json").read_text())
+    one["progress"][0]["quarter"] = "2025 Q1"
+    with pytest.raises(jsonschema.ValidationError):
+        document.validate(one)
+    one = json.loads(files[0].read_text(encoding="utf-8"))
+    one.pop("status")  # the record's fields are required here too
+    with pytest.raises(jsonschema.ValidationError):
+        document.validate(one)
+
+
 def test_the_input_schema_stays_and_differs(site):
     published = json.loads((site / "data" / "targets.schema.json").read_text())
     register = json.loads((site / "data" / "schema.json").read_text())

@@ -252,6 +252,8 @@ def _resource(path: str, data: bytes, languages: Sequence[str], names: set[str])
         resource["title"] = JSON_TITLES.get(path) or _json_title(local)
         if path == "data/targets.json":
             resource["jsonSchema"] = "targets.schema.json"
+        elif path.startswith("data/targets/"):
+            resource["jsonSchema"] = "targets.schema.json#/$defs/target_document"
     names.add(resource["name"])
     resource["bytes"] = len(data)
     resource["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()

@@ -1,4 +1,5 @@
-"""The JSON Schema of the PUBLISHED ``data/targets.json`` (``data/targets.schema.json``).
+"""The JSON Schema of the PUBLISHED ``data/targets.json`` (``data/targets.schema.json``),
+with each target's own file (``data/targets/<id>.json``) under ``$defs/target_document``.
 
 ``data/schema.json`` describes the register's input files; this one describes what the
 site publishes. Fields are only ever added to targets.json, never renamed, so objects
@@ -67,6 +68,36 @@ TARGET = {
         "replaced_by": _null(TEXT),
     },
 }  # fmt: skip
+ENTRY = {
+    "type": "object",
+    "required": ["quarter", "value", "percent_complete", "note", "sources", "verified_by"],
+    "properties": {
+        "quarter": QUARTER, "value": _null({"type": "number"}),
+        "percent_complete": _null({"type": "number", "minimum": 0, "maximum": 100}),
+        "note": _null(TEXT), "sources": STRINGS, "verified_by": _null(TEXT),
+    },
+}  # fmt: skip
+DELAY = {
+    "type": "object",
+    "required": ["reason", "revised_due", "measures", "submitted", "responsible"],
+    "properties": {
+        "reason": TEXT, "revised_due": QUARTER, "measures": TEXT, "submitted": _null(DATE),
+        "responsible": _null(TEXT),
+    },
+}  # fmt: skip
+WITHDRAWAL = {
+    "type": "object", "required": ["quarter", "reason"],
+    "properties": {"quarter": QUARTER, "reason": TEXT},
+}  # fmt: skip
+# data/targets/<id>.json: the target's record in targets.json, and everything else about it.
+DOCUMENT = {
+    "allOf": [{"$ref": "#/$defs/target"}],
+    "required": ["data_url", "descriptions", "progress", "delay", "withdrawn"],
+    "properties": {
+        "data_url": TEXT, "descriptions": TEXTS, "progress": {"type": "array", "items": ENTRY},
+        "delay": _null(DELAY), "withdrawn": _null(WITHDRAWAL),
+    },
+}  # fmt: skip
 BUREAU = {
     "type": "object",
     "required": ["code", "name", "names", "kind"],
@@ -102,7 +133,7 @@ TOP_LEVEL = {
     "edition": _null(EDITION),
     "portal_version": _null(TEXT),
     "bureaus": {"type": "object", "additionalProperties": BUREAU},
-    "targets": {"type": "array", "items": TARGET},
+    "targets": {"type": "array", "items": {"$ref": "#/$defs/target"}},
 }
 
 
@@ -120,6 +151,8 @@ def targets_schema() -> dict[str, Any]:
         "type": "object",
         "required": list(TOP_LEVEL),
         "properties": TOP_LEVEL,
+        # Each target's own file, data/targets/<id>.json, is "#/$defs/target_document".
+        "$defs": {"target": TARGET, "target_document": DOCUMENT},
     }
 
 
