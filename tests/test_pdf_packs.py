@@ -213,3 +213,35 @@ def test_a_pack_fetches_nothing_its_text_names(tmp_path):
         server.shutdown()
         server.server_close()
     assert pdf.startswith(b"%PDF") and asked == []
+
+
+def test_missing_system_libraries_are_named_with_what_to_install(monkeypatch):
+    # Pango missing: WeasyPrint's import raises OSError from its library loader.
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pango(name, *args, **kwargs):
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.delitem(sys.modules, "weasyprint", raising=False)
+    monkeypatch.setattr(builtins, "__import__", no_pango)
+    said = pdfworker.missing_libraries()
+    assert "libpango-1.0-0" in said and "apt-get install" in said
+
+
+@needs_weasyprint
+def test_packs_rendered_in_workers_are_the_bytes_rendered_in_process():
+    from generator.site import rendering
+
+    pages = [
+        f'<html lang="en"><head><title>Pack {n}</title></head><body><h1>{n}</h1></body></html>'
+        for n in range(3)
+    ]
+    with rendering.rendered(pages, None, pdfworker.render_pdf, len(pages) + 1) as made:
+        in_process = list(made)
+    with rendering.rendered(pages, None, pdfworker.render_pdf, 1) as made:
+        in_workers = list(made)
+    assert in_workers == in_process and all(pdf.startswith(b"%PDF") for pdf in in_process)
