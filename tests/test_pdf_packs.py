@@ -245,3 +245,17 @@ def test_packs_rendered_in_workers_are_the_bytes_rendered_in_process():
     with rendering.rendered(pages, None, pdfworker.render_pdf, 1) as made:
         in_workers = list(made)
     assert in_workers == in_process and all(pdf.startswith(b"%PDF") for pdf in in_process)
+
+
+@needs_weasyprint
+@pytest.mark.parametrize("lang_root", ["", "zh-hant/"])
+def test_briefing_page_gives_print_the_full_address_and_links_its_pdf(built, lang_root):
+    # With SITEURL set, a target's link carries its full address for print.css to show.
+    from bs4 import BeautifulSoup
+
+    site = built[0]
+    page = BeautifulSoup((site / lang_root / "briefing/hb.html").read_text("utf-8"), "html.parser")
+    full = [a["data-print-url"] for a in page.select("a[data-print-url]")]
+    assert full == [f"{SITEURL}/{lang_root}targets/PA2022-012.html"]
+    pdf = page.select_one('a[type="application/pdf"]')["href"]
+    assert (site / lang_root / "briefing" / pdf.rsplit("/", 1)[-1]).is_file()
