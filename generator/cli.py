@@ -138,6 +138,7 @@ def _build(args, pelican_settings, settings) -> str:
         f"Built {result.targets} targets ({result.missed} missed) as of "
         f"{result.reporting_quarter}: {result.pages} pages written, "
         f"{result.charts_rendered} charts rendered, {result.charts_cached} from cache, "
+        f"{result.packs_rendered} PDF packs rendered, {result.packs_cached} from cache, "
         f"in {result.seconds:.1f} s → {index}"
     )
 

@@ -147,7 +147,8 @@ def test_cli_says_what_a_rebuild_rendered(project):
     summary = result.stdout.strip().splitlines()[-1]
     assert re.fullmatch(
         r"Built \d+ targets \(\d+ missed\) as of \d{4}-Q[1-4]: \d+ pages written, "
-        r"0 charts rendered, \d+ from cache, in [\d.]+ s → .*index\.html",
+        r"0 charts rendered, \d+ from cache, 0 PDF packs rendered, \d+ from cache, "
+        r"in [\d.]+ s → .*index\.html",
         summary,
     ), summary
     assert (project / ".cache" / "charts").is_dir()  # beside the settings file

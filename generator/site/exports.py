@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..assess.delays import overdue_only
 from ..assess.record import INDICATOR_PARTS, PromiseChange
 from ..assess.status import Assessment
 from ..register.bureaus import Bureaus
@@ -237,10 +238,11 @@ def target_json(assessment: Assessment, lang: str, bureaus: Bureaus, history=())
 
 
 def overdue_csv(portal: Portal) -> str:
-    """The overdue list as CSV, longest overdue first, as on the overdue page."""
+    """The overdue list as CSV, longest overdue first, as on the overdue page (a target
+    missed in its due quarter is not overdue yet)."""
     rows = []
     lang = portal.settings.default_lang
-    for j in portal.justifications:
+    for j in overdue_only(portal.justifications):
         t, delay = j.target, j.delay
         rows.append({
             "id": t.id, "title": in_language(t.title, lang), "bureau": t.bureau,

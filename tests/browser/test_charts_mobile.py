@@ -21,6 +21,12 @@ CHART_PAGES = [
 ]
 # The pages whose tables are checked for squashed labels and for their scroll cue.
 TABLE_PAGES = [*CHART_PAGES, "overdue.html", "quarters/2026-Q3.html", "amendments.html"]
+TABLE_PAGES += [
+    "briefing/index.html",
+    "data/index.html",
+    "bureaus/index.html",
+    "quarters/index.html",
+]
 SMALLEST_TEXT = 12  # CSS px, as drawn on the screen
 
 # Each chart as the page lays it out: the figure, the image and the file it chose.
