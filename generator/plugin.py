@@ -17,7 +17,7 @@ from pelican.generators import Generator
 from pelican.log import console
 from pelican.writers import FileOverwriteFailedError
 
-from .assess import wording
+from .assess import recordwords, wording
 from .assess.corrections import corrections_from
 from .assess.delays import misplaced_justifications
 from .assess.publication import publication_facts
@@ -48,6 +48,7 @@ TEMPLATE_FILTERS = {
 }
 TEMPLATE_GLOBALS = {
     "wording": wording,
+    "record_words": recordwords,
     "target_url": portal.target_url,
     "delay_url": portal.delay_url,
     "chart_url": portal.chart_url,

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from ..register.i18n import gettext as _
 from ..register.quarters import Quarter
 from .gitlog import PublishedHistory
-from .wording import MONTHS, fmt_date
+from .recordwords import MONTHS, fmt_date
 
 
 @dataclass(frozen=True, order=True)

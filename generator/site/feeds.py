@@ -17,8 +17,9 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 
+from ..assess.recordwords import amendment_sentence, published_words
 from ..assess.status import MISSED, Assessment
-from ..assess.wording import amendment_sentence, promise, published_words, status_label
+from ..assess.wording import promise, status_label
 from ..register.i18n import N_
 from ..register.i18n import gettext as _
 from ..register.model import Target, in_language

@@ -8,7 +8,8 @@ from typing import Any
 
 from ..assess import plainwords
 from ..assess.delays import overdue_only
-from ..assess.wording import published_quarter, status_label
+from ..assess.recordwords import published_quarter
+from ..assess.wording import status_label
 from ..register.i18n import N_, current
 from ..register.i18n import gettext as _
 from ..register.model import in_language
