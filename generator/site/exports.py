@@ -373,8 +373,8 @@ def catalogue(portal: Portal, edition_urls: Sequence[str] = ()) -> list[DataFile
         DataFile("data/amendments.csv", "CSV", N_("Every change to a published promise (due, "
                  "start, indicator), newest first: field, old and new value, commit date and id, "
                  "reason, and whether it corrects a clerical error.")),
-        DataFile("data/overdue.csv", "CSV", N_("The overdue list: every missed target, longest "
-                 "overdue first, with its justification.")),
+        DataFile("data/overdue.csv", "CSV", N_("The overdue list: every target past its due "
+                 "quarter and not met, longest overdue first, with its justification.")),
         DataFile("data/schema.json", "JSON Schema", N_("The format of a register file.")),
         DataFile("feeds/status.xml", "Atom", N_("Status changes of every target, newest first.")),
         DataFile("feeds/missed.xml", "Atom", N_("Targets newly missed, newest first.")),
