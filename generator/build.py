@@ -14,7 +14,7 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import outputs
 from .fingerprint import BuildRecord, input_fingerprint
@@ -25,10 +25,8 @@ from .project.settings import PortalSettings
 from .register.errors import PortalError
 from .register.loader import display_path
 from .site.editions import read_editions
+from .site.publish import Written
 from .stopping import Stopped, StopSignals
-
-if TYPE_CHECKING:
-    from .plugin import Written
 
 logger = logging.getLogger(__name__)
 
@@ -48,27 +46,12 @@ class BuildInterrupted(BuildError):
         )
 
 
-@dataclass(frozen=True)
-class BuildResult:
-    """What a finished build wrote."""
+@dataclass(kw_only=True)
+class BuildResult(Written):
+    """What a finished build wrote: the portal generator's report, and the build's own."""
 
     output: Path
-    targets: int
-    missed: int
-    reporting_quarter: str
     seconds: float
-    pages: int
-    """HTML pages written, in every language."""
-    charts_rendered: int
-    """Chart files (SVG and PNG) rendered by this build."""
-    charts_cached: int
-    """Chart files taken from the chart cache (CHART_CACHE_PATH) instead."""
-    packs_rendered: int = 0
-    """PDF briefing packs rendered by this build."""
-    packs_cached: int = 0
-    """PDF briefing packs taken from their cache instead."""
-    packs_seconds: float = 0.0
-    """The time the packs took."""
     unchanged: bool = False
     """Nothing the site is built from changed since the last build of ``output``, which
     was left as it was (see ``fingerprint``)."""
@@ -166,9 +149,6 @@ def _unchanged(output: Path, last: dict, started: float) -> BuildResult:
         missed=last["missed"],
         reporting_quarter=last["reporting_quarter"],
         seconds=time.perf_counter() - started,
-        pages=0,
-        charts_rendered=0,
-        charts_cached=0,
         unchanged=True,
     )
 

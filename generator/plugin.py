@@ -7,7 +7,6 @@ settings, hands the core's results to the theme's templates and writes files.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import pass_context
@@ -32,6 +31,7 @@ from .register.model import in_language, shown_language
 from .register.names import name_in, translate_name
 from .site import charts, editiondiff, exports, opendata, packs, pages, portal, publish
 from .site.markup import render_markdown
+from .site.publish import Written
 from .site.search import build_search_index
 
 logger = logging.getLogger(__name__)
@@ -305,29 +305,6 @@ def add_settings_defaults(pelican) -> None:
         filters.setdefault(name, value)
     for name, value in TEMPLATE_GLOBALS.items():
         helpers.setdefault(name, value)
-
-
-@dataclass
-class Written:
-    """What the portal generator wrote: the build reports from it."""
-
-    targets: int
-    """Targets in the register."""
-    missed: int
-    """Targets shown as missed, removed ones included."""
-    reporting_quarter: str
-    pages: int = 0
-    """HTML pages written, in every language."""
-    charts_rendered: int = 0
-    """Chart files (SVG and PNG) rendered by this run."""
-    charts_cached: int = 0
-    """Chart files taken from the chart cache (CHART_CACHE_PATH) instead."""
-    packs_rendered: int = 0
-    """PDF briefing packs rendered by this run (none where WeasyPrint cannot run)."""
-    packs_cached: int = 0
-    """PDF briefing packs taken from their cache instead."""
-    packs_seconds: float = 0.0
-    """The time the packs took, rendering and cache together."""
 
 
 class PortalRun(Pelican):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from ..assess import wording
 from ..register import i18n
@@ -22,6 +23,30 @@ from .datafiles import data_files as _data_files_of
 from .opendata import Release
 from .portal import Portal, chart_png_url, chart_url
 from .sitebasics import basic_files as _basic_files
+
+
+@dataclass
+class Written:
+    """What the portal generator wrote: the build reports from it (``build.BuildResult``)."""
+
+    targets: int
+    """Targets in the register."""
+    missed: int
+    """Targets shown as missed, removed ones included."""
+    reporting_quarter: str
+    pages: int = 0
+    """HTML pages written, in every language."""
+    charts_rendered: int = 0
+    """Chart files (SVG and PNG) rendered by this run."""
+    charts_cached: int = 0
+    """Chart files taken from the chart cache (CHART_CACHE_PATH) instead."""
+    packs_rendered: int = 0
+    """PDF briefing packs rendered by this run (none where WeasyPrint cannot run)."""
+    packs_cached: int = 0
+    """PDF briefing packs taken from their cache instead."""
+    packs_seconds: float = 0.0
+    """The time the packs took, rendering and cache together."""
+
 
 logger = logging.getLogger(__name__)
 
