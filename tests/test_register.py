@@ -1024,7 +1024,8 @@ def test_all_problems_in_one_file_are_reported_in_one_run():
         f"{FILE}:15: progress[1].sources[0]: 'ftp://x.org/a' is not a web address: "
         "give the full address, starting with https://",
         f"{FILE}:16: colour: unknown field: remove it, or use one of id, title, policy_address, "
-        "bureau, partners, area, description, start, due, indicator, progress, delay, withdrawn, "
+        "bureau, partners, area, description, start, due, indicator, budget, progress, delay, "
+            "withdrawn, "
         "amendments, replaces",
     ]
 

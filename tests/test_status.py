@@ -485,6 +485,8 @@ def test_flags_come_in_the_order_of_flags():
         NOT_REPORTED, JUSTIFICATION_MISSING, REVISED_DUE_PASSED,
         # The published record's flags (REGISTER.md, "The published record").
         status.AMENDED, status.AMENDED_WITHOUT_REASON, status.REMOVED,
+        # REGISTER.md, "Funds".
+        "funds_idle", "spending_ahead_of_results", "overspent",
     ]  # fmt: skip
 
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from ..register.model import Target
 from ..register.quarters import Quarter, quarter_range
 from . import status
-from .status import DEFAULT_AT_RISK_LAG
+from .status import DEFAULT_AT_RISK_LAG, DEFAULT_SPEND_LAG
 
 if TYPE_CHECKING:
     from .record import TargetRecord
@@ -55,6 +55,7 @@ def status_history(
     last: Quarter,
     at_risk_lag: float = DEFAULT_AT_RISK_LAG,
     record: TargetRecord | None = None,
+    spend_lag: float = DEFAULT_SPEND_LAG,
 ) -> tuple[StatusPoint, ...]:
     """Status and flags at every quarter from history_start to ``last`` (empty if before).
 
@@ -71,7 +72,8 @@ def status_history(
     for quarter in quarter_range(history_start(basis), last):
         known = undelayed if record and quarter < last and not filed_by(filed, quarter) else basis
         current = status.status_as_of(known, quarter, at_risk_lag)
-        points.append(StatusPoint(quarter, current, status.flags_as_of(known, quarter, current)))
+        flags = status.flags_as_of(known, quarter, current, spend_lag)
+        points.append(StatusPoint(quarter, current, flags))
     return tuple(points)
 
 
@@ -92,12 +94,13 @@ def register_history(
     last: Quarter,
     at_risk_lag: float = DEFAULT_AT_RISK_LAG,
     records: dict[str, TargetRecord] | None = None,
+    spend_lag: float = DEFAULT_SPEND_LAG,
 ) -> dict[str, tuple[StatusPoint, ...]]:
     """The status history of every target up to ``last``, by id (ids in sorted order);
     ``records`` by id, where known (see ``status_history``)."""
     ordered = sorted(targets, key=lambda t: t.id)
     found = records or {}
-    return {t.id: status_history(t, last, at_risk_lag, found.get(t.id)) for t in ordered}
+    return {t.id: status_history(t, last, at_risk_lag, found.get(t.id), spend_lag) for t in ordered}
 
 
 def first_quarter(targets: list[Target]) -> Quarter | None:

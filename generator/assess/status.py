@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from ..register.model import ProgressEntry, Target
 from ..register.quarters import Quarter
+from . import funds
+from .funds import DEFAULT_SPEND_LAG, FUNDS_FLAGS  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:  # the record is computed elsewhere; here it is only read
     from .record import PromiseChange, TargetRecord
@@ -37,8 +39,10 @@ DISPLAY_ORDER = (ACHIEVED, ACHIEVED_LATE, ON_TRACK, AT_RISK, MISSED, WITHDRAWN)
 RECORD_FLAGS = (AMENDED, AMENDED_WITHOUT_REASON, REMOVED)
 FLAGS = (
     NOT_REPORTED, JUSTIFICATION_MISSING, REVISED_DUE_PASSED, AMENDED, AMENDED_WITHOUT_REASON,
-    REMOVED,
+    REMOVED, *FUNDS_FLAGS,
 )  # fmt: skip
+# The statuses the funds flags leave alone: the result is delivered, or no longer sought.
+FUNDS_SETTLED = (ACHIEVED, ACHIEVED_LATE, WITHDRAWN)
 
 DEFAULT_AT_RISK_LAG = 0.20
 
@@ -54,6 +58,8 @@ class Assessment:
     fraction: float
     expected: float
     latest: ProgressEntry | None
+    spend_fraction: float | None = None
+    """``S``: the share of the budget spent by the end of the quarter; None with no budget."""
     status_as_amended: str | None = None
     """The status under the current file's promise (None: same as ``status``, no record)."""
     promised: Target | None = None
@@ -151,8 +157,11 @@ def status_as_of(target: Target, r: Quarter, at_risk_lag: float = DEFAULT_AT_RIS
     return ON_TRACK
 
 
-def flags_as_of(target: Target, r: Quarter, status: str) -> tuple[str, ...]:
-    """The flags of ``target`` with ``status`` as of R, in the order of FLAGS."""
+def flags_as_of(
+    target: Target, r: Quarter, status: str, spend_lag: float = DEFAULT_SPEND_LAG
+) -> tuple[str, ...]:
+    """The flags of ``target`` with ``status`` as of R, in the order of FLAGS, the funds
+    flags (REGISTER.md, "Funds") last."""
     flags = []
     reported = any(entry.quarter == r for entry in target.progress)
     if status in (MISSED, AT_RISK, ON_TRACK) and not reported:
@@ -161,6 +170,9 @@ def flags_as_of(target: Target, r: Quarter, status: str) -> tuple[str, ...]:
         flags.append(JUSTIFICATION_MISSING)
     if status == MISSED and target.delay is not None and target.delay.revised_due < r:
         flags.append(REVISED_DUE_PASSED)
+    if status not in FUNDS_SETTLED:
+        e, f = expected_fraction(target, r), progress_fraction(target, r)
+        flags += funds.funds_flags(target, r, e, f, spend_lag)
     return tuple(flags)
 
 
@@ -170,6 +182,7 @@ def assess(
     at_risk_lag: float = DEFAULT_AT_RISK_LAG,
     record: TargetRecord | None = None,
     removed: bool = False,
+    spend_lag: float = DEFAULT_SPEND_LAG,
 ) -> Assessment:
     """Status, flags and progress figures of ``target`` as of R.
 
@@ -179,7 +192,7 @@ def assess(
     """
     basis = record.as_promised(target) if record else target
     status = status_as_of(basis, r, at_risk_lag)
-    flags = flags_as_of(basis, r, status) + _record_flags(record, removed)
+    flags = flags_as_of(basis, r, status, spend_lag) + _record_flags(record, removed)
     return Assessment(
         target=target,
         quarter=r,
@@ -188,6 +201,7 @@ def assess(
         fraction=progress_fraction(basis, r),
         expected=expected_fraction(basis, r),
         latest=target.latest_until(r),
+        spend_fraction=funds.spend_fraction(target, r),
         status_as_amended=status_as_of(target, r, at_risk_lag) if record else None,
         promised=basis if record else None,
         record=record,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..assess.status import DEFAULT_AT_RISK_LAG
+from ..assess.status import DEFAULT_AT_RISK_LAG, DEFAULT_SPEND_LAG
 from ..register.errors import SettingsError
 from ..register.i18n import catalog_languages, catalog_path, has_catalog
 from ..register.quarters import Quarter
@@ -33,6 +33,10 @@ class PortalSettings:
     at_risk_lag: float = DEFAULT_AT_RISK_LAG
     """AT_RISK_LAG: how far (0..1) progress may trail the expected path before a target
     is at risk. Default 0.20."""
+    spend_lag: float = DEFAULT_SPEND_LAG
+    """SPEND_LAG: how far (0..1) the share of a budget spent may trail the expected path, or
+    run ahead of the share of the result delivered, before the target is flagged
+    ``funds_idle`` or ``spending_ahead_of_results``. Default 0.20."""
     default_lang: str = "en"
     """DEFAULT_LANG: the language of ``title`` in the published data, in any letter case
     (``zh-hant`` is taken as ``zh-Hant``, the catalog's spelling). Default ``en``."""
@@ -84,7 +88,7 @@ PORTAL_SETTINGS = (
     "SITEURL", "CHART_CACHE_PATH", "LANGUAGES", "REQUIRE_TRANSLATIONS", "DATA_LICENSE",
     "DATA_LICENSE_URL", "SITENAME", "SITE_OWNER", "RELATIVE_URLS", "JINJA_ENVIRONMENT",
     "PLUGINS", "RECORD_SINCE", "REQUIRE_HISTORY", "EDITIONS_PATH", "FINANCIAL_YEAR_START",
-    "PUBLISHED_DATE",
+    "PUBLISHED_DATE", "SPEND_LAG",
 )  # fmt: skip
 PLUGIN = "generator.plugin"
 # The settings file a build read (set by build.read_settings): its folder is the repository.
@@ -143,6 +147,7 @@ def from_pelican(settings: dict[str, Any]) -> PortalSettings:
         "content_path": _folder(reader, "PATH", "content"),
         "reporting_quarter": reader.take("REPORTING_QUARTER", _quarter),
         "at_risk_lag": reader.take("AT_RISK_LAG", _lag, DEFAULT_AT_RISK_LAG),
+        "spend_lag": reader.take("SPEND_LAG", _lag, DEFAULT_SPEND_LAG),
         "sample_data": reader.take("SAMPLE_DATA", _boolean, False),
         "siteurl": reader.take("SITEURL", _web_address, ""),
         "chart_cache_path": _folder(reader, "CHART_CACHE_PATH", ".cache/charts"),

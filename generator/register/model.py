@@ -56,6 +56,21 @@ class Indicator:
 
 
 @dataclass(frozen=True)
+class Budget:
+    """The money set aside for a target (REGISTER.md, "Funds")."""
+
+    currency: str = declare(LINE, "ISO 4217 code, e.g. HKD.", required=True)
+    allocated: float = declare(
+        NUMBER, "Total amount allocated, a positive number, in unit.", required=True
+    )
+    unit: dict[str, str] = declare(
+        TEXTS,
+        "Shown with every amount, e.g. million: one line, or a map of language code to one line.",
+        empty=dict,
+    )
+
+
+@dataclass(frozen=True)
 class ProgressEntry:
     """One quarterly update: a value (numeric target) or a percent complete (milestone)."""
 
@@ -68,6 +83,11 @@ class ProgressEntry:
     note: str | None = declare(MARKDOWN, "", empty=None)
     sources: tuple[str, ...] = declare(URLS, "Web addresses backing the figure.", empty=())
     verified_by: str | None = declare(LINE, "Independent body that checked it.", empty=None)
+    spent: float | None = declare(
+        NUMBER,
+        "Amount spent up to the end of the quarter, cumulative, in the budget's unit.",
+        empty=None,
+    )
 
 
 @dataclass(frozen=True)
@@ -145,6 +165,9 @@ class Target:
         "Present for a numeric target; leave out for a milestone target.",
         empty=None,
         promise=3,
+    )
+    budget: Budget | None = declare(
+        GROUP, "The money allocated: currency, allocated and unit.", empty=None
     )
     progress: tuple[ProgressEntry, ...] = declare(ENTRIES, "Oldest first.", empty=())
     delay: Delay | None = declare(GROUP, "The justification filed for a missed target.", empty=None)

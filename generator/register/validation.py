@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from babel.numbers import list_currencies
+
 from . import fields as kinds
 from .checker import _MISSING, Checker
 from .errors import Problem
@@ -23,6 +25,7 @@ from .model import (
     INCREASE,
     PROMISE_FIELDS,
     Amendment,
+    Budget,
     Delay,
     Indicator,
     ProgressEntry,
@@ -41,6 +44,8 @@ DELAY_FIELDS = names(Delay)
 WITHDRAWN_FIELDS = names(Withdrawal)
 AMENDMENT_FIELDS = names(Amendment)
 
+# ISO 4217 codes, those in use and those withdrawn, as Babel's CLDR data lists them.
+CURRENCIES = frozenset(list_currencies())
 RESERVED_IDS = {"index"}  # list pages live at targets/index.html
 
 Values = dict[str, Any]
@@ -188,6 +193,7 @@ def _entry(
         kind = "milestone target (no indicator)" if milestone else "numeric target"
         check.fail((*path, wrong), f"a {kind} reports '{measure}', not '{wrong}': rename the field")
     check.present((*path, measure), True)  # required here: which one, the target says
+    _spent(check, path, values)
     number = values[measure]
     low, high = spec(ProgressEntry, "percent_complete").bounds
     if milestone and number is not None and not low <= number <= high:
@@ -201,7 +207,8 @@ def _entry(
 
 
 def _in_order(check: Checker, path: Path, entries: list[tuple[int, ProgressEntry]]) -> None:
-    """Progress entries oldest first, one per quarter."""
+    """Progress entries oldest first, one per quarter; spending cumulative, so never less
+    than in an earlier entry."""
     for (_, before), (i, entry) in zip(entries, entries[1:], strict=False):
         if entry.quarter <= before.quarter:
             check.fail(
@@ -209,6 +216,50 @@ def _in_order(check: Checker, path: Path, entries: list[tuple[int, ProgressEntry
                 f"{entry.quarter} must come after {before.quarter}: "
                 "entries go oldest first, one per quarter",
             )
+    spent = [(i, e) for i, e in entries if e.spent is not None]
+    for (_, before), (i, entry) in zip(spent, spent[1:], strict=False):
+        if entry.spent < before.spent:
+            check.fail(
+                (*path, i, "spent"),
+                f"{entry.spent} is less than the {before.spent} spent by {before.quarter}: "
+                "spent is the total up to the end of the quarter, so it never goes down; "
+                "give the running total",
+            )
+
+
+def _spent(check: Checker, path: Path, values: Values) -> None:
+    """Spending is a running total of a budget: never negative, only with a budget."""
+    spent = values["spent"]
+    if spent is None:
+        return
+    if spent < 0:
+        check.fail(
+            (*path, "spent"), f"{spent} is negative: give the amount spent so far, 0 or more"
+        )
+    elif check.present(("budget",), False) is _MISSING:
+        check.fail(
+            (*path, "spent"),
+            "the target has no budget: add 'budget:' with its currency and allocated amount, "
+            "or remove 'spent'",
+        )
+
+
+def _budget(
+    check: Checker, path: Path, values: Values, parent: Values, read_cleanly: bool
+) -> Budget | None:
+    currency, allocated = values["currency"], values["allocated"]
+    if currency is not None and currency not in CURRENCIES:
+        upper = currency.strip().upper()
+        hint = f"write {upper}" if upper in CURRENCIES else "use its ISO 4217 code, such as HKD"
+        check.fail((*path, "currency"), f"{currency!r} is not an ISO 4217 currency code: {hint}")
+        return None
+    if allocated is not None and allocated <= 0:
+        check.fail(
+            (*path, "allocated"),
+            f"{allocated} must be more than 0: give the total allocated, or remove 'budget'",
+        )
+        return None
+    return Budget(**values) if read_cleanly else None
 
 
 def _delay(
@@ -329,6 +380,7 @@ READERS: dict[str, Callable[[Checker, Path, Spec, _Context], Any]] = {
 # Each group's rule: (checker, path, its values, the parent's values, read cleanly) -> value.
 BUILDERS: dict[type, Callable] = {
     Indicator: _indicator,
+    Budget: _budget,
     ProgressEntry: _entry,
     Delay: _delay,
     Withdrawal: _withdrawn,

@@ -201,7 +201,9 @@ def build_portal(
     portal.bureaus = bureaus or implied(names, settings.default_lang)
     if undeclared := sorted(names - set(portal._bureaus_by_name)):
         raise PortalError(f"not declared in {portal.bureaus.path}: {', '.join(undeclared)}")
-    portal.histories = register_history(targets, quarter, settings.at_risk_lag, records)
+    portal.histories = register_history(
+        targets, quarter, settings.at_risk_lag, records, settings.spend_lag
+    )
     portal.reports = [
         quarter_report(targets, portal.histories, q) for q in report_quarters(targets, quarter)
     ]
@@ -222,12 +224,13 @@ def _assess_all(
     record: Record | None,
 ) -> tuple[list[Target], list[Assessment]]:
     """Every target shown (the register's, then the removed ones by id), assessed as of R."""
+    lags = {"at_risk_lag": settings.at_risk_lag, "spend_lag": settings.spend_lag}
     if record is None:
-        return targets, [assess(t, quarter, settings.at_risk_lag) for t in targets]
-    lag, records = settings.at_risk_lag, record.targets
+        return targets, [assess(t, quarter, **lags) for t in targets]
+    records = record.targets
     removed = [_published_names(t, bureaus) for t in record.removed_targets(targets)]
-    assessments = [assess(t, quarter, lag, records.get(t.id)) for t in targets]
-    assessments += [assess(t, quarter, lag, records[t.id], removed=True) for t in removed]
+    assessments = [assess(t, quarter, record=records.get(t.id), **lags) for t in targets]
+    assessments += [assess(t, quarter, record=records[t.id], removed=True, **lags) for t in removed]
     return [*targets, *removed], assessments
 
 

@@ -50,7 +50,11 @@ def justify(settings: PortalSettings, target_id: str, delay: dict[str, Any]) -> 
     quarter = reporting_quarter(targets, settings.reporting_quarter)
     target = next((t for t in targets if t.id == target_id), None)
     path = find_target_file(settings.targets_path, target_id)
-    assessment = assess(target, quarter, settings.at_risk_lag) if target and quarter else None
+    assessment = (
+        assess(target, quarter, settings.at_risk_lag, spend_lag=settings.spend_lag)
+        if target and quarter
+        else None
+    )
     if assessment is not None and assessment.status != MISSED:
         raise EditError(
             f"{target_id} is {status_label(assessment.status).lower()} as of {quarter}, "
