@@ -53,6 +53,9 @@ FLAG_LABELS = {
     "amended": N_("Amended after publication"),
     "amended_without_reason": N_("Amended without a reason"),
     "removed": N_("Removed from the register"),
+    "funds_idle": N_("Funds idle"),
+    "spending_ahead_of_results": N_("Spending ahead of results"),
+    "overspent": N_("Overspent"),
 }
 FLAG_MEANINGS = {
     "not_reported": N_("The bureau has not reported progress for the reporting quarter."),
@@ -73,6 +76,15 @@ FLAG_MEANINGS = {
         "The target was taken out of the register without being withdrawn; this page shows "
         "it as last published."
     ),
+    # Plain words: the exact rule (the spend lag setting) is on the methodology page.
+    "funds_idle": N_(
+        "Much less of the money allocated has been spent than the time gone would have it: "
+        "the funds are not being used on schedule."
+    ),
+    "spending_ahead_of_results": N_(
+        "Much more of the money allocated has been spent than of the result has been delivered."
+    ),
+    "overspent": N_("More has been spent than was allocated."),
 }
 
 
