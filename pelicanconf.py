@@ -27,6 +27,9 @@ TARGETS_PATH = str(HERE / "targets")
 REPORTING_QUARTER = None
 # How far (0..1) progress may trail the straight-line path before a target is at risk.
 AT_RISK_LAG = 0.20
+# How far (0..1) spending may trail the time gone, or run ahead of the result, before a
+# target with a budget is flagged funds_idle or spending_ahead_of_results.
+SPEND_LAG = 0.20
 # Show on every page that the register is illustrative sample data.
 SAMPLE_DATA = True
 # Where publication of the sample register began: earlier commits (years of development
