@@ -18,7 +18,7 @@ from ..register.chartcache import ChartCache
 from ..register.i18n import N_
 from ..register.i18n import gettext as _
 from ..register.names import name_in
-from . import charts, duecalendar, exports, feeds, heatmap, packs, rendering
+from . import charts, duecalendar, exports, feeds, heatmap, moneychart, packs, rendering
 from .datafiles import data_files as _data_files_of
 from .opendata import Release
 from .portal import Portal, chart_png_url, chart_url
@@ -97,7 +97,7 @@ def pack_source(history) -> dict[str, str]:
 
 def chart_jobs(portal: Portal) -> list[rendering.ChartJob]:
     """A progress chart per target (SVG, and PNG for link previews), the status-by-bureau
-    chart and the heat maps."""
+    chart and the heat maps; the money chart of each target with a budget."""
     jobs = [
         rendering.chart_job(
             "vega",
@@ -114,6 +114,7 @@ def chart_jobs(portal: Portal) -> list[rendering.ChartJob]:
         )
         for a in portal.assessments
     ]
+    jobs += moneychart.chart_jobs(portal.assessments)  # each target with a budget
     for lang in portal.settings.languages:
         with i18n.use(lang):
             root = i18n.lang_root(lang, portal.settings.default_lang)
