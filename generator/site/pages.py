@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..assess import plainwords
+from ..assess import moneywords, plainwords
 from ..assess.delays import overdue_only
 from ..assess.recordwords import published_quarter
 from ..assess.wording import status_label
@@ -14,7 +14,7 @@ from ..register.i18n import N_, current
 from ..register.i18n import gettext as _
 from ..register.model import in_language
 from ..register.names import name_in
-from . import editiondiff
+from . import editiondiff, moneychart
 from .describe import with_descriptions
 from .editions import INDEX_URL as EDITIONS_URL
 from .exports import catalogue
@@ -105,6 +105,7 @@ def plan(portal: Portal, edition_urls: Sequence[str] = ()) -> list[Page]:
         title = in_language(a.target.title, lang)
         crumbs = ((all_targets, "targets/index.html"), (a.target.id, ""))
         variables = {"a": a, "shown_ids": shown, "key_figures": plainwords.key_figures(a)}
+        variables["money"] = moneychart.money_panel(a)  # None without a budget
         pages.append(Page(target_url(a.target.id), "target", title, crumbs, variables))
     for j in portal.justifications:
         tid = j.target.id
@@ -121,6 +122,8 @@ def plan(portal: Portal, edition_urls: Sequence[str] = ()) -> list[Page]:
         )
         title = _("Delay justification: %(title)s") % {"title": in_language(j.target.title, lang)}
         variables = {"j": j, "a": j.assessment, "key_figures": plainwords.key_figures(j.assessment)}
+        # By the due quarter the status is judged on; None without a budget.
+        variables["spent_by_due"] = moneywords.spent_by_due_line(j.assessment.basis)
         pages.append(Page(delay_url(tid), "delay", title, crumbs, variables))
     pages += _group_pages(portal)
     pages += _briefing_pages(portal)
