@@ -76,7 +76,7 @@ def heatmap_chart(
     groups = [names.get(g, g) for g in sorted(shares["group"].unique())]
     cells = shares.assign(
         group=[names.get(g, g) for g in shares["group"]],
-        label=[percent(row.good, row.targets) for row in shares.itertuples(index=False)],
+        label=_labels(shares),
     )
     if narrow:
         return _narrow_heatmap(cells, quarters, groups, group_title, legend_title)
@@ -94,6 +94,14 @@ def heatmap_chart(
     rects = base.mark_rect(stroke="white", strokeWidth=1).encode(color=_share_colour(legend_title))
     text = base.mark_text(fontSize=12).encode(text="label:N", color=_label_colour())
     return _style(alt.layer(rects, text), width, 30 * len(groups))
+
+
+def _labels(shares: pd.DataFrame) -> list[str]:
+    """Each cell's figure: the shares' own ``label`` where they carry one (the money heat
+    map's, worked out from amounts), else the per cent of good targets."""
+    if "label" in shares.columns:
+        return list(shares["label"])
+    return [percent(row.good, row.targets) for row in shares.itertuples(index=False)]
 
 
 def _narrow_heatmap(
@@ -138,7 +146,8 @@ def _share_colour(legend_title: str, narrow: bool = False) -> alt.Color:
     return alt.Color(
         "share:Q",
         title=legend_title,
-        scale=alt.Scale(domain=[0, 1], scheme="blues"),
+        # Clamped: an overspent bureau's share above 100% takes the darkest colour.
+        scale=alt.Scale(domain=[0, 1], scheme="blues", clamp=True),
         legend=alt.Legend(
             format=".0%", orient="bottom", values=values, gradientLength=160 if narrow else 200
         ),

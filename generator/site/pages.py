@@ -8,18 +8,19 @@ from typing import Any
 
 from ..assess import moneywords, plainwords
 from ..assess.delays import overdue_only
+from ..assess.funds import FUNDS_FLAGS
 from ..assess.recordwords import published_quarter
 from ..assess.wording import status_label
 from ..register.i18n import N_, current
 from ..register.i18n import gettext as _
 from ..register.model import in_language
 from ..register.names import name_in
-from . import editiondiff, moneychart
+from . import editiondiff, money, moneychart
 from .describe import with_descriptions
 from .editions import INDEX_URL as EDITIONS_URL
 from .exports import catalogue
 from .portal import GROUP_KINDS, Portal, delay_url, target_url
-from .publish import heatmap_views
+from .publish import MONEY_HEATMAP, heat_shares, heatmap_views
 
 GROUP_TITLES = {
     "status": N_("By status"),
@@ -92,7 +93,8 @@ def plan(portal: Portal, edition_urls: Sequence[str] = ()) -> list[Page]:
     all_targets = _("All targets")
     counted = {"amendment_counts": amendment_counts(portal)}
     answer = plainwords.answer_sentence(plainwords.answer_counts(portal.assessments))
-    pages = [Page("index.html", "dashboard", _("Dashboard"), (), {**counted, "answer": answer})]
+    home = {**counted, "answer": answer, **money_headline(portal)}
+    pages = [Page("index.html", "dashboard", _("Dashboard"), (), home)]
     pages += _overdue_pages(portal)
     pages += _listing_pages("targets/index.html", all_targets, ((all_targets, ""),),
                             portal.assessments)  # fmt: skip
@@ -129,6 +131,7 @@ def plan(portal: Portal, edition_urls: Sequence[str] = ()) -> list[Page]:
     pages += _briefing_pages(portal)
     pages += _quarter_pages(portal)
     pages += _record_pages(portal, counted)
+    pages.append(money_page(portal))
     pages.append(Page("corrections.html", "corrections", _("Corrections"),
                       ((_("Corrections"), ""),)))  # fmt: skip
     pages.append(Page("search.html", "search", _("Search"), ((_("Search"), ""),)))
@@ -235,6 +238,44 @@ def _record_pages(portal: Portal, counted: dict) -> list[Page]:
     return pages
 
 
+def money_headline(portal: Portal) -> dict[str, Any]:
+    """What the home page says of the money: the totals per currency and unit, and the
+    number of targets with each funds flag (nothing when no target has a budget)."""
+    totals = money.total_rows(portal.assessments)
+    if not totals:
+        return {}
+    flags = money.flag_counts(portal.assessments)
+    return {"money_totals": totals, "money_flags": flags, "moneywords": moneywords}
+
+
+def money_page(portal: Portal) -> Page:
+    """Money and results: per bureau, allocated and spent beside delivered; the targets
+    with idle funds and those spending ahead of results; the heat map of the share spent."""
+    title = _("Money and results")
+    assessments = portal.assessments
+    bureaus = [g.name for g in portal.groups["bureaus"]]
+    quarters, cells = money.spent_table(heat_shares(portal)[MONEY_HEATMAP])
+    members = money.heat_members(assessments)
+    variables = {
+        "rows": money.bureau_rows(assessments, bureaus),
+        "totals": money.total_rows(assessments),
+        "mixed": money.mixed(assessments),
+        "idle": money.idle_funds(assessments),
+        "ahead": money.spending_ahead(assessments),
+        "heat": {
+            "chart_name": money.HEATMAP_CHART,
+            "quarters": quarters,
+            "rows": [(*members[group], row) for group, row in cells],
+        },
+        "flag_counts": money.flag_counts(assessments),
+        "funds_flags": FUNDS_FLAGS,
+        "bureau_urls": {g.name: g.url for g in portal.groups["bureaus"]},
+        "moneywords": moneywords,
+        "money_words": money.money_words,
+    }
+    return Page(money.MONEY_URL, "money", title, ((title, ""),), variables)
+
+
 @dataclass(frozen=True)
 class BureauAmendments:
     """How often one bureau changed its published promises."""
@@ -297,7 +338,7 @@ def _briefing_pages(portal: Portal) -> list[Page]:
         name = group_title("bureaus", group.name, portal.glossary)
         title = _("Briefing pack: %(bureau)s") % {"bureau": name}
         crumbs = ((_("Briefing packs"), index), (name, ""))
-        variables = {"group": group, "items": items}
+        variables = {"group": group, "items": items, "moneywords": moneywords}
         pages.append(Page(briefing_url(group.slug), "briefing", title, crumbs, variables))
     return pages
 

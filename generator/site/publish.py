@@ -18,7 +18,7 @@ from ..register.chartcache import ChartCache
 from ..register.i18n import N_
 from ..register.i18n import gettext as _
 from ..register.names import name_in
-from . import charts, duecalendar, exports, feeds, heatmap, moneychart, packs, rendering
+from . import charts, duecalendar, exports, feeds, heatmap, money, moneychart, packs, rendering
 from .datafiles import data_files as _data_files_of
 from .opendata import Release
 from .portal import Portal, chart_png_url, chart_url
@@ -136,7 +136,22 @@ def _overview_jobs(portal: Portal, root: str, names: dict) -> list[rendering.Cha
                 legend = _("On track or achieved")
                 chart = heatmap.heatmap_chart(shares, _(group_title), legend, names, narrow)
                 jobs.append(_svg_job(chart.to_dict(), f"{root}overview/heatmap-{key}", narrow))
+        jobs += _money_jobs(portal, root, names, narrow)
     return jobs
+
+
+MONEY_HEATMAP = "money"
+
+
+def _money_jobs(portal: Portal, root: str, names: dict, narrow: bool) -> list[rendering.ChartJob]:
+    """The heat map of the share of each bureau's allocated funds spent (``money``)."""
+    shares = heat_shares(portal)[MONEY_HEATMAP]
+    if not len(shares):
+        return []
+    rows = money.heat_names(portal.assessments, names)
+    legend = _("Share of allocated funds spent")
+    chart = heatmap.heatmap_chart(shares, _("Bureau"), legend, rows, narrow)
+    return [_svg_job(chart.to_dict(), f"{root}{money.HEATMAP_CHART}", narrow)]
 
 
 def narrow_name(name: str) -> str:
@@ -156,6 +171,7 @@ def heat_shares(portal: Portal) -> dict:
         targets = [a.target for a in portal.assessments]
         for by, *_ in HEATMAPS:
             portal.heat_shares[by] = heatmap.delivery_share(targets, portal.histories, by)
+        portal.heat_shares[MONEY_HEATMAP] = money.spent_shares(portal.assessments, portal.histories)
     return portal.heat_shares
 
 
