@@ -16,10 +16,11 @@ from dataclasses import dataclass
 import altair as alt
 
 from ..assess import funds
-from ..assess.moneywords import fmt_amount, money_line
+from ..assess.moneywords import currency_word, money_line, unit_word
 from ..assess.status import Assessment, expected_fraction, progress_fraction
 from ..assess.wording import fmt_percent
 from ..register.i18n import gettext as _
+from ..register.model import Budget
 from ..register.quarters import Quarter, quarter_range
 from . import rendering
 from .charts import _DASHES, _FIT, NARROW_FONT, NARROW_QUARTER_LABELS, NARROW_WIDTH, _style
@@ -187,8 +188,8 @@ class MoneyPanel:
     """The funds flags of the assessment, in its order."""
     rows: list[MoneyRow]
     """The chart's quarters, newest first, as the page's table lists them."""
-    amounts: dict
-    """Each row's spent amount in words (currency and unit), by quarter; none reported: —."""
+    spent_heading: str
+    """The table's spent column, with the currency and unit its figures are in."""
     caption: str
     chart: str
     """The chart's name (``chart_url``)."""
@@ -196,18 +197,24 @@ class MoneyPanel:
 
 def money_panel(assessment: Assessment) -> MoneyPanel | None:
     """The Money panel of a target page; None without a budget (no panel, no chart)."""
-    rows = money_rows(assessment)
     line = money_line(assessment)
     if line is None:
         return None
-    budget = assessment.basis.budget
-    amounts = {r.quarter: fmt_amount(budget, r.spent) if r.spent is not None else None
-               for r in rows}  # fmt: skip
+    rows = money_rows(assessment)
     return MoneyPanel(
         line=line,
         flags=tuple(f for f in assessment.flags if f in funds.FUNDS_FLAGS),
         rows=rows[::-1],
-        amounts=amounts,
+        spent_heading=spent_heading(assessment.basis.budget),
         caption=money_caption(rows) if rows else "",
         chart=chart_name(assessment.target.id) if rows else "",
     )
+
+
+def spent_heading(budget: Budget) -> str:
+    """``Spent to date (HKD million)``: the column's figures are then as typed, and short
+    enough for a phone's width."""
+    words = {"currency": currency_word(budget.currency), "unit": unit_word(budget)}
+    if not words["unit"]:
+        return _("Spent to date (%(currency)s)") % words
+    return _("Spent to date (%(currency)s %(unit)s)") % words
