@@ -14,15 +14,28 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from ..assess.status import STATUSES
+from ..assess.funds import FUNDS_FLAGS
+from ..assess.status import FLAGS, STATUSES
 from ..register.model import Target
 from . import exports, opendata, published_fields
 from .portal import Portal
+from .targetschema import FLAG_RULES
 
 DESCRIPTOR_PATH = "data/datapackage.json"
 QUARTER = {"pattern": "[0-9]{4}-Q[1-4]"}
 BOOLEAN = {"trueValues": ["true"], "falseValues": ["false"]}
 LISTED = "; a list, joined with ';'"
+# The flags' vocabulary, each with its rule (a cell holds any of them, joined with ';').
+_FLAG = "|".join(FLAGS)
+FLAG_LIST = {"pattern": f"({_FLAG})(;({_FLAG}))*"}
+FLAG_WORDS = (
+    ". Any of: "
+    + "; ".join(f"{flag} ({FLAG_RULES[flag]})" for flag in FLAGS)
+    + ". "
+    + ", ".join(FUNDS_FLAGS)
+    + ": only for a target with a budget that is not achieved, "
+    "achieved_late or withdrawn; spend_lag is given at the top of this descriptor."
+)
 
 # (column, type, what it holds[, constraints]) of each CSV; the booleans are true/false.
 TARGET_FIELDS: tuple[tuple, ...] = (
@@ -32,7 +45,7 @@ TARGET_FIELDS: tuple[tuple, ...] = (
     ("bureau_code", "string", "The owning bureau's code (bureaus.csv), which never changes."),
     ("due", "string", "The quarter the target must be met by.", QUARTER),
     ("status", "string", "The status as of the reporting quarter.", {"enum": list(STATUSES)}),
-    ("flags", "string", "Flags beside the status" + LISTED),
+    ("flags", "string", "Flags beside the status" + LISTED + FLAG_WORDS, FLAG_LIST),
     ("url", "string", "The target's page, relative to the site's root."),
     ("delay_url", "string", "A missed target's delay-justification page."),
     ("policy_address", "integer", "The year of the policy address that announced it."),
@@ -57,6 +70,20 @@ TARGET_FIELDS: tuple[tuple, ...] = (
     ("status_as_amended", "string", "The status against the promise as amended."),
     ("justification_published", "date", "The date the justification was first published."),
 )  # fmt: skip
+# The money (REGISTER.md, "Funds"), after every other column; all empty without a budget.
+FUNDS_FIELDS: tuple[tuple, ...] = (
+    ("budget_currency", "string", "The budget's currency, an ISO 4217 code such as HKD; "
+     "empty: the target has no budget.", {"pattern": "[A-Z]{3}"}),
+    # Above 0 (the validator's rule), but exclusiveMinimum needs Data Package v2.
+    ("budget_allocated", "number", "The total amount allocated, a positive number, as typed, "
+     "in budget_unit.", {"minimum": 0}),
+    ("budget_unit", "string", "The unit of every amount, e.g. million, in the default "
+     "language; empty also when the budget names none."),
+    ("spent", "number", "The latest amount spent reported up to the reporting quarter, "
+     "cumulative, as typed, in budget_unit; 0 when none is reported.", {"minimum": 0}),
+    ("spend_fraction", "number", "spent / budget_allocated, rounded to 4 decimals; above 1 "
+     "when overspent.", {"minimum": 0}),
+)  # fmt: skip
 OVERDUE_FIELDS: tuple[tuple, ...] = (
     *TARGET_FIELDS[:5],
     ("overdue_quarters", "integer", "Quarters since the due quarter."),
@@ -74,7 +101,7 @@ HISTORY_FIELDS: tuple[tuple, ...] = (
     ("id", "string", "The target."),
     ("quarter", "string", "The quarter.", QUARTER),
     ("status", "string", "The status at the end of the quarter.", {"enum": list(STATUSES)}),
-    ("flags", "string", "Flags at the end of the quarter" + LISTED),
+    ("flags", "string", "Flags at the end of the quarter" + LISTED + FLAG_WORDS, FLAG_LIST),
 )
 AMENDMENT_FIELDS: tuple[tuple, ...] = (
     ("id", "string", "The target."),
@@ -99,6 +126,13 @@ PROGRESS_FIELDS: tuple[tuple, ...] = (
     ("note", "string", "The note given with the figure (Markdown)."),
     ("sources", "string", "Web addresses backing the figure" + LISTED),
     ("verified_by", "string", "The independent body that checked it; empty: self-reported."),
+    (
+        "spent",
+        "number",
+        "The amount spent up to the end of the quarter, cumulative, as typed, "
+        "in the target's budget_currency and budget_unit (targets.csv); empty: no spending "
+        "reported with this entry.",
+    ),
 )
 CORRECTION_FIELDS: tuple[tuple, ...] = (
     ("id", "string", "The target."),
@@ -138,7 +172,7 @@ def target_fields(languages: Sequence[str]) -> tuple[tuple, ...]:
               for c in exports.title_columns(languages)]  # fmt: skip
     declared = [(c, "any", "A register field published as typed.")
                 for c in published_fields.csv_columns(Target)]  # fmt: skip
-    return (*TARGET_FIELDS, *titles, *declared)
+    return (*TARGET_FIELDS, *titles, *declared, *FUNDS_FIELDS)
 
 
 def table_schema(fields: Sequence[tuple], key: Sequence[str] = (), refs=()) -> dict[str, Any]:
@@ -200,6 +234,8 @@ def descriptor(portal: Portal, release: opendata.Release, files: dict[str, bytes
         "portal_version": opendata.portal_version(),
         "record_available": portal.record_available,
         "corrections_available": portal.corrections is not None,
+        # SPEND_LAG: the threshold of the funds flags (targets.csv's flags column).
+        "spend_lag": portal.settings.spend_lag,
     }
     if portal.settings.siteurl:
         package["homepage"] = portal.settings.siteurl

@@ -112,8 +112,10 @@ def _quarters(page, portal: Portal) -> str:
 
 
 def _opendata(page, portal: Portal) -> str:
-    return _("Open data: every target as JSON and CSV, with history, amendments, feeds and "
-             "the schema, as of %(quarter)s.") % {"quarter": portal.quarter}  # fmt: skip
+    return _("Open data: every target as JSON and CSV, with budgets and spending, history, "
+             "amendments, feeds and the schema, as of %(quarter)s.") % {
+        "quarter": portal.quarter
+    }  # fmt: skip
 
 
 def _not_found(page, portal: Portal) -> str:

@@ -12,17 +12,25 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ..assess.delays import overdue_only
 from ..assess.record import INDICATOR_PARTS, PromiseChange
 from ..assess.status import Assessment
 from ..register.bureaus import Bureaus
-from ..register.i18n import N_
 from ..register.model import Indicator, Target, default_text, in_language
 from ..register.quarters import Quarter
-from . import published_fields
+from . import fundsdata, published_fields
+
+# The list of files and their addresses (``datacatalogue``) are also found here, where the
+# pages, feeds and templates have always looked for them.
+from .datacatalogue import (  # noqa: F401
+    CALENDAR_PATH,
+    DataFile,
+    catalogue,
+    feed_paths,
+    target_data_url,
+)
 from .portal import Portal, delay_url, target_url
 
 CSV_COLUMNS = (
@@ -83,7 +91,8 @@ def target_record(
         withdrawn_quarter=str(t.withdrawn.quarter) if t.withdrawn else None,
         history=history_records(history),
     )
-    return record | record_fields(assessment) | published_fields.json_values(t)
+    money = fundsdata.funds_fields(assessment, lang)
+    return record | record_fields(assessment) | money | published_fields.json_values(t)
 
 
 def record_fields(assessment: Assessment) -> dict[str, Any]:
@@ -174,7 +183,8 @@ def targets_csv(portal: Portal) -> str:
         row["partner_codes"] = ";".join(record["partner_codes"])
         row |= {f"title_{lang}": record["titles"].get(lang) for lang in languages}
         rows.append(row)
-    columns = CSV_COLUMNS + title_columns(languages) + published_fields.csv_columns(Target)
+    columns = (*CSV_COLUMNS, *title_columns(languages), *published_fields.csv_columns(Target),
+               *fundsdata.FUNDS_COLUMNS)  # fmt: skip
     cells = {a.target.id: published_fields.csv_cells(a.target) for a in portal.assessments}
     return csv_text(columns, [row | cells[row["id"]] for row in rows])
 
@@ -184,11 +194,6 @@ OVERDUE_COLUMNS = (
     "revised_due", "revised_due_passed", "submitted", "responsible", "shortfall",
     "shortfall_percent", "url", "delay_url",
 )  # fmt: skip
-
-
-def target_data_url(target_id: str) -> str:
-    """The stable address of one target's JSON file."""
-    return f"data/targets/{target_id}.json"
 
 
 def target_document(
@@ -215,6 +220,7 @@ def _entry_record(target, entry) -> dict[str, Any]:
         "note": entry.note,
         "sources": list(entry.sources),
         "verified_by": entry.verified_by,
+        "spent": entry.spent,
     }
 
 
@@ -313,85 +319,3 @@ def _cell(value: Any) -> Any:
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
     return "" if value is None else value
-
-
-@dataclass(frozen=True)
-class DataFile:
-    """One published data file, as the open data page lists it."""
-
-    path: str
-    format: str
-    description: str
-
-
-def feed_paths(bureau_slugs: list[str]) -> dict[str, str]:
-    """Where each Atom feed lives: site-wide and per bureau, status changes and newly missed."""
-    paths = {"status": "feeds/status.xml", "missed": "feeds/missed.xml"}
-    for slug in bureau_slugs:
-        paths[f"{slug}/status"] = f"feeds/bureaus/{slug}/status.xml"
-        paths[f"{slug}/missed"] = f"feeds/bureaus/{slug}/missed.xml"
-    return paths
-
-
-CALENDAR_PATH = "feeds/due.ics"
-
-
-def catalogue(portal: Portal, edition_urls: Sequence[str] = ()) -> list[DataFile]:
-    """Every file under ``data/`` and ``feeds/``, with what it holds (for the open data page);
-    ``edition_urls`` are the published editions' files, oldest first."""
-    slugs = [g.slug for g in portal.groups["bureaus"]]
-    example = portal.assessments[0].target.id if portal.assessments else "PA2023-017"
-    files = [
-        DataFile("data/portal-data.zip", "ZIP", N_("Every file below in one download, with "
-                 "datapackage.json: unzipped, the folder is a Frictionless Data Package.")),
-        DataFile("data/datapackage.json", "JSON", N_("The Frictionless Data Package descriptor: "
-                 "every CSV and JSON file here, its size and hash, and each CSV column's type "
-                 "and meaning.")),
-        DataFile("data/targets.json", "JSON", N_("Every target with its status, flags and "
-                 "status history as of the reporting quarter; the date published, publisher, "
-                 "licence, edition, portal version and the bureaus by code.")),
-        DataFile("data/targets.schema.json", "JSON Schema", N_("The format of targets.json, "
-                 "as published.")),
-        DataFile("data/targets.csv", "CSV", N_("The same rows as targets.json, one per target; "
-                 "lists joined with ';', the title in every language a column each.")),
-        DataFile("data/progress.csv", "CSV", N_("Every quarterly figure of every target: "
-                 "quarter, value or percent complete, unit, note, sources and who checked it "
-                 "(empty: self-reported).")),
-        DataFile("data/bureaus.csv", "CSV", N_("Every bureau by its code, which never changes: "
-                 "its name and oversight panel in every language.")),
-    ]  # fmt: skip
-    if portal.corrections is not None:  # unavailable: not published, never an empty log
-        files.append(DataFile("data/corrections.csv", "CSV", N_("Every change to a figure or "
-                     "note after it was published, oldest first: target, quarter, field, old "
-                     "and new value, commit date and id.")))  # fmt: skip
-    files += [
-        DataFile(target_data_url(example), "JSON", N_("One target in full: its record, every "
-                 "quarterly update, its delay justification and status history. Every target "
-                 "has one at data/targets/<id>.json.")),
-        DataFile("data/history.csv", "CSV", N_("Every target's status and flags at the end of "
-                 "each quarter: columns id, quarter, status, flags.")),
-        DataFile("data/amendments.csv", "CSV", N_("Every change to a published promise (due, "
-                 "start, indicator), newest first: field, old and new value, commit date and id, "
-                 "reason, and whether it corrects a clerical error.")),
-        DataFile("data/overdue.csv", "CSV", N_("The overdue list: every target past its due "
-                 "quarter and not met, longest overdue first, with its justification.")),
-        DataFile("data/schema.json", "JSON Schema", N_("The format of a register file.")),
-        DataFile("feeds/status.xml", "Atom", N_("Status changes of every target, newest first.")),
-        DataFile("feeds/missed.xml", "Atom", N_("Targets newly missed, newest first.")),
-        DataFile(CALENDAR_PATH, "iCalendar", N_("Upcoming due quarters of targets not yet met.")),
-    ]  # fmt: skip
-    if edition_urls:
-        files.append(DataFile(edition_urls[-1], "JSON", N_(
-            "The newest edition: targets.json as published for its quarter, with the commit "
-            "it was built from. Every edition has one at data/editions/<quarter>.json, and "
-            "never changes.")))  # fmt: skip
-    if slugs:
-        files += [
-            DataFile(f"feeds/bureaus/{slugs[0]}/status.xml", "Atom", N_(
-                "Status changes of one "
-                "bureau's targets; each bureau has one at feeds/bureaus/<code>/status.xml.")),
-            DataFile(f"feeds/bureaus/{slugs[0]}/missed.xml", "Atom", N_(
-                "Newly missed targets of "
-                "one bureau; every bureau has one at feeds/bureaus/<code>/missed.xml.")),
-        ]  # fmt: skip
-    return files

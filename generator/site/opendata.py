@@ -151,13 +151,14 @@ def _bureau_codes(portal: Portal) -> dict[str, str]:
 
 PROGRESS_COLUMNS = (
     "id", "bureau_code", "quarter", "kind", "unit", "value", "percent_complete", "note",
-    "sources", "verified_by",
+    "sources", "verified_by", "spent",
 )  # fmt: skip
 
 
 def progress_csv(portal: Portal) -> str:
     """The text of ``data/progress.csv``: every quarterly entry of every published target,
-    by id then quarter; sources joined with ';', an empty ``verified_by`` self-reported."""
+    by id then quarter; sources joined with ';', an empty ``verified_by`` self-reported, an
+    empty ``spent`` no spending reported with that entry (in the budget's unit, as typed)."""
     lang = portal.settings.default_lang
     codes = _bureau_codes(portal)
     rows = []
@@ -170,6 +171,7 @@ def progress_csv(portal: Portal) -> str:
                 "kind": kind, "unit": unit, "value": entry.value,
                 "percent_complete": entry.percent_complete, "note": entry.note,
                 "sources": ";".join(entry.sources), "verified_by": entry.verified_by,
+                "spent": entry.spent,
             })  # fmt: skip
     return csv_text(PROGRESS_COLUMNS, rows)
 

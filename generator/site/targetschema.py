@@ -22,7 +22,27 @@ MONTH = {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}
 TEXT = {"type": "string"}
 TEXTS = {"type": "object", "additionalProperties": TEXT}
 STRINGS = {"type": "array", "items": TEXT}
-FLAG_LIST = {"type": "array", "items": {"enum": list(FLAGS)}}
+# The flags' vocabulary, each with its rule in the published fields' terms (also in the
+# data package's descriptor). A flag added to status.FLAGS without its words fails here.
+FLAG_RULES = {
+    "not_reported": "no progress entry for the quarter",
+    "justification_missing": "missed, and no delay justification filed",
+    "revised_due_passed": "missed, and the justification's revised_due has passed too",
+    "amended": "the promise was changed after publication; the status is judged against "
+    "the original",
+    "amended_without_reason": "a change to the promise has no amendments entry",
+    "removed": "taken out of the register without being withdrawn or replaced",
+    "funds_idle": "expected_fraction - spend_fraction > spend_lag",
+    "spending_ahead_of_results": "spend_fraction - progress_fraction > spend_lag",
+    "overspent": "spent > budget_allocated",
+}
+FLAG_LIST = {
+    "type": "array",
+    "items": {"enum": list(FLAGS)},
+    "description": "Flags beside the status: "
+    + "; ".join(f"{flag} ({FLAG_RULES[flag]})" for flag in FLAGS)
+    + ". spend_lag is the site's SPEND_LAG setting (default 0.2), given in datapackage.json.",
+}
 STATUS = {"enum": list(STATUSES)}
 
 
@@ -30,6 +50,26 @@ def _null(schema: dict[str, Any]) -> dict[str, Any]:
     """``schema`` or null."""
     return {"anyOf": [schema, {"type": "null"}]}
 
+
+# The money (REGISTER.md, "Funds"), each null for a target without a budget. An amount is
+# a figure as typed; spent is cumulative, so never below 0, and may pass the allocation.
+AMOUNT = {"type": "number", "minimum": 0}
+FUNDS = {
+    name: {**_null(schema), "description": description}
+    for name, schema, description in (
+        ("budget_currency", {"type": "string", "pattern": "^[A-Z]{3}$"},
+         "The budget's currency, an ISO 4217 code such as HKD."),
+        ("budget_allocated", {"type": "number", "exclusiveMinimum": 0},
+         "The total amount allocated, as typed, in budget_unit."),
+        ("budget_unit", TEXT, "The unit of every amount (e.g. million), in the default "
+         "language; null also when the budget names none."),
+        ("budget_units", TEXTS, "budget_unit in every language given ({} when none)."),
+        ("spent", AMOUNT, "The latest amount spent reported up to the reporting quarter, "
+         "cumulative, as typed, in budget_unit; 0 when none is reported."),
+        ("spend_fraction", AMOUNT, "spent / budget_allocated, rounded to 4 decimals; above 1 "
+         "when overspent."),
+    )
+}  # fmt: skip
 
 HISTORY_POINT = {
     "type": "object",
@@ -65,16 +105,20 @@ TARGET = {
         "justification_published": _null(DATE),
         "amendments": _null({"type": "array", "items": AMENDMENT}),
         "first_published": _null(DATE), "removed": _null(DATE), "replaces": _null(TEXT),
-        "replaced_by": _null(TEXT),
+        "replaced_by": _null(TEXT), **FUNDS,
     },
 }  # fmt: skip
 ENTRY = {
     "type": "object",
-    "required": ["quarter", "value", "percent_complete", "note", "sources", "verified_by"],
+    "required": [
+        "quarter", "value", "percent_complete", "note", "sources", "verified_by", "spent",
+    ],
     "properties": {
         "quarter": QUARTER, "value": _null({"type": "number"}),
         "percent_complete": _null({"type": "number", "minimum": 0, "maximum": 100}),
         "note": _null(TEXT), "sources": STRINGS, "verified_by": _null(TEXT),
+        "spent": {**_null(AMOUNT), "description": "The amount spent up to the end of the "
+                  "quarter, cumulative, as typed; null: no spending reported with it."},
     },
 }  # fmt: skip
 DELAY = {
