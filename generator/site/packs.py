@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..assess import moneywords
 from ..assess.status import AT_RISK, DISPLAY_ORDER, MISSED
 from ..register.chartcache import ChartCache
 from ..register.i18n import lang_root
@@ -163,3 +164,9 @@ def bureau_rows(pack: Pack, portal: Portal) -> list[dict]:
             "unjustified": sum(1 for a in missed if a.target.delay is None),
         })  # fmt: skip
     return rows
+
+
+def money_line(assessment) -> str | None:
+    """A target's spending beside its result and time, for its page of the pack
+    (``moneywords.money_line``); None without a budget."""
+    return moneywords.money_line(assessment)
