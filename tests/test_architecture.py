@@ -17,7 +17,7 @@ from generator.project.settings import from_pelican
 from generator.register import fields, schema, translations, validation
 from generator.register.loader import load_register
 from generator.register.model import PROMISE_FIELDS, Indicator, ProgressEntry, Target
-from generator.site import exports, published_fields
+from generator.site import exports, fundsdata, published_fields
 from generator.site.portal import build_portal
 from generator.staff import changeset
 from tests.conftest import FIXTURE_REGISTER, ROOT
@@ -167,5 +167,6 @@ def test_the_open_data_writes_the_fields_declared_published(monkeypatch):
     data = json.loads(exports.targets_json(portal))
     assert all(t["year"] == t["policy_address"] for t in data["targets"])
     header, *rows = list(csv.reader(io.StringIO(exports.targets_csv(portal))))
-    assert header == [*exports.CSV_COLUMNS, *exports.title_columns(settings.languages), "year"]
+    own = [*exports.CSV_COLUMNS, *exports.title_columns(settings.languages)]
+    assert header == [*own, *fundsdata.FUNDS_COLUMNS, "year"]
     assert [row[-1] for row in rows] == [str(t["policy_address"]) for t in data["targets"]]

@@ -141,10 +141,12 @@ def test_each_target_file_has_the_money_and_every_entry_its_spent(site, targets)
     assert [e["spent"] for e in ach["progress"]] == [4, 12]
 
 
-def test_targets_csv_ends_with_the_money_columns(site):
+def test_targets_csv_has_the_money_columns_after_the_titles(site):
     text = (site / "data" / "targets.csv").read_text(encoding="utf-8")
     header = next(csv.reader(io.StringIO(text)))
-    assert tuple(header[-len(FUNDS_COLUMNS) :]) == FUNDS_COLUMNS
+    after = header.index("title_zh-Hant") + 1
+    assert header[after - 2 : after] == ["title_en", "title_zh-Hant"]
+    assert tuple(header[after : after + len(FUNDS_COLUMNS)]) == FUNDS_COLUMNS
     table = {r["id"]: r for r in rows(site, "targets.csv")}
     assert [table["FX-ON"][k] for k in FUNDS_COLUMNS] == ["HKD", "120", "million", "45.5", "0.3792"]
     assert [table["FX-RISK"][k] for k in FUNDS_COLUMNS] == ["HKD", "80", "", "0", "0.0"]

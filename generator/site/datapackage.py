@@ -70,7 +70,7 @@ TARGET_FIELDS: tuple[tuple, ...] = (
     ("status_as_amended", "string", "The status against the promise as amended."),
     ("justification_published", "date", "The date the justification was first published."),
 )  # fmt: skip
-# The money (REGISTER.md, "Funds"), after every other column; all empty without a budget.
+# The money (REGISTER.md, "Funds"), after the titles; all empty without a budget.
 FUNDS_FIELDS: tuple[tuple, ...] = (
     ("budget_currency", "string", "The budget's currency, an ISO 4217 code such as HKD; "
      "empty: the target has no budget.", {"pattern": "[A-Z]{3}"}),
@@ -172,7 +172,7 @@ def target_fields(languages: Sequence[str]) -> tuple[tuple, ...]:
               for c in exports.title_columns(languages)]  # fmt: skip
     declared = [(c, "any", "A register field published as typed.")
                 for c in published_fields.csv_columns(Target)]  # fmt: skip
-    return (*TARGET_FIELDS, *titles, *declared, *FUNDS_FIELDS)
+    return (*TARGET_FIELDS, *titles, *FUNDS_FIELDS, *declared)
 
 
 def table_schema(fields: Sequence[tuple], key: Sequence[str] = (), refs=()) -> dict[str, Any]:

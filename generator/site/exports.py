@@ -183,8 +183,8 @@ def targets_csv(portal: Portal) -> str:
         row["partner_codes"] = ";".join(record["partner_codes"])
         row |= {f"title_{lang}": record["titles"].get(lang) for lang in languages}
         rows.append(row)
-    columns = (*CSV_COLUMNS, *title_columns(languages), *published_fields.csv_columns(Target),
-               *fundsdata.FUNDS_COLUMNS)  # fmt: skip
+    columns = (*CSV_COLUMNS, *title_columns(languages), *fundsdata.FUNDS_COLUMNS,
+               *published_fields.csv_columns(Target))  # fmt: skip
     cells = {a.target.id: published_fields.csv_cells(a.target) for a in portal.assessments}
     return csv_text(columns, [row | cells[row["id"]] for row in rows])
 

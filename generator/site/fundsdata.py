@@ -16,7 +16,8 @@ from ..assess import funds
 from ..assess.status import Assessment
 from ..register.model import in_language
 
-# The columns of targets.csv, after the others: a reader by position keeps its columns.
+# The columns of targets.csv, after the titles (so a reader by position keeps the columns it
+# had) and before the register fields declared published, which follow the record's own.
 FUNDS_COLUMNS = ("budget_currency", "budget_allocated", "budget_unit", "spent", "spend_fraction")
 # JSON only: the unit in every language given, as ``units`` is for the indicator.
 UNITS = "budget_units"
