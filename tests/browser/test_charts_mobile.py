@@ -17,6 +17,7 @@ CHART_PAGES = [
     "index.html",
     "targets/PA2022-007.html",
     "targets/PA2022-012.html",
+    "targets/PA2022-003.html",  # with its money chart and the chart's table
     "performance.html",
 ]
 # The pages whose tables are checked for squashed labels and for their scroll cue.
