@@ -24,6 +24,7 @@ PAGES = [
     "targets/PA2022-012.html",  # a missed target whose due quarter was moved, no reason given
     "delays/PA2022-012.html",  # its delay page, against the original due quarter
     "corrections.html",  # the corrections log
+    "money.html",  # money and results: a stacked bureau table, lists and a heat map
     "targets/PA2022-003.html",  # a target with a budget: its Money panel, chart and table
 ]
 
