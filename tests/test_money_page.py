@@ -284,7 +284,7 @@ def test_the_page_answers_with_the_totals_per_currency(site):
         "Across all bureaus, USD 1 million of the USD 5 million allocated to 1 target had been "
         "spent by 2025-Q3 (20%), with 60% of its result delivered."
     ) in words
-    assert "Funds idle: 3 targets; spending ahead of results: 1; overspent: 1." in words
+    assert "Targets with idle funds: 3; spending ahead of results: 1; overspent: 1." in words
     assert "never added together" in words  # the budgets are in two currencies
     assert "weighted by their allocations" in words  # how share delivered is computed
 
@@ -403,3 +403,10 @@ def test_pdf_pack_gives_each_target_its_money_line(site):
     # FX-RISK is at risk: its money line is in the pack's list of targets at risk.
     assert "HKD 10 million of HKD 100 million spent by 2025-Q3 (10%)" in words[""]
     assert "港幣 10 百萬" in words["zh-hant/"]
+
+
+def test_a_register_without_budgets_says_so_and_draws_no_money_chart(fixture_site):
+    assert "No target in the register has a budget yet." in text(read(fixture_site, "money.html"))
+    assert 'id="money"' not in read(fixture_site, "index.html")
+    assert not (fixture_site / "charts" / "overview" / "heatmap-money.svg").exists()
+    assert (fixture_site / "charts" / "overview" / "heatmap-bureaus.svg").exists()
