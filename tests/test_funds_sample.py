@@ -172,6 +172,21 @@ def test_every_sample_target_has_exactly_the_hand_computed_funds_flags(sample_si
         assert not set(site[target_id]["flags"]) & set(FUNDS_FLAGS), target_id
 
 
+def test_every_sample_target_publishes_its_hand_computed_money(sample_site):
+    site = published(sample_site)
+    for target_id, t in TARGETS.items():
+        s, record = spend_fraction(t), site[target_id]
+        if s is None:
+            assert (record["budget_allocated"], record["spent"], record["spend_fraction"]) == (
+                None, None, None,
+            ), target_id  # fmt: skip
+            continue
+        assert record["budget_allocated"] == t["budget"]["allocated"], target_id
+        assert exact(record["spent"]) == s * exact(t["budget"]["allocated"]), target_id
+        # Rounded to 4 decimals in the JSON, as progress_fraction is.
+        assert abs(exact(record["spend_fraction"]) - s) <= Fraction(1, 20000), target_id
+
+
 # Worked by hand, R = 2026-Q3, SPEND_LAG = 0.20. E counts quarters from start (default Q4
 # of the policy address year) to due; F = (value - baseline) / (target - baseline) of the
 # latest entry up to R (or percent / 100); S = latest spent up to R / allocated.
@@ -223,3 +238,4 @@ def test_named_targets_match_the_worked_examples(sample_site, target_id, flags, 
     assert (funds_flags(TARGETS[target_id]), spend_fraction(TARGETS[target_id])) == (flags, s)
     record = published(sample_site)[target_id]
     assert tuple(f for f in record["flags"] if f in FUNDS_FLAGS) == flags
+    assert abs(exact(record["spend_fraction"]) - s) <= Fraction(1, 20000)
