@@ -239,3 +239,29 @@ def test_named_targets_match_the_worked_examples(sample_site, target_id, flags, 
     record = published(sample_site)[target_id]
     assert tuple(f for f in record["flags"] if f in FUNDS_FLAGS) == flags
     assert abs(exact(record["spend_fraction"]) - s) <= Fraction(1, 20000)
+
+
+def spent_by_due(t: dict) -> int | float:
+    """The latest ``spent`` in an entry up to the due quarter, as typed (0 with none)."""
+    spent = [
+        e["spent"]
+        for e in t.get("progress", [])
+        if quarter(e["quarter"]) <= quarter(t["due"]) and "spent" in e
+    ]
+    return spent[-1] if spent else 0
+
+
+def test_each_missed_target_with_a_budget_says_what_was_spent_by_its_due_quarter(sample_site):
+    site = published(sample_site)
+    missed = [i for i in BUDGETED if status(TARGETS[i]) == "missed"]
+    assert len(missed) >= 3
+    for target_id in missed:
+        t = TARGETS[target_id]
+        page = (sample_site / site[target_id]["delay_url"]).read_text(encoding="utf-8")
+        text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+        money = text[text.index("By its due quarter") :][:200]
+        # e.g. PA2024-014, due 2026-Q2: 1020 spent by then (1105 by R), of 1250.
+        assert t["due"] in money, target_id
+        assert f"HKD {spent_by_due(t):,} million" in money, target_id
+        assert f"HKD {t['budget']['allocated']:,} million allocated" in money, target_id
+    assert spent_by_due(TARGETS["PA2024-014"]) == 1020
