@@ -218,6 +218,8 @@ def test_the_money_chart_is_published_and_shown_with_its_phone_variant(site):
     for name in ("FX-RISK.svg", "FX-RISK.narrow.svg"):
         svg = (site / "charts" / "money" / name).read_text(encoding="utf-8")
         assert svg.startswith("<svg") and "<script" not in svg
+        # Spent dashed, time dotted, delivered solid: told apart without colour.
+        assert 'stroke-dasharray="6,4"' in svg and 'stroke-dasharray="2,2"' in svg
     caption = figure.figcaption.get_text(" ", strip=True)
     assert "Share of the money spent (dashed line with squares)" in caption
     assert "from 0% to 52%" in caption and "from 0% to 52%" in img["alt"]
