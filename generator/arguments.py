@@ -158,7 +158,14 @@ COMMANDS = {
             _opt("--target", "numeric targets: the value to reach", _number),
             _opt("--direction", "numeric targets: increase (default) or decrease", None,
                  choices=("increase", "decrease")),
-        )),
+            _opt("--currency", "with funds allocated: the budget's ISO 4217 currency code, "
+                 "e.g. HKD"),
+            _opt("--allocated", "with funds allocated: the total amount allocated, in the "
+                 "budget's unit, e.g. 120", _number),
+            _opt("--budget-unit", "with funds allocated: the unit of every amount, e.g. "
+                 "million (default: none)"),
+        ),
+        "A budget needs --currency and --allocated; --budget-unit is optional."),
     "report": Command(
         "add one quarter's progress entry to a target, keeping the file's layout and comments",
         "--id PA2023-017 --quarter 2026-Q3 --value 12 --source https://www.example.gov/p/1", (
@@ -172,6 +179,9 @@ COMMANDS = {
             _opt("--source", "a web address backing the figure; repeat for several",
                  action="append", default=[]),
             _opt("--verified-by", "the independent body that checked the figure, if any"),
+            _opt("--spent", "targets with a budget: the amount spent up to the end of the "
+                 "quarter, counted from the start (never less than last reported), in the "
+                 "budget's unit", _number),
         )),
     "justify": Command(
         "file the delay justification of a missed target",
@@ -189,7 +199,7 @@ COMMANDS = {
         "import one quarter's updates for many targets from a spreadsheet's CSV export",
         "--csv updates.csv --dry-run", (
             _req("--csv", "the CSV file: id,quarter,value,percent_complete,note,sources,"
-                 "verified_by", lambda text: Path(_text(text))),
+                 "verified_by and, optionally, spent", lambda text: Path(_text(text))),
             _flag("--dry-run", "only show what would change"),
         ),
         "Every row is checked first; nothing is written unless all rows are good."),
@@ -363,4 +373,18 @@ def check_combinations(cli: argparse.ArgumentParser, args: argparse.Namespace) -
         command.error(
             f"--unit: a numeric target needs {' and '.join(missing)} too (e.g. --baseline 0 "
             "--target 5000); leave --unit out for a milestone target"
+        )
+    _check_budget(command, args)
+
+
+def _check_budget(command: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """A budget is a currency and an amount allocated, with a unit or none."""
+    given = [f"--{name.replace('_', '-')}" for name in ("currency", "allocated", "budget_unit")
+             if getattr(args, name) is not None]  # fmt: skip
+    missing = [flag for flag in ("--currency", "--allocated") if flag not in given]
+    if given and missing:
+        command.error(
+            f"{', '.join(given)}: a budget needs {' and '.join(missing)} too (e.g. --currency "
+            "HKD --allocated 120 --budget-unit million); leave them all out for a target "
+            "without funds allocated"
         )

@@ -186,6 +186,8 @@ def _new_target(args, pelican_settings, settings) -> str:
     fields["bureau"] = declared_name(pelican_settings["PATH"], settings.languages, args.bureau)
     if args.unit is not None:  # with a baseline and a target: _check_combinations made sure
         fields["indicator"] = _given(args, "unit", "baseline", "target", "direction")
+    if args.currency is not None:  # with an amount allocated: _check_budget made sure
+        fields["budget"] = _given(args, "currency", "allocated", unit="budget_unit")
     schema = Path(args.settings).resolve().parent / SCHEMA_FILE
     return new_target(settings, fields, schema)
 
@@ -193,7 +195,7 @@ def _new_target(args, pelican_settings, settings) -> str:
 def _report(args, pelican_settings, settings) -> str:
     from .staff.commands import report
 
-    entry = _given(args, "quarter", "value", "note", "verified_by",
+    entry = _given(args, "quarter", "value", "note", "verified_by", "spent",
                    percent_complete="percent", sources="source")  # fmt: skip
     return report(settings, args.id, entry)
 
@@ -219,6 +221,7 @@ def _changes(args, pelican_settings, settings) -> str:
     options = dict(
         reporting_quarter=settings.reporting_quarter,
         at_risk_lag=settings.at_risk_lag,
+        spend_lag=settings.spend_lag,
         default_lang=settings.default_lang,
         languages=settings.languages,
     )

@@ -2,8 +2,9 @@
 
 The CSV is what a bureau exports from its spreadsheet: a header row and one row
 per target, columns ``id, quarter, value, percent_complete, note, sources,
-verified_by`` (sources separated by spaces). Every row is checked before any
-file is written; problems are reported by row, as the spreadsheet numbers them.
+verified_by`` (sources separated by spaces) and, optionally, ``spent`` (the amount spent
+up to the end of the quarter; an empty cell adds no spending line). Every row is checked
+before any file is written; problems are reported by row, as the spreadsheet numbers them.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from .editing import (
     read_target_text,
 )
 
-COLUMNS = ("id", "quarter", "value", "percent_complete", "note", "sources", "verified_by")
+COLUMNS = (
+    "id", "quarter", "value", "percent_complete", "note", "sources", "verified_by", "spent",
+)  # fmt: skip
 REQUIRED = ("id", "quarter")
 
 
@@ -122,7 +125,7 @@ def _row_entry(row: dict[str, str]) -> dict[str, Any]:
     except ValueError as exc:
         raise ValueError(f"quarter: {exc}") from None
     entry: dict[str, Any] = {"quarter": quarter}
-    for column in ("value", "percent_complete"):
+    for column in ("value", "percent_complete", "spent"):
         if row.get(column):
             entry[column] = _number(column, row[column])
     if "value" in entry and "percent_complete" in entry:

@@ -7,59 +7,25 @@ own reporting quarter. Pure core: no Pelican imports.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
+from ..assess.funds import DEFAULT_SPEND_LAG
 from ..assess.gitrefs import sources_at_ref
-from ..assess.wording import fmt_measure, status_label
+from ..assess.wording import fmt_measure, fmt_number, status_label
 from ..register.loader import load_register, load_sources
 from ..register.model import Amendment, ProgressEntry, Target, in_language
 from ..register.quarters import Quarter
 from ..register.translations import TRANSLATED_FIELDS as TRANSLATED
 from ..register.translations import missing_translations_markdown
+from . import fundschanges
 from .changeset import ChangeSet, Correction, PromiseChange, compare
+from .markdown import NOTE_WIDTH, escape
+from .markdown import counted as _counted
+from .markdown import quoted as _quoted
+from .markdown import section as _section
+from .markdown import who as _who
 
 __all__ = ["ChangeSet", "compare", "escape", "read_sides", "summarize", "to_markdown"]
-
-NOTE_WIDTH = 120  # characters of a note or other long text shown in a table cell
-
-
-# --- Markdown --------------------------------------------------------------------------------
-
-# Backslash-escaping Markdown's inline punctuation keeps register text from becoming links,
-# images, emphasis or table cells; HTML is turned into entities so none of it is rendered.
-_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]|~])")
-_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-
-
-def escape(text: str, width: int | None = None) -> str:
-    """Register text made safe for one Markdown table cell, cut to ``width`` characters."""
-    text = " ".join(text.split())  # a newline would end the table row
-    if width is not None and len(text) > width:
-        text = text[: width - 1].rstrip() + "…"
-    text = "".join(_ENTITIES.get(char, char) for char in text)
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
-
-
-def _quoted(text: str | None) -> str:
-    """Short register text in quotes, or an em dash for none."""
-    return "—" if not text else f"“{escape(text, NOTE_WIDTH)}”"
-
-
-def _count(number: int, singular: str, plural: str | None = None) -> str:
-    """``1 target added``, ``2 targets added``."""
-    return f"{number} {singular if number == 1 else (plural or singular + 's')}"
-
-
-def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
-    """A GitHub Markdown table; cells must already be escaped."""
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return lines + ["| " + " | ".join(row) + " |" for row in rows]
-
-
-def _who(target: Target, lang: str) -> tuple[str, str]:
-    """The id and title cells of a target's row."""
-    return f"`{target.id}`", escape(in_language(target.title, lang))
 
 
 def summary_line(changes: ChangeSet) -> str:
@@ -81,14 +47,10 @@ def summary_line(changes: ChangeSet) -> str:
         _counted(c.amendments, "promise amendment"),
         _counted(c.progress_added, "new progress update"),
         _counted(c.edits, "other field edit"),
+        *fundschanges.summary_parts(c.funds),
         _counted(c.not_updated, "target", suffix=f" not updated for {c.new_quarter}"),
     ]
     return ", ".join(part for part in parts if part) + "."
-
-
-def _counted(items: list, singular: str, plural: str | None = None, suffix: str = "") -> str:
-    """``2 targets added``; empty when there are no items."""
-    return _count(len(items), singular, plural) + suffix if items else ""
 
 
 def to_markdown(changes: ChangeSet, lang: str) -> str:
@@ -103,13 +65,17 @@ def to_markdown(changes: ChangeSet, lang: str) -> str:
         _justifications_removed_section,
         _corrections_section,
         _amendments_section,
+        fundschanges.overspent_section,
         _status_section,
+        fundschanges.flags_section,
         _justifications_added_section,
         _justifications_changed_section,
         _added_section,
         _removed_section,
+        fundschanges.budgets_section,
         _edits_section,
         _progress_section,
+        fundschanges.spending_section,
         _not_updated_section,
     )
     for section in sections:
@@ -123,11 +89,6 @@ def _quarter_line(changes: ChangeSet) -> str:
     if old == new:
         return f"Reporting quarter: {new} (unchanged)."
     return f"Reporting quarter: {old} → **{new}**."
-
-
-def _section(title: str, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
-    """A ``###`` section with its table; nothing when there are no rows."""
-    return ["", f"### {title}", "", *_table(header, rows)] if rows else []
 
 
 def _newly_missed_section(changes: ChangeSet, lang: str) -> list[str]:
@@ -167,6 +128,7 @@ def _correction_cells(correction: Correction) -> tuple[str, str]:
         "note": f"note: {_quoted(was.note)} → {_quoted(now.note)}",
         "sources": f"sources: {len(was.sources)} → {len(now.sources)} link(s)",
         "verified_by": f"verified by: {_quoted(was.verified_by)} → {_quoted(now.verified_by)}",
+        "spent": f"spent: {fmt_number(was.spent)} → {fmt_number(now.spent)}",
     }
     return figure, "; ".join(details[name] for name in correction.fields)
 
@@ -354,6 +316,7 @@ def summarize(
     default_lang: str,
     reporting_quarter: Quarter | None,
     at_risk_lag: float,
+    spend_lag: float = DEFAULT_SPEND_LAG,
     languages: tuple[str, ...] = (),
 ) -> str:
     """Markdown summary of what the working tree's register changes since ``ref``.
@@ -364,5 +327,6 @@ def summarize(
     old, new = read_sides(
         repo, ref, targets_dir, default_lang=default_lang, reporting_quarter=reporting_quarter
     )
-    changes = compare(old, new, reporting_quarter=reporting_quarter, at_risk_lag=at_risk_lag)
+    changes = compare(old, new, reporting_quarter=reporting_quarter, at_risk_lag=at_risk_lag,
+                      spend_lag=spend_lag)  # fmt: skip
     return report_markdown(changes, default_lang, languages)

@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..assess import status
+from ..assess.funds import DEFAULT_SPEND_LAG
 from ..assess.wording import fmt_number, fmt_value
 from ..register import fields
 from ..register.fields import Spec, specs
 from ..register.model import PROMISE_FIELDS, Amendment, Delay, ProgressEntry, Target, default_text
 from ..register.quarters import Quarter
+from .fundschanges import FundsChanges, compare_funds
 
 # --- Comparing two registers -----------------------------------------------------------------
 
@@ -136,6 +138,7 @@ class ChangeSet:
     not_updated: list[Target] = field(default_factory=list)
     old_statuses: dict[str, str] = field(default_factory=dict)
     new_statuses: dict[str, str] = field(default_factory=dict)
+    funds: FundsChanges = field(default_factory=FundsChanges)  # spending, budgets, flags
 
     @property
     def unchanged(self) -> bool:
@@ -154,7 +157,7 @@ class ChangeSet:
             self.edits,
             self.amendments,
         )
-        return not any(kinds) and self.old_quarter == self.new_quarter
+        return not any(kinds) and not self.funds and self.old_quarter == self.new_quarter
 
 
 def compare(
@@ -163,11 +166,13 @@ def compare(
     *,
     reporting_quarter: Quarter | None,
     at_risk_lag: float,
+    spend_lag: float = DEFAULT_SPEND_LAG,
 ) -> ChangeSet:
     """What changed from ``old`` to ``new``, each side assessed as of its own R."""
     old_r = status.reporting_quarter(old, reporting_quarter)
     new_r = status.reporting_quarter(new, reporting_quarter)
-    before, after = _assess_all(old, old_r, at_risk_lag), _assess_all(new, new_r, at_risk_lag)
+    lags = (at_risk_lag, spend_lag)
+    before, after = _assess_all(old, old_r, *lags), _assess_all(new, new_r, *lags)
     old_by_id = {t.id: t for t in old}
     new_ids = {t.id for t in new}
     pairs = [(old_by_id[t.id], t) for t in new if t.id in old_by_id]
@@ -189,6 +194,9 @@ def compare(
         _compare_progress(changes, old_t, new_t)
         _compare_fields(changes, old_t, new_t)
     for target in new:
+        old_t = old_by_id.get(target.id)
+        was = before.get(target.id) if old_t is not None else None
+        compare_funds(changes.funds, old_t, target, was, after.get(target.id))
         assessment = after.get(target.id)
         was_missed = target.id in before and before[target.id].is_missed
         if assessment is not None and assessment.is_missed and not was_missed:
@@ -208,12 +216,12 @@ def successors(targets: list[Target]) -> dict[str, Target]:
 
 
 def _assess_all(
-    targets: list[Target], r: Quarter | None, at_risk_lag: float
+    targets: list[Target], r: Quarter | None, at_risk_lag: float, spend_lag: float
 ) -> dict[str, status.Assessment]:
     """Each target's assessment by id; none when the side has no reporting quarter."""
     if r is None:
         return {}
-    return {t.id: status.assess(t, r, at_risk_lag) for t in targets}
+    return {t.id: status.assess(t, r, at_risk_lag, spend_lag=spend_lag) for t in targets}
 
 
 def _compare_delays(changes: ChangeSet, old: Target, new: Target) -> None:
@@ -244,9 +252,11 @@ def _compare_progress(changes: ChangeSet, old: Target, new: Target) -> None:
 def _entry_fields(
     old: Target, was: ProgressEntry, new: Target, now: ProgressEntry
 ) -> tuple[str, ...]:
-    """The fields of one quarter's entry that differ: figure, note, sources, verified_by."""
+    """The fields of one quarter's entry that differ: figure, note, sources, verified_by,
+    spent."""
     fields = ["figure"] if old.measure(was) != new.measure(now) else []
-    fields += [n for n in ("note", "sources", "verified_by") if getattr(was, n) != getattr(now, n)]
+    others = ("note", "sources", "verified_by", "spent")
+    fields += [n for n in others if getattr(was, n) != getattr(now, n)]
     return tuple(fields)
 
 
@@ -349,8 +359,9 @@ def _field_edits(old: Target, new: Target) -> list[FieldEdit]:
     ]
 
 
-# Compared on their own: the identity, progress, the delay, amendments and the promise.
-COMPARED_APART = ("id", "progress", "delay", "amendments", *PROMISE_FIELDS)
+# Compared on their own: the identity, progress, the delay, amendments, the promise and
+# the budget (``fundschanges``).
+COMPARED_APART = ("id", "progress", "delay", "amendments", "budget", *PROMISE_FIELDS)
 
 
 def _field_values(target: Target) -> dict[str, str]:

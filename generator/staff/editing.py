@@ -29,7 +29,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from ..register.errors import PortalError, Problem
-from ..register.fields import names
+from ..register.fields import GROUP, names, specs
 from ..register.figures import plain_decimal
 from ..register.files import list_tree, read_file
 from ..register.loader import SourceFile, display_path, read_source
@@ -198,8 +198,9 @@ def new_target_edit(
 ) -> Edit:
     """A skeleton file for a new target in its bureau's folder.
 
-    ``fields`` holds id, title, policy_address, bureau, due and optionally area, start
-    and indicator (unit, baseline, target, direction). Raises ``EditError``.
+    ``fields`` holds id, title, policy_address, bureau, due and optionally area, start,
+    indicator (unit, baseline, target, direction) and budget (currency, allocated, unit),
+    each written where the model declares it. Raises ``EditError``.
     """
     target_id = fields["id"]
     existing = _files_named(targets_dir, target_id)
@@ -208,13 +209,12 @@ def new_target_edit(
     path = Path(targets_dir) / slugify(fields["bureau"]) / f"{target_id}.yaml"
     yaml, data = round_trip("")
     data = CommentedMap()
-    for key in names(Target):  # in the order a file lists them
-        if key != "indicator" and fields.get(key) is not None:
-            data[key] = fields[key]
-    if fields.get("indicator"):
-        data["indicator"] = CommentedMap(
-            (k, number(v) if isinstance(v, float) else v) for k, v in fields["indicator"].items()
-        )
+    for spec in specs(Target):  # in the order a file lists them
+        value = fields.get(spec.name)
+        if spec.kind == GROUP and value:  # indicator, budget: their parts in declared order
+            value = CommentedMap((k, _figure(value[k])) for k in names(spec.group) if k in value)
+        if value is not None:
+            data[spec.name] = value
     data["progress"] = CommentedSeq()
     header = ""
     if schema_file is not None:
@@ -233,11 +233,17 @@ _PROGRESS_HINT = (
 )
 
 
+def _figure(value: Any) -> Any:
+    return number(value) if isinstance(value, float) else value
+
+
 def progress_edit(path: Path, text: str, entry: dict[str, Any]) -> Edit:
     """Add one quarter's ``entry`` at the end of the file's ``progress`` list.
 
-    ``entry`` has quarter and value or percent_complete, and optionally note, sources
-    and verified_by. Raises ``EditError`` for a quarter already reported or out of order.
+    ``entry`` has quarter and value or percent_complete, and optionally note, sources,
+    verified_by and spent. Raises ``EditError`` for a quarter already reported or out of
+    order; the rest (spent negative, less than before, without a budget) is the validator's,
+    which ``checked`` runs on the edited file.
     """
     yaml, data = round_trip(text)
     _require_mapping(path, data)
@@ -252,6 +258,8 @@ def progress_edit(path: Path, text: str, entry: dict[str, Any]) -> Edit:
     progress.append(_entry_map(entry))
     figure = entry.get("value", entry.get("percent_complete"))
     summary = f"{data.get('id', path.stem)}: add {quarter}: {number(figure)}"
+    if entry.get("spent") is not None:
+        summary += f", spent {number(entry['spent'])}"
     return Edit(path, text, dump(yaml, data), summary)
 
 
@@ -304,6 +312,8 @@ def _entry_map(entry: dict[str, Any]) -> CommentedMap:
         result["sources"] = CommentedSeq(entry["sources"])
     if entry.get("verified_by"):
         result["verified_by"] = entry["verified_by"]
+    if entry.get("spent") is not None:  # 0 is an amount: nothing spent yet
+        result["spent"] = number(entry["spent"])
     return result
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from ..assess.funds import DEFAULT_SPEND_LAG
 from ..assess.gitrefs import changed_since, is_ancestor, top_level
 from ..register.errors import PortalError, Problem
 from ..register.model import Target
@@ -50,13 +51,15 @@ def review(
     default_lang: str,
     reporting_quarter: Quarter | None,
     at_risk_lag: float,
+    spend_lag: float = DEFAULT_SPEND_LAG,
     languages: tuple[str, ...] = (),
 ) -> Review:
     """Check the working tree's change since ``ref`` and summarise it, check first."""
     old, new = read_sides(
         repo, ref, targets_dir, default_lang=default_lang, reporting_quarter=reporting_quarter
     )
-    changes = compare(old, new, reporting_quarter=reporting_quarter, at_risk_lag=at_risk_lag)
+    changes = compare(old, new, reporting_quarter=reporting_quarter, at_risk_lag=at_risk_lag,
+                      spend_lag=spend_lag)  # fmt: skip
     problems = (
         history_problems(repo, ref)
         + edition_problems(repo, ref, editions_dir)
