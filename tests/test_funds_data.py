@@ -35,7 +35,8 @@ BUDGETS = {
     "2024/FX-RISK.yaml": ("budget: {currency: HKD, allocated: 80}", {}),  # no spending line
     "2023/FX-ACH.yaml": (f"budget: {{currency: HKD, allocated: 10, unit: {MILLION}}}",
                          {"2024-Q3": "4", "2025-Q1": "12"}),
-    "2024/FX-DELAY.yaml": ("budget: {currency: USD, allocated: 2000000}", {}),
+    # A unit a spreadsheet would run as a formula: published as typed, defused in CSV.
+    "2024/FX-DELAY.yaml": ("budget: {currency: USD, allocated: 2000000, unit: '=1+1'}", {}),
 }  # fmt: skip
 # A milestone target reporting spending in one quarter only, then none.
 SPENDER = """\
@@ -60,7 +61,7 @@ EXPECTED = {
     "FX-ON": ("HKD", 120, "million", 45.5, 0.3792, []),
     "FX-RISK": ("HKD", 80, None, 0, 0.0, ["funds_idle"]),
     "FX-ACH": ("HKD", 10, "million", 12, 1.2, []),
-    "FX-DELAY": ("USD", 2000000, None, 0, 0.0, ["funds_idle"]),
+    "FX-DELAY": ("USD", 2000000, "=1+1", 0, 0.0, ["funds_idle"]),
     "FX-SPEND": ("HKD", 25.5, "million", 30, 1.1765, ["spending_ahead_of_results", "overspent"]),
 }
 FUNDS_FLAGS = {"funds_idle", "spending_ahead_of_results", "overspent"}
@@ -151,6 +152,7 @@ def test_targets_csv_has_the_money_columns_after_the_titles(site):
     assert [table["FX-ON"][k] for k in FUNDS_COLUMNS] == ["HKD", "120", "million", "45.5", "0.3792"]
     assert [table["FX-RISK"][k] for k in FUNDS_COLUMNS] == ["HKD", "80", "", "0", "0.0"]
     assert [table["FX-MISS"][k] for k in FUNDS_COLUMNS] == [""] * len(FUNDS_COLUMNS)
+    assert table["FX-DELAY"]["budget_unit"] == "'=1+1"
     assert table["FX-SPEND"]["flags"] == "spending_ahead_of_results;overspent"
 
 
