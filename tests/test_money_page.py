@@ -24,6 +24,7 @@ delivered 60%.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import shutil
 from html import unescape
@@ -410,3 +411,20 @@ def test_a_register_without_budgets_says_so_and_draws_no_money_chart(fixture_sit
     assert 'id="money"' not in read(fixture_site, "index.html")
     assert not (fixture_site / "charts" / "overview" / "heatmap-money.svg").exists()
     assert (fixture_site / "charts" / "overview" / "heatmap-bureaus.svg").exists()
+
+
+def test_the_sample_page_lists_what_the_open_data_flag(sample_site):
+    """The page and data/targets.json agree on the sample: every target flagged funds_idle
+    or spending_ahead_of_results is listed, no other, and the totals count them all."""
+    published = json.loads(read(sample_site, "data/targets.json"))["targets"]
+    page = read(sample_site, "money.html")
+    for flag, heading in (
+        (FUNDS_IDLE, "funds-idle"),
+        (SPENDING_AHEAD_OF_RESULTS, "spending-ahead"),
+    ):
+        flagged = {t["id"] for t in published if flag in t["flags"] and not t["removed"]}
+        listed = re.findall(r'href="(?:\./)?targets/([A-Z0-9-]+)\.html"', section(page, heading))
+        assert flagged and sorted(listed) == sorted(flagged), flag
+    funded = [t for t in published if t["budget_allocated"] is not None and not t["removed"]]
+    [total] = re.findall(r"All bureaus</th>(.*?)</tr>", page)
+    assert re.findall(r">(\d+)</td>", total)[0] == str(len(funded))
