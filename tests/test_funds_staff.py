@@ -235,6 +235,8 @@ def test_the_summary_words_the_money_with_amounts_and_shares(tmp_path):
         in (lines)
     )
     assert "| `M-ADD` | M-ADD target | added: HKD 40 allocated |" in lines
+    assert ("| `M-CHG` | M-CHG target | HKD 80 \\[m\\](x) allocated → **HKD 100 \\[m\\](x) "
+            "allocated** (changed: allocated) |") in lines  # fmt: skip
     assert "| `M-DROP` | M-DROP target | **budget removed** (was HKD 50 allocated) |" in lines
     flags = next(line for line in lines if line.startswith("| `M-ON` | M-ON target | **"))
     assert flags.startswith(
@@ -282,3 +284,18 @@ def test_an_unchanged_register_is_unchanged_with_budgets(tmp_path):
     old = load_register(register(tmp_path / "old", NEW), reporting_quarter=None, default_lang="en")
     changes = compare(old, old, reporting_quarter=Quarter(2025, 3), at_risk_lag=0.2)
     assert changes.unchanged and not changes.funds
+
+
+def test_a_unit_translated_is_a_budget_change_that_says_so(tmp_path):
+    budget = "budget: {{currency: HKD, allocated: 10, unit: {unit}}}\nprogress:\n" \
+             "  - {{quarter: 2025-Q2, value: 20, spent: 2}}\n"  # fmt: skip
+    old = register(tmp_path / "old", {"M-X": budget.format(unit="million")})
+    new = register(tmp_path / "new", {"M-X": budget.format(unit="{en: million, zh-Hant: 百萬}")})
+    changes = compare(
+        load_register(old, reporting_quarter=None, default_lang="en"),
+        load_register(new, reporting_quarter=None, default_lang="en"),
+        reporting_quarter=None, at_risk_lag=DEFAULT_AT_RISK_LAG,
+    )  # fmt: skip
+    assert not changes.unchanged and not changes.funds.spending
+    assert "| `M-X` | M-X target | HKD 10 million allocated → **HKD 10 million allocated** " \
+           "(changed: unit) |" in to_markdown(changes, "en").splitlines()  # fmt: skip

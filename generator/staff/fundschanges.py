@@ -168,7 +168,10 @@ def _budget_cell(change: BudgetChange) -> str:
         return f"added: {_allocation(new)}"
     if new is None:
         return f"**budget removed** (was {_allocation(old)})"
-    return f"{_allocation(old)} → **{_allocation(new)}**"
+    # A unit's translation added reads the same in English: say which parts changed.
+    parts = [name for name in ("currency", "allocated", "unit")
+             if getattr(old, name) != getattr(new, name)]  # fmt: skip
+    return f"{_allocation(old)} → **{_allocation(new)}** (changed: {', '.join(parts)})"
 
 
 def _allocation(budget: Budget) -> str:
