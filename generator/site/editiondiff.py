@@ -141,7 +141,12 @@ class Comparison:
 def compare(edition: dict, today: dict) -> Comparison:
     """What differs between the edition's targets.json and today's (same quarter)."""
     then = {r["id"]: r for r in edition["targets"]}
-    now = {r["id"]: r for r in today.get("targets", []) if isinstance(r, dict) and "id" in r}
+    # An id that is not text (a list, a map) cannot be matched: that record counts as missing.
+    now = {
+        r["id"]: r
+        for r in today.get("targets", [])
+        if isinstance(r, dict) and isinstance(r.get("id"), str)
+    }
     # The edition's format: a field no record of it has was added to the portal since.
     fields = list(dict.fromkeys(k for r in edition["targets"] for k in r))
     changed = []
