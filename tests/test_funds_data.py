@@ -22,6 +22,8 @@ import jsonschema
 import pytest
 
 from generator.assess.status import FLAGS
+from generator.register import i18n
+from generator.site import editiondiff
 from generator.site.fundsdata import FUNDS_COLUMNS
 from tests.conftest import FIXTURE_REGISTER, build_site
 from tests.sitecheck import soup
@@ -244,3 +246,15 @@ def test_the_open_data_page_describes_the_money_and_every_flag(site, root, words
     assert listed == list(FLAGS)
     text = page.get_text(" ", strip=True)
     assert all(w in text for w in words), root
+
+
+def test_an_edition_with_the_money_compares_spending_as_a_figure():
+    """A later edition holds the money fields: a changed spent is a figure, labelled."""
+    record = {"id": "X", "spent": 10, "spend_fraction": 0.1, "budget_allocated": 100}
+    today = {"targets": [record | {"spent": 12, "spend_fraction": 0.12}]}
+    (changed,) = editiondiff.compare({"targets": [record]}, today).changed
+    assert [c.field for c in changed.figures] == ["spent", "spend_fraction"]
+    assert editiondiff.shown_value("spend_fraction", 0.12) == "12%"
+    with i18n.use("zh-Hant"):
+        assert editiondiff.field_label("spent") == "累計開支"
+        assert editiondiff.field_label("budget_allocated") == "撥款額"

@@ -22,7 +22,10 @@ from ..register.loader import display_path
 from ..register.model import Target
 from .editions import Edition, checked_editions, document_as_of
 
-FIGURES = ("latest_quarter", "latest_value", "progress_fraction", "expected_fraction")
+FIGURES = (
+    "latest_quarter", "latest_value", "progress_fraction", "expected_fraction", "spent",
+    "spend_fraction",
+)  # fmt: skip
 STATUS = (
     "status", "status_as_amended", "flags", "justification_filed", "justification_published",
     "revised_due", "withdrawn_quarter",
@@ -39,6 +42,12 @@ FIELD_LABELS = {
     "latest_value": N_("Latest figure"),
     "progress_fraction": N_("Progress"),
     "expected_fraction": N_("Expected progress"),
+    "budget_currency": N_("Budget currency"),
+    "budget_allocated": N_("Amount allocated"),
+    "budget_unit": N_("Budget unit"),
+    "budget_units": N_("Budget unit in each language"),
+    "spent": N_("Amount spent to date"),
+    "spend_fraction": N_("Share of the allocation spent"),
     "status": N_("Status"),
     "status_as_amended": N_("Status as amended"),
     "justification_published": N_("Justification published"),
