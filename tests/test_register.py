@@ -1025,7 +1025,7 @@ def test_all_problems_in_one_file_are_reported_in_one_run():
         "give the full address, starting with https://",
         f"{FILE}:16: colour: unknown field: remove it, or use one of id, title, policy_address, "
         "bureau, partners, area, description, start, due, indicator, budget, progress, delay, "
-            "withdrawn, "
+        "withdrawn, "
         "amendments, replaces",
     ]
 
