@@ -355,3 +355,29 @@ def test_a_long_history_is_read_with_three_git_processes(tmp_path, monkeypatch):
     assert len(calls) == 4
     assert len(log) == 199
     assert (log[0].old, log[0].new, log[-1].old, log[-1].new) == (0, 1, 198, 199)
+
+
+def budgeted(id: str, entries: str) -> str:
+    """A numeric target with a budget of 100: ``entries`` may report ``spent``."""
+    return numeric(id, entries).replace(
+        "progress:", "budget: {currency: HKD, allocated: 100}\nprogress:"
+    )
+
+
+def test_a_changed_or_removed_spent_figure_is_a_correction_a_first_one_is_not(tmp_path):
+    repo = init_repo(tmp_path / "repo")
+    targets = repo / "targets"
+    first = "{quarter: 2025-Q1, value: 10, spent: 20}, {quarter: 2025-Q2, value: 20}"
+    write(targets, "FD-1.yaml", budgeted("FD-1", first))
+    commit_all(repo, "publish", "2025-07-01T00:00:00+00:00")
+    # 2025-Q1's published 20 becomes 25; 2025-Q2 reports spending for the first time.
+    later = "{quarter: 2025-Q1, value: 10, spent: 25}, {quarter: 2025-Q2, value: 20, spent: 30}"
+    write(targets, "FD-1.yaml", budgeted("FD-1", later))
+    c2 = commit_all(repo, "correct", "2025-07-02T00:00:00+00:00")
+    last = "{quarter: 2025-Q1, value: 10}, {quarter: 2025-Q2, value: 20, spent: 30}"
+    write(targets, "FD-1.yaml", budgeted("FD-1", last))
+    c3 = commit_all(repo, "drop", "2025-07-03T00:00:00+00:00")
+    assert corrections_log(targets, "en") == [
+        correction("FD-1", Q1, "spent", 20, 25, "2025-07-02", c2),
+        correction("FD-1", Q1, "spent", 25, None, "2025-07-03", c3),
+    ]

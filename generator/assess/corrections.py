@@ -15,7 +15,11 @@ from ..register.quarters import Quarter
 from .gitlog import PublishedCommit, PublishedHistory, read_history
 
 # The fields of a progress entry whose change after publication is a correction.
-FIELDS = ("value", "percent_complete", "note")
+FIELDS = ("value", "percent_complete", "note", "spent")
+# A figure a later version may add without correcting anything: no spending line published
+# is not a published figure (REGISTER.md: spent is optional, the total so far), so giving
+# one later is news, reported as spending; changing or removing a published one corrects it.
+_ADDED_WITHOUT_CORRECTION = ("spent",)
 
 
 @dataclass(frozen=True)
@@ -24,7 +28,7 @@ class FigureCorrection:
 
     target_id: str
     quarter: Quarter
-    field: str  # "value", "percent_complete" or "note"
+    field: str  # "value", "percent_complete", "note" or "spent"
     old: float | str | None
     new: float | str | None  # None when the entry (or, for "note", the note) was removed
     date: str  # ISO date of the commit (committer date, UTC)
@@ -97,4 +101,5 @@ def _entry_changes(
         (name, getattr(was, name), getattr(now, name))
         for name in FIELDS
         if getattr(was, name) != getattr(now, name)
+        and not (name in _ADDED_WITHOUT_CORRECTION and getattr(was, name) is None)
     ]

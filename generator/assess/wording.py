@@ -296,6 +296,7 @@ CORRECTION_FIELDS = {
     "value": N_("Value"),
     "percent_complete": N_("Per cent complete"),
     "note": N_("Note"),
+    "spent": N_("Spent to date"),
 }
 
 

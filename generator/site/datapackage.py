@@ -14,6 +14,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from ..assess.corrections import FIELDS as CORRECTED_FIELDS
 from ..assess.funds import FUNDS_FLAGS
 from ..assess.status import FLAGS, STATUSES
 from ..register.model import Target
@@ -138,7 +139,7 @@ CORRECTION_FIELDS: tuple[tuple, ...] = (
     ("id", "string", "The target."),
     ("bureau_code", "string", "The owning bureau's code."),
     ("quarter", "string", "The quarter of the corrected entry.", QUARTER),
-    ("field", "string", "What changed.", {"enum": ["value", "percent_complete", "note"]}),
+    ("field", "string", "What changed.", {"enum": list(CORRECTED_FIELDS)}),
     ("old", "string", "As first published."),
     ("new", "string", "As corrected; empty when the entry or note was removed."),
     ("date", "date", "The date of the commit that corrected it."),
