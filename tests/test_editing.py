@@ -183,3 +183,20 @@ def test_new_target_refuses_an_existing_id_and_a_bad_id(project):
     )  # fmt: skip
     assert bad.returncode == 1 and "id: 'PA 2025/1' must be letters" in bad.stderr
     assert not list((project / "targets").rglob("PA 2025*"))
+
+
+def test_report_keeps_the_layout_of_a_file_whose_last_bare_key_is_indented(project):
+    # ruamel's indent guess reads the last key-only line: here "  unit:" of the indicator,
+    # indented under its parent. The lists of this file are indented two spaces under their
+    # key ("partners:", "progress:"), and the report must keep every other line as it was.
+    path = project / "targets" / "transport-bureau" / "PA2023-002.yaml"
+    text = path.read_text().replace("progress:\n", "progress:  # from the works department\n", 1)
+    block = "  unit:\n    en: million\n    zh-Hant: 百萬\n"
+    text = text.replace("  unit: {en: million, zh-Hant: 百萬}\n", block, 1)
+    assert block + "progress:  #" in text
+    path.write_text(text)
+    result = run(project, "report", "--id", "PA2023-002", "--quarter", "2026-Q4", "--value", "40")
+    assert result.returncode == 0, result.stderr
+    after = path.read_text()
+    assert after.startswith(text)
+    assert added_lines(text, after) == ["  - quarter: 2026-Q4", "    value: 40"]
