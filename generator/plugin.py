@@ -16,7 +16,7 @@ from pelican.generators import Generator
 from pelican.log import console
 from pelican.writers import FileOverwriteFailedError
 
-from .assess import recordwords, wording
+from .assess import moneywords, recordwords, wording
 from .assess.corrections import corrections_from
 from .assess.delays import misplaced_justifications
 from .assess.publication import publication_facts
@@ -42,6 +42,7 @@ TEMPLATE_FILTERS = {
     "status_label": wording.status_label,
     "fmt_number": wording.fmt_number,
     "fmt_percent": wording.fmt_percent,
+    "fmt_share": moneywords.fmt_share,
     "in_language": in_language,
     "shown_language": shown_language,
     "url_host": wording.url_host,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.assess import funds, history, status
+from generator.assess import funds, history, moneywords, status
 from generator.assess.funds import FUNDS_IDLE, OVERSPENT, SPENDING_AHEAD_OF_RESULTS
 from generator.assess.status import ACHIEVED, ACHIEVED_LATE, MISSED, WITHDRAWN
 from generator.register.errors import RegisterError
@@ -339,3 +339,38 @@ def test_spent_is_a_figure_as_typed(check):
     )
     assert len(found) == 1 and "progress[0].spent: '1e3' has an exponent" in found[0]
     assert "write the number out in digits, 1000" in found[0]
+
+
+@pytest.mark.parametrize("code", ["XXX", "XTS"])
+def test_no_currency_and_the_testing_code_are_refused(check, code):
+    assert check(f"budget: {{currency: {code}, allocated: 5}}\n") == [
+        f"{FILE}:7: budget.currency: {code!r} is not an ISO 4217 currency code: use its ISO "
+        "4217 code, such as HKD"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fraction", "shown"),
+    [
+        (3790 / 3800, "99.7%"),  # not "100%": not fully spent
+        (0.9999, "99.9%"),
+        (8600.5 / 8600, "100.1%"),  # not "100%": overspent
+        (1, "100%"),
+        (0.1 / 1000, "0.1%"),  # not "0%": something was spent
+        (0, "0%"),
+        (0.456, "46%"),
+        (0.995, "99.5%"),  # rounds half to even to 100%: kept below
+        (1.5, "150%"),
+    ],
+)
+def test_a_share_spent_never_rounds_to_fully_or_nothing_spent_unless_it_is(fraction, shown):
+    assert moneywords.fmt_share(fraction) == shown
+
+
+def test_the_money_line_names_the_quarter_the_spending_was_reported_for():
+    t = make((("2024-Q2", 10, 20), ("2024-Q3", 20, None)))
+    line = moneywords.money_line(status.assess(t, Q("2024-Q3")))
+    assert line.startswith("HKD 20 of HKD 200 spent by 2024-Q2, the latest spending reported")
+    assert "(10%); by 2024-Q3, 20% of the result delivered" in line
+    now = moneywords.money_line(status.assess(t, Q("2024-Q2")))
+    assert now.startswith("HKD 20 of HKD 200 spent by 2024-Q2 (10%), with 10% of the result")

@@ -318,7 +318,11 @@ def test_idle_funds_and_spending_ahead_lists(site):
     ids = re.findall(r'href="(?:\./)?targets/(FX-[A-Z]+)\.html"', idle)
     assert ids == ["FX-MISS", "FX-DELAY", "FX-RISK"]
     assert "more than 25 percentage points" in text(idle)  # the setting, not the default
-    assert "HKD 10 million of HKD 50 million spent by 2025-Q3 (20%)" in text(idle)
+    # FX-MISS's last spending line is 2025-Q1's: the line says so, never "by 2025-Q3".
+    assert (
+        "HKD 10 million of HKD 50 million spent by 2025-Q1, the latest spending reported (20%)"
+        in text(idle)
+    )
     # The missed ones link their delay pages; the at-risk one has none.
     assert re.findall(r'href="(?:\./)?delays/(FX-[A-Z]+)\.html"', idle) == ["FX-MISS", "FX-DELAY"]
     ahead = section(page, "spending-ahead")
@@ -392,7 +396,7 @@ def section_until(page: str, start: str, end: str) -> str:
 def test_briefing_page_gives_each_target_its_money_line(site):
     page = read(site, "briefing/hob.html")
     item = text(page[page.index('id="FX-MISS"') :])
-    assert "Money: HKD 10 million of HKD 50 million spent by 2025-Q3 (20%)" in item
+    assert "Money: HKD 10 million of HKD 50 million spent by 2025-Q1, the latest spending" in item
 
 
 # Skipped only where WeasyPrint's system libraries are missing and not required: CI sets
@@ -409,7 +413,8 @@ def test_pdf_pack_gives_each_target_its_money_line(site):
         reader = pypdf.PdfReader(site / root / "briefing" / "bureau-enb.pdf")
         words[root] = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in reader.pages))
     # FX-RISK is at risk: its money line is in the pack's list of targets at risk.
-    assert "HKD 10 million of HKD 100 million spent by 2025-Q3 (10%)" in words[""]
+    assert "HKD 10 million of HKD 100 million spent by 2025-Q2, the latest spending" in words[""]
+    assert "Funds idle" in words[""]  # the pack carries the warning beside the money line
     assert "港幣 10 百萬" in words["zh-hant/"]
 
 

@@ -129,7 +129,7 @@ def test_the_chart_spec_carries_the_three_shares_of_each_quarter(assessments):
 
 def test_the_phone_chart_names_at_most_seven_quarters_and_always_the_latest():
     quarters = quarter_range(Quarter(2020, 1), Quarter(2026, 3))
-    rows = [moneychart.MoneyRow(q, None, 0, 0, 0) for q in quarters]
+    rows = [moneychart.MoneyRow(q, None, None, 0, 0, 0) for q in quarters]
     spec = moneychart.money_spec(rows, narrow=True)
     (x_axis,) = [a for a in spec["axes"] if a["scale"] == "x"]
     assert len(x_axis["values"]) <= 7 and x_axis["values"][-1] == str(rows[-1].quarter)
@@ -164,8 +164,11 @@ def test_the_money_panel_gives_the_money_line_and_its_flags(site):
     panel = doc.select_one("section.money")
     assert panel.h2.get_text() == "Money" and panel.h2["id"] == "money"
     assert panel.select_one(".money-line").get_text() == (
-        "HKD 62.5 million of HKD 120 million spent by 2025-Q3 (52%), with 5% of the "
-        "result delivered and 38% of the time to the due quarter gone."
+        # 2025-Q3's update has no spending line: the running total is 2025-Q2's, and the
+        # sentence says so rather than that 62.5 was reported for 2025-Q3.
+        "HKD 62.5 million of HKD 120 million spent by 2025-Q2, the latest spending reported "
+        "(52%); by 2025-Q3, 5% of the result delivered and 38% of the time to the due "
+        "quarter gone."
     )
     flags = [li.get_text(" ", strip=True) for li in panel.select("ul.flags li")]
     assert flags == [
@@ -205,7 +208,7 @@ def test_a_settled_target_has_its_panel_without_flags(site):
     assert (
         panel.select_one(".money-line")
         .get_text()
-        .startswith("HKD 5,000,000 of HKD 5,000,000 spent by 2025-Q3 (100%)")
+        .startswith("HKD 5,000,000 of HKD 5,000,000 spent by 2025-Q1, the latest spending")
     )
     assert panel.select("ul.flags") == []
 
@@ -233,6 +236,7 @@ def test_the_chart_table_lists_every_quarter_newest_first(site):
     ]  # fmt: skip
     rows = [[c.get_text(strip=True) for c in tr.select("th, td")] for tr in table.tbody("tr")]
     assert [row[0] for row in rows] == ["2025-Q3", "2025-Q2", "2025-Q1", "2024-Q4"]
+    assert rows[0] == ["2025-Q3", "62.5(as reported for 2025-Q2)", "52%", "5%", "38%"]
     assert rows[1] == ["2025-Q2", "62.5", "52%", "5%", "25%"]
     assert rows[3] == ["2024-Q4", "None reported", "0%", "0%", "0%"]
 
@@ -241,8 +245,8 @@ def test_the_chinese_page_has_the_panel_in_chinese(site):
     panel = page(site, "zh-hant/targets/FX-RISK.html").select_one("section.money")
     assert panel.h2.get_text() == "資金"
     assert panel.select_one(".money-line").get_text() == (
-        "截至2025-Q3，港幣 120 百萬中已動用港幣 62.5 百萬（52%），成果已交付5%，"
-        "距到期季度的時間已過38%。"
+        "截至2025-Q2（最近一次報告開支），港幣 120 百萬中已動用港幣 62.5 百萬（52%）；"
+        "截至2025-Q3，成果已交付5%，距到期季度的時間已過38%。"
     )
     heads = [th.get_text() for th in panel.select("table.money-table thead th")]
     assert heads[1] == "累計動用（港幣 百萬）"

@@ -7,6 +7,8 @@ whole percentages. In the language set by ``i18n.use``, English outside it.
 
 from __future__ import annotations
 
+import decimal
+
 from babel.numbers import get_currency_name
 
 from ..register.i18n import current
@@ -15,7 +17,7 @@ from ..register.model import Budget, Target, in_language
 from ..register.quarters import Quarter
 from . import funds
 from .status import Assessment, expected_fraction, progress_fraction
-from .wording import fmt_number, fmt_percent
+from .wording import FLAG_LABELS, fmt_number, fmt_percent
 
 
 def currency_word(code: str) -> str:
@@ -48,6 +50,21 @@ def fmt_amount(budget: Budget, number: float) -> str:
     return _("%(currency)s %(amount)s %(unit)s") % words
 
 
+def fmt_share(fraction: float) -> str:
+    """A share of an allocation as a whole percentage, except where rounding would say
+    something untrue: 3,790 of 3,800 is ``99.7%``, not ``100%`` (fully spent); 8,600.5 of
+    8,600 is ``100.1%`` (overspent); 0.1 of 1,000 is ``0.1%``, not ``0%`` (nothing spent).
+    Those are cut to tenths toward the truth; anything closer still shows as that tenth."""
+    shown = fmt_percent(fraction)
+    at_edge = (shown == "100%" and fraction != 1) or (shown == "0%" and fraction != 0)
+    if not at_edge:
+        return shown
+    per_mille = decimal.Decimal(repr(fraction * 1000))
+    toward = decimal.ROUND_FLOOR if shown == "100%" and fraction < 1 else decimal.ROUND_CEILING
+    tenths = per_mille.to_integral_value(toward)
+    return f"{tenths / 10:f}%"
+
+
 def money_line(assessment: Assessment) -> str | None:
     """Spending beside results and time, in one sentence; None without a budget.
 
@@ -58,6 +75,12 @@ def money_line(assessment: Assessment) -> str | None:
     if target.budget is None:
         return None
     return _spending_sentence(target, r, expected_fraction(target, r))
+
+
+def funds_warnings(assessment: Assessment) -> list[str]:
+    """The names of the target's funds flags, in FUNDS_FLAGS order: what a briefing pack
+    puts beside the money line, so that paper carries the warnings too."""
+    return [_(FLAG_LABELS[f]) for f in funds.FUNDS_FLAGS if f in assessment.flags]
 
 
 def spent_by_due_line(target: Target) -> str | None:
@@ -85,20 +108,25 @@ def _spending_sentence(target: Target, r: Quarter, expected: float) -> str:
         "elapsed": fmt_percent(expected),
     }
     if entry is None:
-        return (
-            _(
-                "%(allocated)s allocated; no spending reported by %(quarter)s, with %(delivered)s "
-                "of the result delivered and %(elapsed)s of the time to the due quarter gone."
-            )
-            % words
+        text = _(
+            "%(allocated)s allocated; no spending reported by %(quarter)s, with %(delivered)s "
+            "of the result delivered and %(elapsed)s of the time to the due quarter gone."
         )
-    return (
-        _(
-            "%(spent)s of %(allocated)s spent by %(quarter)s (%(share)s), with %(delivered)s of "
-            "the result delivered and %(elapsed)s of the time to the due quarter gone."
+    elif entry.quarter < r:
+        # Spending is a running total, so the last one reported still holds; but say which
+        # quarter it was reported for, never that it was reported for R.
+        words["reported"] = entry.quarter
+        text = _(
+            "%(spent)s of %(allocated)s spent by %(reported)s, the latest spending reported "
+            "(%(share)s); by %(quarter)s, %(delivered)s of the result delivered and "
+            "%(elapsed)s of the time to the due quarter gone."
         )
-        % words
-    )
+    else:
+        text = _(
+            "%(spent)s of %(allocated)s spent by %(quarter)s (%(share)s), with %(delivered)s "
+            "of the result delivered and %(elapsed)s of the time to the due quarter gone."
+        )
+    return text % words
 
 
 def _amounts(budget: Budget, spent: float) -> dict[str, str]:
@@ -106,5 +134,5 @@ def _amounts(budget: Budget, spent: float) -> dict[str, str]:
     return {
         "spent": fmt_amount(budget, spent),
         "allocated": fmt_amount(budget, budget.allocated),
-        "share": fmt_percent(spent / budget.allocated),
+        "share": fmt_share(spent / budget.allocated),
     }

@@ -61,6 +61,10 @@ class Spec:
     an amendment may name (due first)."""
     group: type | None = None
     """The model class of a GROUP's mapping or of each of an ENTRIES list's mappings."""
+    schema: tuple[tuple[str, Any], ...] = ()
+    """Further JSON Schema keywords, (name, value) pairs, for a rule of the field's own in
+    ``validation`` that an editor can check as staff type (``exclusiveMinimum``): the
+    validator stays the rule, with its words; the schema only warns early."""
     published: bool = False
     """Published in the open data as typed, after the published record's own columns
     (``site.published_fields``); the record's columns are written there by name."""

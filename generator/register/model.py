@@ -59,9 +59,14 @@ class Indicator:
 class Budget:
     """The money set aside for a target (REGISTER.md, "Funds")."""
 
-    currency: str = declare(LINE, "ISO 4217 code, e.g. HKD.", required=True)
+    currency: str = declare(
+        LINE, "ISO 4217 code, e.g. HKD.", required=True, schema=(("pattern", "^[A-Z]{3}$"),)
+    )
     allocated: float = declare(
-        NUMBER, "Total amount allocated, a positive number, in unit.", required=True
+        NUMBER,
+        "Total amount allocated, a positive number, in unit.",
+        required=True,
+        schema=(("exclusiveMinimum", 0),),
     )
     unit: dict[str, str] = declare(
         TEXTS,
@@ -87,6 +92,7 @@ class ProgressEntry:
         NUMBER,
         "Amount spent up to the end of the quarter, cumulative, in the budget's unit.",
         empty=None,
+        schema=(("minimum", 0),),
     )
 
 

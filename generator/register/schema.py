@@ -76,6 +76,7 @@ def _field(spec: fields.Spec) -> dict:
         schema = {"description": spec.help, **schema}
     if spec.bounds is not None:
         schema |= {"minimum": spec.bounds[0], "maximum": spec.bounds[1]}
+    schema |= dict(spec.schema)
     if spec.choices:
         schema["enum"] = list(spec.choices)
     if spec.default is not None:

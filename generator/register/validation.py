@@ -45,7 +45,8 @@ WITHDRAWN_FIELDS = names(Withdrawal)
 AMENDMENT_FIELDS = names(Amendment)
 
 # ISO 4217 codes, those in use and those withdrawn, as Babel's CLDR data lists them.
-CURRENCIES = frozenset(list_currencies())
+# Not XXX ("no currency") nor XTS (reserved for testing): neither can be allocated.
+CURRENCIES = frozenset(list_currencies()) - {"XXX", "XTS"}
 RESERVED_IDS = {"index"}  # list pages live at targets/index.html
 
 Values = dict[str, Any]

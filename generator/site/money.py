@@ -21,10 +21,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..assess.funds import FUNDS_FLAGS, FUNDS_IDLE, SPENDING_AHEAD_OF_RESULTS, spent_until
-from ..assess.moneywords import currency_word, unit_word
+from ..assess.funds import (
+    FUNDS_FLAGS,
+    FUNDS_IDLE,
+    OVERSPENT,
+    SPENDING_AHEAD_OF_RESULTS,
+    spent_until,
+)
+from ..assess.moneywords import currency_word, fmt_share, unit_word
 from ..assess.status import Assessment
-from ..assess.wording import fmt_number, fmt_percent
+from ..assess.wording import fmt_number
 from ..register.i18n import gettext as _
 from ..register.model import Budget, default_text
 
@@ -133,6 +139,12 @@ def spending_ahead(assessments: Iterable[Assessment]) -> list[Assessment]:
     return sorted(ahead, key=lambda a: (-(a.spend_fraction - a.fraction), a.target.id))
 
 
+def overspent(assessments: Iterable[Assessment]) -> list[Assessment]:
+    """The targets flagged ``overspent``, the largest share spent first, then by id."""
+    over = [a for a in funded(assessments) if OVERSPENT in a.flags]
+    return sorted(over, key=lambda a: (-a.spend_fraction, a.target.id))
+
+
 def flag_counts(assessments: Iterable[Assessment]) -> dict[str, int]:
     """The number of targets with each funds flag, in FUNDS_FLAGS order."""
     counted = funded(assessments)
@@ -203,7 +215,7 @@ def spent_shares(assessments: Iterable[Assessment], histories: dict[str, tuple])
     for (group, quarter), (allocated, spent) in sorted(cells.items()):
         total, used = _exact(allocated), _exact(spent)
         share = float(used / total)
-        rows.append([group, quarter, _number(total), _number(used), share, fmt_percent(share)])
+        rows.append([group, quarter, _number(total), _number(used), share, fmt_share(share)])
     return pd.DataFrame(rows, columns=HEAT_COLUMNS)
 
 

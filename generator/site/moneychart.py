@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import altair as alt
 
 from ..assess import funds
-from ..assess.moneywords import currency_word, money_line, unit_word
+from ..assess.moneywords import currency_word, fmt_share, money_line, unit_word
 from ..assess.status import Assessment, expected_fraction, progress_fraction
 from ..assess.wording import fmt_percent
 from ..register.i18n import gettext as _
@@ -48,6 +48,9 @@ class MoneyRow:
     quarter: Quarter
     spent: float | None
     """The latest ``spent`` up to this quarter, as typed; None where none is reported yet."""
+    reported_in: Quarter | None
+    """The quarter ``spent`` was reported for: an earlier one where this quarter's update
+    has no spending line (the running total carries over), None with ``spent``."""
     spend: float
     """``S``: the share of the allocation spent (0 with no spending reported)."""
     delivered: float
@@ -69,6 +72,7 @@ def money_rows(assessment: Assessment) -> list[MoneyRow]:
             MoneyRow(
                 quarter=q,
                 spent=entry.spent if entry else None,
+                reported_in=entry.quarter if entry else None,
                 spend=funds.spend_fraction(target, q),
                 delivered=progress_fraction(target, q),
                 elapsed=expected_fraction(target, q),
@@ -155,7 +159,7 @@ def money_caption(rows: list[MoneyRow]) -> str:
     first, last = rows[0], rows[-1]
     end = {
         "quarter": last.quarter,
-        "spent": fmt_percent(last.spend),
+        "spent": fmt_share(last.spend),
         "delivered": fmt_percent(last.delivered),
         "elapsed": fmt_percent(last.elapsed),
     }
@@ -167,7 +171,7 @@ def money_caption(rows: list[MoneyRow]) -> str:
             )
             % end
         )
-    start = {"first": first.quarter, "spent_first": fmt_percent(first.spend),
+    start = {"first": first.quarter, "spent_first": fmt_share(first.spend),
              "delivered_first": fmt_percent(first.delivered),
              "elapsed_first": fmt_percent(first.elapsed)}  # fmt: skip
     return _(

@@ -170,3 +170,8 @@ def money_line(assessment) -> str | None:
     """A target's spending beside its result and time, for its page of the pack
     (``moneywords.money_line``); None without a budget."""
     return moneywords.money_line(assessment)
+
+
+def funds_warnings(assessment) -> list[str]:
+    """The target's funds flags by name, for the pack's money line."""
+    return moneywords.funds_warnings(assessment)

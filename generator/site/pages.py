@@ -262,6 +262,7 @@ def money_page(portal: Portal) -> Page:
         "mixed": money.mixed(assessments),
         "idle": money.idle_funds(assessments),
         "ahead": money.spending_ahead(assessments),
+        "overspent": money.overspent(assessments),
         "heat": {
             "chart_name": money.HEATMAP_CHART,
             "quarters": quarters,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from ..assess import funds, moneywords
 from ..assess.status import Assessment
-from ..assess.wording import FLAG_LABELS, fmt_percent
+from ..assess.wording import FLAG_LABELS
 from ..register.model import Budget, Target
 from ..register.quarters import Quarter
 from .markdown import counted, escape, section, who
@@ -153,7 +153,7 @@ def _spending_cells(change: SpendingReported) -> tuple[str, str]:
         return f"{_amount(budget, change.old)} → —", "**spending line removed**"
     new = _amount(budget, change.new)
     shown = new if change.old is None else f"{_amount(budget, change.old)} → **{new}**"
-    share = fmt_percent(change.new / budget.allocated) if budget else "— (no budget)"
+    share = moneywords.fmt_share(change.new / budget.allocated) if budget else "— (no budget)"
     return shown, share
 
 
@@ -180,7 +180,7 @@ def _allocation(budget: Budget) -> str:
 
 def _spent_of(budget: Budget, spent: float) -> str:
     """``HKD 30 million of HKD 25.5 million (118%)``."""
-    share = fmt_percent(spent / budget.allocated)
+    share = moneywords.fmt_share(spent / budget.allocated)
     return f"{_amount(budget, spent)} of {_amount(budget, budget.allocated)} ({share})"
 
 
