@@ -328,6 +328,8 @@ def test_idle_funds_and_spending_ahead_lists(site):
     ahead = section(page, "spending-ahead")
     assert re.findall(r'href="(?:\./)?targets/(FX-[A-Z]+)\.html"', ahead) == ["FX-ON"]
     assert "HKD 120 million of HKD 100 million spent by 2025-Q3 (120%)" in text(ahead)
+    over = section(page, "overspent")
+    assert re.findall(r'href="(?:\./)?targets/(FX-[A-Z]+)\.html"', over) == ["FX-ON"]
 
 
 def test_heat_map_of_the_share_spent(site):
@@ -426,13 +428,14 @@ def test_a_register_without_budgets_says_so_and_draws_no_money_chart(fixture_sit
 
 
 def test_the_sample_page_lists_what_the_open_data_flag(sample_site):
-    """The page and data/targets.json agree on the sample: every target flagged funds_idle
-    or spending_ahead_of_results is listed, no other, and the totals count them all."""
+    """The page and data/targets.json agree on the sample: every target with each funds
+    flag is listed under it, no other, and the totals count them all."""
     published = json.loads(read(sample_site, "data/targets.json"))["targets"]
     page = read(sample_site, "money.html")
     for flag, heading in (
         (FUNDS_IDLE, "funds-idle"),
         (SPENDING_AHEAD_OF_RESULTS, "spending-ahead"),
+        (OVERSPENT, "overspent"),
     ):
         flagged = {t["id"] for t in published if flag in t["flags"] and not t["removed"]}
         listed = re.findall(r'href="(?:\./)?targets/([A-Z0-9-]+)\.html"', section(page, heading))
