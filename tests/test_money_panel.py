@@ -172,8 +172,8 @@ def test_the_money_panel_gives_the_money_line_and_its_flags(site):
     )
     flags = [li.get_text(" ", strip=True) for li in panel.select("ul.flags li")]
     assert flags == [
-        "Spending ahead of results. Much more of the money allocated has been spent than "
-        "of the result has been delivered."
+        "Spending ahead of results. A much larger share of the money allocated has been spent "
+        "than of the result delivered."
     ]
     # The status box names the funds flag and points to the panel, explaining the others.
     box = [li.get_text(" ", strip=True) for li in doc.select(".status-box ul.flags li")]

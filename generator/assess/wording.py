@@ -82,7 +82,7 @@ FLAG_MEANINGS = {
         "the funds are not being used on schedule."
     ),
     "spending_ahead_of_results": N_(
-        "Much more of the money allocated has been spent than of the result has been delivered."
+        "A much larger share of the money allocated has been spent than of the result delivered."
     ),
     "overspent": N_("More has been spent than was allocated."),
 }
