@@ -14,7 +14,7 @@ from ..assess.wording import status_label
 from ..project.loader import load_project
 from ..project.settings import PortalSettings
 from ..register.files import read_file
-from . import bulk
+from . import bulk, bulk_report
 from .editing import (
     EditError,
     checked,
@@ -82,13 +82,4 @@ def import_progress(settings: PortalSettings, csv_file: Path, dry_run: bool) -> 
         settings.default_lang,
         settings.reporting_quarter,
     )
-    if not plan.ok:
-        raise EditError(
-            f"{len(plan.problems)} row(s) need fixing; nothing was written:\n"
-            + "\n".join(plan.problems)
-        )
-    lines = [f"  {edit.summary}" for edit in plan.edits]
-    if dry_run:
-        return "\n".join([f"Dry run: {len(plan.edits)} update(s) would be made:", *lines])
-    bulk.apply(plan)
-    return "\n".join([f"Made {len(plan.edits)} update(s):", *lines])
+    return bulk_report.outcome(plan, dry_run)
