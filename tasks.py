@@ -157,3 +157,64 @@ def bench(c, targets=1000, quarters=12, work_dir=None):
     args += ["--work-dir", work_dir] if work_dir is not None else []
     with c.cd(str(HERE)):
         c.run(shlex.join([sys.executable, "-m", "benchmarks.run", *args]), pty=False)
+
+
+CONSTRAINTS = HERE / "constraints.txt"
+LOCK_HEADER = """\
+# The exact version of every Python package the project installs, direct and transitive,
+# as resolved on Python {python}. Every install uses it:
+#   pip install -c constraints.txt -e '.[test]'
+# Made by 'invoke lock' (CONTRIBUTING.md, "Dependencies"): do not edit it by hand.
+"""
+
+
+@task(
+    help={
+        "upgrade": "resolve every package afresh, to the newest versions pyproject.toml allows "
+        "(default: keep each current pin that still fits)",
+        "venv": "freeze this virtual environment instead of installing into a fresh one "
+        "(quicker; it must hold only what pyproject.toml installs)",
+        "output": "the file to write (default: constraints.txt)",
+    }
+)
+def lock(c, upgrade=False, venv=None, output=str(CONSTRAINTS)):
+    """Pin every Python package the project installs in constraints.txt, from a fresh venv.
+
+    Run it after changing the dependencies in pyproject.toml, then commit constraints.txt
+    with the change. Example: invoke lock (or invoke lock --upgrade for newer versions)
+    """
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="kpi-lock-") as scratch:
+        venv = venv or _fresh_venv(c, Path(scratch) / "venv", upgrade)
+        python = Path(venv) / "bin" / "python"
+        if not python.exists():
+            raise Exit(f"Error: --venv: {venv} is not a virtual environment (no bin/python)", 1)
+        # --all: pip leaves setuptools out of a freeze on Python < 3.12, yet the test extra
+        # needs it; pip itself is not the project's to pin.
+        freeze = [str(python), "-m", "pip", "freeze", "--all", "--exclude-editable"]
+        frozen = c.run(shlex.join(freeze), hide=True).stdout.splitlines()
+        version = c.run(shlex.join([str(python), "-c", PY_VERSION]), hide=True).stdout.strip()
+    pins = [line for line in frozen if line and not line.startswith(("#", "pip=="))]
+    pins.sort(key=lambda pin: pin.split("==")[0].lower().replace("_", "-").replace(".", "-"))
+    text = LOCK_HEADER.format(python=version) + "\n".join(pins) + "\n"
+    Path(output).write_text(text, encoding="utf-8")
+    print(f"Wrote {len(pins)} pins to {output}")
+
+
+def _fresh_venv(c, venv: Path, upgrade: bool) -> Path:
+    """A new venv at ``venv`` holding the project with its test extra, as a clone installs it."""
+    c.run(shlex.join([sys.executable, "-m", "venv", str(venv)]))
+    pins = [] if upgrade or not CONSTRAINTS.exists() else ["-c", str(CONSTRAINTS)]
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+    if not c.run(shlex.join([*pip, *pins, "-e", f"{HERE}[test]"]), warn=True).ok:
+        raise Exit(
+            "Error: the packages could not be installed with the current pins (see pip's "
+            "message above). If pyproject.toml now asks for a version that constraints.txt "
+            "does not allow, run: invoke lock --upgrade",
+            code=1,
+        )
+    return venv
+
+
+PY_VERSION = "import sys; print('.'.join(map(str, sys.version_info[:2])))"

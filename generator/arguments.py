@@ -23,7 +23,7 @@ from .register.quarters import Quarter
 PROG = "python -m generator"
 SCHEMA_FILE = Path("docs") / "target.schema.json"
 # The README's tasks that are not staff jobs on the register: run with invoke only.
-INVOKE_ONLY = ("publish", "clean", "bench", "translations", "golden", "test", "lint")
+INVOKE_ONLY = ("publish", "clean", "bench", "translations", "golden", "test", "lint", "lock")
 
 
 SETTINGS_HELP = "the Pelican settings file (default: pelicanconf.py in the current folder)"

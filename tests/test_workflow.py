@@ -1,9 +1,11 @@
 """The pull-request tooling agrees with the project.
 
-The GitHub workflows have the triggers, permissions and steps they need; every
-``invoke`` command they run, or that the staff guide shows, names a task of
-tasks.py with options it has; and CODEOWNERS routes every bureau folder of the
-register to its own reviewers.
+The GitHub workflows have the triggers, permissions and steps they need; the pull-request
+tests are .ci/run itself, on every pull request; every install, in the workflows, .ci/run
+and the README, takes the exact versions of constraints.txt, which pins every package the
+project needs; every ``invoke`` command the workflows run, or that the staff guide shows,
+names a task of tasks.py with options it has; and CODEOWNERS routes every bureau folder of
+the register to its own reviewers.
 """
 
 from __future__ import annotations
@@ -11,12 +13,15 @@ from __future__ import annotations
 import fnmatch
 import importlib
 import re
+import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import pytest
 import yaml
 from invoke import Collection
+from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parent.parent
 PULL_REQUEST = ROOT / ".github" / "workflows" / "pull-request.yml"
@@ -25,15 +30,8 @@ CODEOWNERS = ROOT / ".github" / "CODEOWNERS"
 STAFF_GUIDE = ROOT / "docs" / "staff-guide.md"
 TARGETS = ROOT / "targets"
 
-# The paths whose changes must trigger the pull-request checks.
-CHECKED_PATHS = [
-    "targets/**",
-    "generator/**",
-    "theme/**",
-    "content/**",
-    "pelicanconf.py",
-    "pyproject.toml",
-]
+CI_RUN = ROOT / ".ci" / "run"
+CONSTRAINTS = ROOT / "constraints.txt"
 # The tasks staff use; the guide must show each of them.
 STAFF_TASKS = ["validate", "build", "changes", "new-target", "report", "justify", "import-progress"]
 
@@ -200,12 +198,15 @@ def test_workflow_is_valid_yaml_with_jobs_and_steps(path):
                 assert re.fullmatch(r"[\w.-]+/[\w./-]+@\S+", step["uses"]), step["uses"]
 
 
-def test_pull_request_runs_on_changes_to_the_register_and_code():
+def test_pull_request_checks_report_on_every_pull_request():
+    # A required check that a path filter skips never reports, and the pull request waits.
     on = triggers(load_workflow(PULL_REQUEST))
     assert "pull_request" in on
-    paths = (on["pull_request"] or {}).get("paths", [])
-    missing = [path for path in CHECKED_PATHS if path not in paths]
-    assert not missing, f"pull_request.paths lacks {missing}"
+    settings = on["pull_request"] or {}
+    filters = [key for key in ("paths", "paths-ignore", "branches-ignore") if key in settings]
+    assert not filters, f"pull_request has a filter ({', '.join(filters)}): remove it"
+    for name, job in load_workflow(PULL_REQUEST)["jobs"].items():
+        assert "if" not in job, f"job {name} runs only on some pull requests"
 
 
 def test_pull_request_has_read_only_permissions():
@@ -229,7 +230,7 @@ def test_pull_request_validates_builds_summarises_and_uploads_a_preview():
 
     script = "\n".join(run_scripts(workflow, job))
     order = [
-        "pip install -e .",
+        "pip install -c constraints.txt -e .",
         "invoke validate",
         "invoke build",
         "invoke changes --base",
@@ -251,15 +252,33 @@ def test_pull_request_validates_builds_summarises_and_uploads_a_preview():
     assert steps(workflow, job)[-1] is upload[0], "upload the preview after the build"
 
 
-def test_pull_request_runs_the_test_suite_as_the_readme_says():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_pull_request_tests_are_ci_run_itself():
+    # .ci/run installs the HTML checker, Chromium and fonts and requires their tests to
+    # run: a job that only ran pytest would let them skip there unseen.
     workflow = load_workflow(PULL_REQUEST)
-    install, test = "pip install -e '.[test]'", "python -m pytest"
-    assert install in readme and test in readme, "the README's test command changed"
-    job = job_running(workflow, test)
-    script = "\n".join(run_scripts(workflow, job))
-    assert f"python -m {install}" in script
-    assert script.index(install) < script.index(test)
+    job = job_running(workflow, ".ci/run")
+    scripts = [script.strip() for script in run_scripts(workflow, job)]
+    assert "bash .ci/run" in scripts, f"job {job} runs .ci/run within another command"
+    assert not any("pytest" in script for script in scripts), "the tests run in .ci/run only"
+    assert steps(workflow, job)[-1]["run"].strip() == "bash .ci/run"
+    # Debian's Chromium at /usr/bin/chromium, as the browser tests expect, installed as root.
+    image = workflow["jobs"][job]["container"]["image"]
+    assert re.fullmatch(r"python:3\.11-bookworm", image), image
+    checkout = uses(workflow, "actions/checkout", job)
+    assert checkout and steps(workflow, job)[0] is checkout[0]
+
+
+def test_ci_run_requires_every_checker_and_runs_the_readmes_test_command():
+    script = CI_RUN.read_text(encoding="utf-8")
+    for variable in ("KPI_REQUIRE_BROWSER", "KPI_REQUIRE_HTML_CHECKER", "KPI_REQUIRE_PDF"):
+        assert re.search(rf"^export .*\b{variable}=1\b", script, re.M), variable
+    for package in ("chromium", "fonts-noto-cjk", "libpango-1.0-0", "vnu-jar@"):
+        assert package in script, package
+    command = script.rstrip().splitlines()[-1]
+    assert command in install_commands(ROOT / "README.md"), (
+        f".ci/run's last line is not the README's: {command}"
+    )
+    assert "pytest" in command
 
 
 def test_publish_runs_on_main_and_by_hand():
@@ -282,7 +301,8 @@ def test_publish_builds_and_deploys_to_pages():
     # without the register's full history is refused.
     job = job_running(workflow, "invoke publish")
     script = "\n".join(run_scripts(workflow, job))
-    assert script.index("pip install -e .") < script.index("invoke publish")
+    install = "python -m pip install -c constraints.txt -e ."
+    assert script.index(install) < script.index("invoke publish")
     checkout = uses(workflow, "actions/checkout", job)
     assert checkout and checkout[0].get("with", {}).get("fetch-depth") == 0
     assert uses(workflow, "actions/configure-pages", job)
@@ -392,6 +412,158 @@ def test_the_staff_guide_shows_every_staff_task():
 @pytest.mark.parametrize("command", guide_commands(), ids=command_id)
 def test_staff_guide_invoke_command_names_an_existing_task(command, tasks, task_options):
     check_command(command, tasks, task_options)
+
+
+# --- (e) pinned installs ---------------------------------------------------------------------
+
+PIN = re.compile(r"(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)==(?P<version>[A-Za-z0-9.+!-]+)")
+
+
+def normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def pins(text: str) -> dict[str, str]:
+    """constraints.txt's pins, by normalized name; any other line fails the test."""
+    found = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        pin = PIN.fullmatch(line.strip())
+        assert pin, f"constraints.txt:{number}: {line!r} is not an exact pin (name==version)"
+        found[normalized(pin["name"])] = pin["version"]
+    return found
+
+
+def locked_python() -> str:
+    """The Python version constraints.txt was resolved on, from its header."""
+    found = re.search(r"resolved on Python (3\.\d+)", CONSTRAINTS.read_text(encoding="utf-8"))
+    assert found, "constraints.txt's header does not say which Python it was resolved on"
+    return found[1]
+
+
+def needed_packages() -> dict[str, list[Requirement]]:
+    """Every package kpi-portal[test] needs, directly or through another, by normalized name,
+    with each requirement on it.
+
+    Markers are read for the Python constraints.txt was resolved on, so the answer does
+    not depend on the Python running the tests; what each package needs is read from its
+    installed metadata.
+    """
+    environment = {"python_version": locked_python()}
+    environment["python_full_version"] = environment["python_version"] + ".0"
+    needed: dict[str, list[Requirement]] = {}
+    queue, seen = [Requirement("kpi-portal[test]")], set()
+    while queue:
+        requirement = queue.pop()
+        try:
+            declared = metadata.requires(requirement.name) or []
+        except metadata.PackageNotFoundError:
+            continue  # not installed here: its name is checked, what it needs cannot be
+        for dependency in map(Requirement, declared):
+            marker, extras = dependency.marker, requirement.extras or {""}
+            if marker and not any(marker.evaluate({**environment, "extra": e}) for e in extras):
+                continue
+            key = normalized(dependency.name)
+            needed.setdefault(key, []).append(dependency)
+            if (key, frozenset(dependency.extras)) not in seen:
+                seen.add((key, frozenset(dependency.extras)))
+                queue.append(dependency)
+    needed.pop("kpi-portal", None)
+    return needed
+
+
+def install_commands(path: Path) -> list[str]:
+    """The lines of a Markdown file's code that install the project (pip install ... -e)."""
+    code = "\n".join(code_in_markdown(path.read_text(encoding="utf-8")))
+    return [line.strip() for line in code.splitlines() if re.search(r"pip install .*-e ", line)]
+
+
+def test_constraints_pin_every_package_the_project_needs_exactly():
+    pinned = pins(CONSTRAINTS.read_text(encoding="utf-8"))
+    needed = needed_packages()
+    # The direct ones, from pyproject.toml's dependencies and test extra, and ruff among them.
+    assert {"pelican", "weasyprint", "pytest", "ruff", "setuptools"} <= needed.keys()
+    missing = sorted(name for name in needed if name not in pinned)
+    assert not missing, f"constraints.txt pins no version of {', '.join(missing)}: invoke lock"
+    wrong = [
+        f"{name}=={pinned[name]} ({requirement} is asked for)"
+        for name, requirements in needed.items()
+        for requirement in requirements
+        if not requirement.specifier.contains(pinned[name], prereleases=True)
+    ]
+    assert not wrong, f"constraints.txt pins versions not allowed: {wrong}; invoke lock"
+    unneeded = sorted(name for name in pinned if name not in needed)
+    assert not unneeded, f"constraints.txt pins {', '.join(unneeded)}, which nothing needs"
+
+
+def test_ruff_is_pinned_exactly_in_the_test_extra():
+    # A new ruff formats or lints differently: the lint check would fail on no change.
+    test_extra = [
+        Requirement(line)
+        for line in metadata.requires("kpi-portal") or []
+        if Requirement(line).marker and "test" in str(Requirement(line).marker)
+    ]
+    ruff = [r for r in test_extra if normalized(r.name) == "ruff"]
+    assert ruff and re.fullmatch(r"==[\d.]+", str(ruff[0].specifier)), ruff
+
+
+@pytest.mark.parametrize("path", [PULL_REQUEST, PUBLISH, CI_RUN], ids=lambda path: path.name)
+def test_every_install_takes_the_constraints(path):
+    text = path.read_text(encoding="utf-8")
+    scripts = run_scripts(load_workflow(path)) if path.suffix == ".yml" else [text]
+    installs = [
+        line.strip()
+        for script in scripts
+        for line in script.splitlines()
+        if re.search(r"\bpip install\b", line)
+    ]
+    assert installs, f"{path.name} installs nothing"
+    for install in installs:
+        assert "-c constraints.txt -e " in install, f"{path.name}: {install!r}"
+
+
+def test_the_readme_and_contributing_install_with_the_constraints():
+    readme = install_commands(ROOT / "README.md")
+    assert len(readme) >= 2, f"the README's quick start has no build and test set-up: {readme}"
+    for path in (ROOT / "README.md", ROOT / "CONTRIBUTING.md"):
+        for command in install_commands(path):
+            assert "pip install -c constraints.txt -e " in command, f"{path.name}: {command}"
+    assert CI_RUN.read_text(encoding="utf-8").rstrip().splitlines()[-1] in readme
+
+
+def test_invoke_lock_pins_what_a_venv_holds(tmp_path):
+    # --venv: the freeze of the venv running the tests, without a fresh install.
+    output = tmp_path / "constraints.txt"
+    done = subprocess.run(
+        [sys.executable, "-m", "invoke", "lock", "--venv", sys.prefix, "--output", str(output)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    text = output.read_text(encoding="utf-8")
+    assert "invoke lock" in text.split("\n\n")[0]
+    python = ".".join(map(str, sys.version_info[:2]))
+    assert f"resolved on Python {python}" in text
+    written = pins(text)
+    # setuptools too, which a plain pip freeze leaves out on Python < 3.12; never pip, nor
+    # the project itself.
+    for name in ("pytest", "setuptools", "ruff"):
+        assert written[name] == metadata.version(name), name
+    assert "pip" not in written and "kpi-portal" not in written
+    assert list(written) == sorted(written), "by name, so that a new lock's diff is short"
+    assert f"Wrote {len(written)} pins to {output}" in done.stdout
+
+
+def test_invoke_lock_refuses_a_folder_that_is_no_venv(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "invoke", "lock", "--venv", str(tmp_path), "--output",
+         str(tmp_path / "c.txt")],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert f"--venv: {tmp_path} is not a virtual environment" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "c.txt").exists()
 
 
 # --- The parsing above, on its own ------------------------------------------------------------
