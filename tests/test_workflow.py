@@ -10,6 +10,7 @@ the register to its own reviewers.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import importlib
 import re
@@ -442,6 +443,18 @@ def locked_python() -> str:
     return found[1]
 
 
+def project_requirements() -> list[Requirement]:
+    """pyproject.toml's dependencies and test extra, as written there now."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10: the installed metadata, as of the last install
+        return [Requirement(r.split(";")[0]) for r in metadata.requires("kpi-portal") or []]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return [
+        Requirement(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]
+    ]
+
+
 def needed_packages() -> dict[str, list[Requirement]]:
     """Every package kpi-portal[test] needs, directly or through another, by normalized name,
     with each requirement on it.
@@ -453,23 +466,21 @@ def needed_packages() -> dict[str, list[Requirement]]:
     environment = {"python_version": locked_python()}
     environment["python_full_version"] = environment["python_version"] + ".0"
     needed: dict[str, list[Requirement]] = {}
-    queue, seen = [Requirement("kpi-portal[test]")], set()
+    queue, seen = [(Requirement("kpi-portal"), project_requirements())], set()
     while queue:
-        requirement = queue.pop()
-        try:
-            declared = metadata.requires(requirement.name) or []
-        except metadata.PackageNotFoundError:
-            continue  # not installed here: its name is checked, what it needs cannot be
-        for dependency in map(Requirement, declared):
+        requirement, declared = queue.pop()
+        for dependency in declared:
             marker, extras = dependency.marker, requirement.extras or {""}
             if marker and not any(marker.evaluate({**environment, "extra": e}) for e in extras):
                 continue
             key = normalized(dependency.name)
             needed.setdefault(key, []).append(dependency)
-            if (key, frozenset(dependency.extras)) not in seen:
-                seen.add((key, frozenset(dependency.extras)))
-                queue.append(dependency)
-    needed.pop("kpi-portal", None)
+            if (key, frozenset(dependency.extras)) in seen:
+                continue
+            seen.add((key, frozenset(dependency.extras)))
+            # A package not installed here: its name is checked, what it needs cannot be.
+            with contextlib.suppress(metadata.PackageNotFoundError):
+                queue.append((dependency, list(map(Requirement, metadata.requires(key) or []))))
     return needed
 
 
@@ -497,14 +508,9 @@ def test_constraints_pin_every_package_the_project_needs_exactly():
     assert not unneeded, f"constraints.txt pins {', '.join(unneeded)}, which nothing needs"
 
 
-def test_ruff_is_pinned_exactly_in_the_test_extra():
+def test_ruff_is_pinned_exactly():
     # A new ruff formats or lints differently: the lint check would fail on no change.
-    test_extra = [
-        Requirement(line)
-        for line in metadata.requires("kpi-portal") or []
-        if Requirement(line).marker and "test" in str(Requirement(line).marker)
-    ]
-    ruff = [r for r in test_extra if normalized(r.name) == "ruff"]
+    ruff = [r for r in project_requirements() if normalized(r.name) == "ruff"]
     assert ruff and re.fullmatch(r"==[\d.]+", str(ruff[0].specifier)), ruff
 
 
