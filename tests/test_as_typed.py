@@ -238,7 +238,7 @@ def test_a_csv_cell_not_written_as_a_plain_number_is_refused_by_row_and_column(
     settings = PortalSettings(targets_path=register)
     with pytest.raises(EditError) as error:
         import_progress(settings, csv_file, dry_run=False)
-    assert f"updates.csv row 3: {message}" in str(error.value)
+    assert f"updates.csv row 3, column {message}" in str(error.value)
     assert "row 2" not in str(error.value)
     assert (register / "2024" / "FX-ON.yaml").read_bytes() == before
 

@@ -137,9 +137,10 @@ def test_import_progress_refuses_a_bad_spent_row_and_writes_nothing(project):
     before = {p: p.read_text() for p in (project / "targets").rglob("*.yaml")}
     result = run(project, "import-progress", "--csv", "updates.csv")
     assert result.returncode == 1
-    assert "updates.csv row 2: the edited file would be invalid" in result.stderr
-    assert "100 is less than the 228 spent by 2026-Q3" in result.stderr
-    assert "updates.csv row 3:" in result.stderr and "the target has no budget" in result.stderr
+    assert "updates.csv row 2, column spent: 100 is less than the 228 spent by 2026-Q3" in (
+        result.stderr
+    )
+    assert "updates.csv row 3, column spent: the target has no budget" in result.stderr
     assert {p: p.read_text() for p in before} == before
 
 
