@@ -89,21 +89,26 @@ class Block:
     lang: str
     text: str
     line: int
+    # A bare ``` block right after a shell block (nothing but a blank line between) is what
+    # its commands print: every line of it must be in their output.
+    output: str | None = None
 
 
 def blocks(doc: str) -> list[Block]:
     """The fenced blocks of ``doc``, each with the `## ` section it is in."""
     text = (ROOT / doc).read_text(encoding="utf-8")
-    found = []
+    found: list[Block] = []
+    end = -1
     for match in FENCE.finditer(text):
         before = text[: match.start()]
-        headings = re.findall(r"^## (.+)$", before, re.M)
         body = textwrap.dedent(match["body"])
-        found.append(
-            Block(
-                doc, headings[-1] if headings else "", match["lang"], body, before.count("\n") + 1
-            )
-        )
+        follows_shell = found and found[-1].lang in SHELL
+        if match["lang"] == "" and follows_shell and not text[end : match.start()].strip():
+            found[-1].output = body
+        headings = re.findall(r"^## (.+)$", before, re.M)
+        section = headings[-1] if headings else ""
+        found.append(Block(doc, section, match["lang"], body, before.count("\n") + 1))
+        end = match.end()
     return found
 
 
@@ -246,6 +251,7 @@ def test_doc_examples_run_as_written(doc, section, tmp_path):
         if block.lang == "yaml":
             apply_snippet(copy, block)
             continue
+        printed = []
         for command in commands(block.text):
             if skipped(command):
                 continue
@@ -255,6 +261,12 @@ def test_doc_examples_run_as_written(doc, section, tmp_path):
             assert result.returncode == 0, (
                 f"{doc}:{block.line}: {command!r} failed (exit {result.returncode}):\n"
                 f"{result.stdout}{result.stderr}"
+            )
+            printed += (result.stdout + result.stderr).splitlines()
+        for line in (block.output or "").splitlines():
+            assert line in printed, (
+                f"{doc}:{block.line}: the docs show the commands printing\n{line}\n"
+                "but they print\n" + "\n".join(printed)
             )
 
 
