@@ -24,7 +24,7 @@ UNSET = {"value": None, "flag": False, "list": None}
 def _cli(*args: str, settings: str = "pelicanconf.py") -> None:
     from generator.cli import main
 
-    status = main(["--settings", str(HERE / settings), *args])
+    status = main(["--settings", str(HERE / settings), *args], program="invoke")
     if status:
         raise Exit(code=status)
 
@@ -137,8 +137,18 @@ def golden(c):
 
 @task
 def lint(c):
-    """Check formatting and lint with ruff."""
-    c.run("ruff format --check . && ruff check .")
+    """Check formatting and lint with ruff (the one the test set-up installs)."""
+    # This environment's ruff, found without activating it: `.venv/bin/invoke lint` works.
+    ruff = Path(sys.executable).with_name("ruff")
+    if not ruff.is_file():
+        raise Exit(
+            f"Error: ruff is not installed beside {sys.executable}: install the test set-up, "
+            "pip install -e '.[test]' (the README's second command)",
+            code=1,
+        )
+    ruff = shlex.quote(str(ruff))
+    with c.cd(str(HERE)):
+        c.run(f"{ruff} format --check . && {ruff} check .")
 
 
 @task(

@@ -17,10 +17,12 @@ import textwrap
 from pathlib import Path
 from typing import NamedTuple
 
+from . import usage
+from .register.checker import without_separators
 from .register.figures import read_figure
 from .register.quarters import Quarter
 
-PROG = "python -m generator"
+PROG = usage.CLI
 SCHEMA_FILE = Path("docs") / "target.schema.json"
 # The README's tasks that are not staff jobs on the register: run with invoke only.
 INVOKE_ONLY = ("publish", "clean", "bench", "translations", "golden", "test", "lint", "lock")
@@ -67,7 +69,9 @@ def _number(text: str) -> int | float:
     try:
         return read_figure(text)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+        plain = without_separators(text)  # 4,950: the register's message, the plain figure
+        message = f"{text!r} is not a number: write {plain}" if plain else str(exc)
+        raise argparse.ArgumentTypeError(message) from None
 
 
 def _percent(text: str) -> int | float:
@@ -135,11 +139,13 @@ COMMANDS = {
     "serve": Command(
         "serve the built site on this computer (build first); Ctrl-C stops it",
         "--port 8001", (
-            _opt("--output", "the built site's folder (default: output, beside the settings "
-                 "file)", beside="output"),
-            _opt("--port", "port number (default 8000)", _port, default=8000),
+            _opt("--output", "the built site's folder (default: the folder the last build "
+                 "wrote, else output beside the settings file)"),
+            _opt("--port", "the port to serve on, from 1 to 65535 (default 8000)", _port,
+                 default=8000),
         ),
-        "The site is at http://localhost:8000/, or at the port given."),
+        "The site is at http://localhost:8000/, or at the port given. Without --output it "
+        "serves what the last build wrote."),
     "new-target": Command(
         "write a valid skeleton file for a new target in its bureau's folder",
         "--id PA2025-003 --title 'Build 5,000 flats' --bureau 'Housing Bureau' "
@@ -295,16 +301,24 @@ def _wrap(text: str) -> str:
 class _Parser(argparse.ArgumentParser):
     """argparse with messages in the validator's manner: ``--option: what is wrong``."""
 
+    program = PROG  # as the user typed it: PROG, or usage.INVOKE for a task
+    command: str | None = None
+
     def error(self, message: str):
         self.print_usage(sys.stderr)
-        message = re.sub(r"\bargument (-[\w-]+(?:/-[\w-]+)*): ", r"\1: ", message)
+        examples = usage.option_examples(COMMANDS[self.command].example) if self.command else {}
+        message = usage.reword(message, self.program, self.command, examples)
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
-def parser() -> argparse.ArgumentParser:
-    """The command line's parser: its commands, options and help."""
+def parser(program: str = PROG) -> argparse.ArgumentParser:
+    """The command line's parser: its commands, options and help.
+
+    ``program`` is how the user called it: ``python -m generator``, or ``invoke`` for a
+    task, whose usage lines then show the task's options only (invoke sets --settings).
+    """
     main = _Parser(
-        prog=PROG,
+        prog=program,
         description="Validate the target register, edit it and build the portal.",
         epilog=(
             f"Run '{PROG} COMMAND --help' for a command's options, with an example.\n"
@@ -314,20 +328,26 @@ def parser() -> argparse.ArgumentParser:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    main.program = program
     main.add_argument("--settings", default="pelicanconf.py", help=SETTINGS_HELP)
     commands = main.add_subparsers(dest="command", required=True)
     for name, command in COMMANDS.items():
-        _add_command(commands, name, command)
+        _add_command(commands, name, command, program)
     return main
 
 
-def _add_command(commands: argparse._SubParsersAction, name: str, command: Command) -> None:
+def _add_command(
+    commands: argparse._SubParsersAction, name: str, command: Command, program: str
+) -> None:
     parser = commands.add_parser(
-        name, help=command.does, description=description(name), epilog=example(name),
+        name, help=command.does, description=description(name),
+        epilog=example(name, program), add_help=program == PROG,
         formatter_class=argparse.RawDescriptionHelpFormatter,  # wrapped as invoke shows it
     )  # fmt: skip
-    # Also after the command, where staff tend to put it; the top-level default stays.
-    parser.add_argument("--settings", default=argparse.SUPPRESS, help=SETTINGS_HELP)
+    parser.program, parser.command = program, name
+    if program == PROG:
+        # Also after the command, where staff tend to put it; the top-level default stays.
+        parser.add_argument("--settings", default=argparse.SUPPRESS, help=SETTINGS_HELP)
     groups: dict[str, argparse._MutuallyExclusiveGroup] = {}
     for flag, spec in command.options:
         spec = dict(spec)
@@ -338,10 +358,12 @@ def _add_command(commands: argparse._SubParsersAction, name: str, command: Comma
         (groups[group] if group else parser).add_argument(flag, **spec)
 
 
-def parse(argv: list[str] | None) -> argparse.Namespace:
+def parse(argv: list[str] | None, program: str = PROG) -> argparse.Namespace:
     """The command line's arguments, checked; a usage error exits (SystemExit, status 2)."""
-    cli = parser()
-    args = cli.parse_args(argv)
+    cli = parser(program)
+    args, unknown = cli.parse_known_args(argv)
+    if unknown:  # refused by the command's parser, which can say what its options are
+        _command_parser(cli, args).error(f"unrecognized arguments: {' '.join(unknown)}")
     check_combinations(cli, args)
     _settle_defaults(args)
     return args
@@ -359,8 +381,7 @@ def check_combinations(cli: argparse.ArgumentParser, args: argparse.Namespace) -
     """Refuse options that contradict each other, as a usage error of their command."""
     if args.command != "new-target":
         return
-    (commands,) = [a for a in cli._actions if isinstance(a, argparse._SubParsersAction)]
-    command = commands.choices[args.command]
+    command = _command_parser(cli, args)
     numeric = [f"--{name}" for name in ("baseline", "target", "direction")
                if getattr(args, name) is not None]  # fmt: skip
     if args.unit is None and numeric:
@@ -375,6 +396,11 @@ def check_combinations(cli: argparse.ArgumentParser, args: argparse.Namespace) -
             "--target 5000); leave --unit out for a milestone target"
         )
     _check_budget(command, args)
+
+
+def _command_parser(cli: argparse.ArgumentParser, args: argparse.Namespace):
+    (commands,) = [a for a in cli._actions if isinstance(a, argparse._SubParsersAction)]
+    return commands.choices[args.command]
 
 
 def _check_budget(command: argparse.ArgumentParser, args: argparse.Namespace) -> None:

@@ -9,6 +9,7 @@ workers and staging folder included (``stopping``).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import time
@@ -180,7 +181,8 @@ def _run_pelican(settings: dict, project: Project, staging: Path) -> Written:
     root.addHandler(errors)
     try:
         run = PortalRun({**settings, "OUTPUT_PATH": str(staging)}, project)
-        run.run()
+        with _without_pelicans_summary():
+            run.run()
     except PortalError:
         raise
     except Exception as exc:  # Pelican and Jinja raise many kinds; all mean "no site"
@@ -193,6 +195,33 @@ def _run_pelican(settings: dict, project: Project, staging: Path) -> Written:
     if run.written is None:
         raise BuildError("the portal plugin did not run (is PLUGINS = ['generator.plugin'] set?)")
     return run.written
+
+
+class _QuietSummary:
+    """Pelican's console, less its "Done: Processed 0 articles, ... 4 pages" line: the
+    command line prints one summary of the build, its own, with every page counted."""
+
+    def __init__(self, console) -> None:
+        self._console = console
+
+    def print(self, *objects, **kwargs) -> None:
+        if not (objects and str(objects[0]).startswith("Done: Processed")):
+            self._console.print(*objects, **kwargs)
+
+    def __getattr__(self, name: str):
+        return getattr(self._console, name)
+
+
+@contextlib.contextmanager
+def _without_pelicans_summary():
+    import pelican
+
+    console = pelican.console  # Pelican.run prints through its module's global
+    pelican.console = _QuietSummary(console)
+    try:
+        yield
+    finally:
+        pelican.console = console
 
 
 def _swap_in(staging: Path, output: Path) -> None:

@@ -17,22 +17,28 @@ import functools
 import http.server
 import logging
 import os
+import shlex
 import sys
 from pathlib import Path
 
 from .arguments import PROG, SCHEMA_FILE, parse, parser
 from .register.errors import PortalError, RegisterError, SettingsError
+from .usage import runnable
 
 __all__ = ["PROG", "main", "parser"]
 
 BUG, INTERRUPTED, BROKEN_PIPE = 3, 130, 141
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit status (see the module's docstring)."""
+def main(argv: list[str] | None = None, program: str = PROG) -> int:
+    """Run the command line; return the exit status (see the module's docstring).
+
+    ``program`` is what the user typed: ``python -m generator``, or ``invoke`` (tasks.py);
+    usage lines and suggested commands name it.
+    """
     try:
         try:
-            status = _main(argv)
+            status = _main(argv, program)
         except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
             status = exc.code if isinstance(exc.code, int) else 2
         sys.stdout.flush()  # inside the try: a closed pipe shows here, not at exit
@@ -47,8 +53,9 @@ def main(argv: list[str] | None = None) -> int:
         return INTERRUPTED
 
 
-def _main(argv: list[str] | None) -> int:
-    args = parse(argv)
+def _main(argv: list[str] | None, program: str) -> int:
+    args = parse(argv, program)
+    args.program = program
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:
         print(_run(args), flush=True)
@@ -121,9 +128,11 @@ def _validate(args, pelican_settings, settings) -> str:
 
 
 def _build(args, pelican_settings, settings) -> str:
+    from . import outputs
     from .build import build
 
     result = build(pelican_settings, Path(args.output), force=args.force)
+    outputs.remember_last_output(settings.chart_cache_path, result.output)
     index = result.output / "index.html"
     if result.unchanged:
         return (
@@ -134,13 +143,28 @@ def _build(args, pelican_settings, settings) -> str:
         )
     # The summary comes last: it is what a long build's reader looks for.
     return (
-        "Run 'invoke serve' and visit http://localhost:8000/, or open the index in a browser:\n"
+        f"Run '{_serve_command(args, result.output)}' and visit http://localhost:8000/, or open "
+        "the index in a browser:\n"
         f"Built {result.targets} targets ({result.missed} missed) as of "
         f"{result.reporting_quarter}: {result.pages} pages written, "
         f"{result.charts_rendered} charts rendered, {result.charts_cached} from cache, "
         f"{result.packs_rendered} PDF packs rendered, {result.packs_cached} from cache, "
         f"in {result.seconds:.1f} s → {index}"
     )
+
+
+def _serve_command(args: argparse.Namespace, output: Path) -> str:
+    """The serve command that works from here and serves ``output``."""
+    default = (Path(args.settings).parent / "output").resolve()
+    folder = "" if output == default else f" --output {shlex.quote(_shown(output))}"
+    return f"{runnable(args.program)} serve{folder}"
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -150,9 +174,16 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 
 def _serve(args, pelican_settings, settings) -> str:
-    output = Path(args.output)
+    from . import outputs
+
+    # What the last build wrote (build --output elsewhere, then serve), else output/.
+    default = Path(args.settings).parent / "output"
+    output = Path(args.output or outputs.last_output(settings.chart_cache_path) or default)
     if not (output / "index.html").is_file():
-        raise PortalError(f"no site in {args.output} yet: run 'invoke build' first")
+        folder = "" if args.output is None else f" --output {shlex.quote(args.output)}"
+        raise PortalError(
+            f"no site in {output} yet: run '{runnable(args.program)} build{folder}' first"
+        )
     handler = functools.partial(_Handler, directory=str(output))
     try:
         server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler)
@@ -160,8 +191,8 @@ def _serve(args, pelican_settings, settings) -> str:
         if exc.errno == errno.EADDRINUSE:
             other = args.port + 1 if args.port < 65535 else 8000
             raise PortalError(
-                f"port {args.port} is in use (by another 'invoke serve'?): stop that "
-                f"server, or choose another port with --port {other}"
+                f"port {args.port} is in use (by another '{runnable(args.program)} serve'?): "
+                f"stop that server, or choose another port with --port {other}"
             ) from None
         raise PortalError(f"cannot serve on port {args.port}: {exc.strerror or exc}") from None
     print(f"Serving {output}/ at http://localhost:{args.port}/ (Ctrl-C to stop)", flush=True)

@@ -342,3 +342,28 @@ def clean(output: Path) -> None:
         BuildRecord(output).forget()
         # Unlinked while held: a build that opened it meanwhile sees it gone and makes anew.
         lock_path(output).unlink(missing_ok=True)
+
+
+# The folder the last complete build wrote, so that `invoke serve` shows what was built
+# (`build --output elsewhere`, then `serve`). Kept in the cache folder: git-ignored, the
+# build's own state, and safe to delete (serve then falls back to its default).
+LAST_OUTPUT = "last-output.txt"
+
+
+def remember_last_output(cache: Path, output: Path) -> None:
+    """Record ``output`` as the folder the last build wrote; a failure costs only that."""
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        (cache / LAST_OUTPUT).write_text(f"{Path(output).resolve()}\n", encoding="utf-8")
+    except OSError as exc:
+        logger.debug("could not record the last output folder: %s", exc)
+
+
+def last_output(cache: Path) -> Path | None:
+    """The folder the last build wrote, if it still holds a site; else None."""
+    try:
+        text = (cache / LAST_OUTPUT).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    folder = Path(text) if text else None
+    return folder if folder is not None and (folder / SITE_MARK).is_file() else None

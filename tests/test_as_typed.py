@@ -88,8 +88,14 @@ WORDS = [
 
 @pytest.mark.parametrize(("typed", "read", "who"), WORDS, ids=[w for w, _, _ in WORDS])
 def test_a_yes_no_word_is_refused_with_how_to_write_it(typed, read, who):
+    # value is a figure: quotes would make it text, no better; a number is what is wanted.
     assert problems_of(typed) == [
-        f"{PATH}:2: value: the bare word {typed} is read by {who} as {read}: "
+        f"{PATH}:2: value: the bare word {typed} is read by {who} as {read} (a yes/no), "
+        "not a number: write a number"
+    ]
+    _, problems = load(f"id: X\nnote: {typed}\n")
+    assert [str(p) for p in problems] == [
+        f"{PATH}:2: note: the bare word {typed} is read by {who} as {read}: "
         f"write it in quotes, '{typed}', if it is text"
     ]
 

@@ -439,12 +439,28 @@ def test_required_field_given_with_no_value_is_reported_at_its_own_line():
 
 @pytest.mark.parametrize(
     ("value", "shown"),
-    [("'2023'", "the text '2023'"), ("23", "23"), ("2023.5", "2023.5"), ("true", "True")],
+    [("'last year'", "the text 'last year'"), ("23", "23"), ("2023.5", "2023.5")],
 )
 def test_policy_address_must_be_a_year(value, shown):
     assert only(HEAD.replace("policy_address: 2023", f"policy_address: {value}")) == [
         f"{FILE}:3: policy_address: must be a year such as 2023, not {shown}: "
         "write it in four digits"
+    ]
+
+
+@pytest.mark.parametrize("value", ["'2023'", '"2023"'])
+def test_a_year_in_quotes_is_told_the_quotes_are_the_problem(value):
+    # It is four digits: "write it in four digits" sent staff looking for the wrong mistake.
+    assert only(HEAD.replace("policy_address: 2023", f"policy_address: {value}")) == [
+        f"{FILE}:3: policy_address: must be a year such as 2023, but '2023' is in quotes, "
+        "which makes it text, not a number: remove the quotes (2023)"
+    ]
+
+
+def test_a_year_written_true_is_told_yaml_read_a_yes_no():
+    assert only(HEAD.replace("policy_address: 2023", "policy_address: true")) == [
+        f"{FILE}:3: policy_address: must be a year such as 2023, but YAML reads the bare word "
+        "true as a yes/no (true or false), not a number: write a number"
     ]
 
 
@@ -569,11 +585,20 @@ def test_target_equal_to_baseline_is_reported():
     ]
 
 
-@pytest.mark.parametrize(("value", "shown"), [("'ten'", "the text 'ten'"), ("true", "True")])
-def test_baseline_must_be_a_number(value, shown):
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("'ten'", "not the text 'ten': write digits only, without units or thousands separators"),
+        ("true", "but YAML reads the bare word true as a yes/no (true or false), not a number: "
+         "write a number"),
+        ("'12'", "but '12' is in quotes, which makes it text, not a number: remove the "
+         "quotes (12)"),
+        ("4,950", "not the text '4,950': write 4950 (no thousands separators)"),
+    ],
+)  # fmt: skip
+def test_baseline_must_be_a_number(value, message):
     assert only(indicator(value, 10)) == [
-        f"{FILE}:8: indicator.baseline: must be a number, not {shown}: "
-        "write digits only, without units or thousands separators"
+        f"{FILE}:8: indicator.baseline: must be a number, {message}"
     ]
 
 
@@ -655,13 +680,14 @@ def test_progress_after_the_reporting_quarter_is_reported():
             percent_complete: 30
         """
     )
+    # One problem for the file, at its first later entry: an early REPORTING_QUARTER makes
+    # every later entry wrong at once (48 lines for the sample), and the fix is one setting.
     assert only(text, reporting_quarter=Quarter(2024, 1)) == [
         f"{FILE}:9: progress[1].quarter: 2024-Q2 is after the reporting quarter 2024-Q1 "
-        "(REPORTING_QUARTER): check the quarter; a later quarter is reported once it is "
-        "published",
-        f"{FILE}:11: progress[2].quarter: 2024-Q3 is after the reporting quarter 2024-Q1 "
-        "(REPORTING_QUARTER): check the quarter; a later quarter is reported once it is "
-        "published",
+        "(REPORTING_QUARTER), and so is 1 later entry up to 2024-Q3: no entry may report a "
+        "quarter after it; set REPORTING_QUARTER in the settings to the latest quarter "
+        "reported (at least 2024-Q3), or to None (the latest quarter of any entry), or "
+        "correct the quarter",
     ]
 
 
@@ -1080,6 +1106,8 @@ def test_unreadable_path_is_a_problem():
 
 
 def test_policy_address_written_as_a_yes_no_word_says_how_to_write_it():
-    (problem,) = only(HEAD.replace("policy_address: 2023", "policy_address: yes"))
-    assert problem.startswith(f"{FILE}:3: policy_address: ")
-    assert "yes" in problem and "quotes" in problem
+    # Quotes would make it text, which is no year either: a number is what is wanted.
+    assert only(HEAD.replace("policy_address: 2023", "policy_address: yes")) == [
+        f"{FILE}:3: policy_address: the bare word yes is read by YAML as true (a yes/no), "
+        "not a number: write a number"
+    ]

@@ -86,7 +86,8 @@ def invoke(capsys, *argv: str, module=None) -> str:
 def reached(monkeypatch) -> list[list[str]]:
     """The argument lists that reach the command line's main(), which does nothing here."""
     calls: list[list[str]] = []
-    monkeypatch.setattr(cli, "main", lambda argv: calls.append(argv) or 0)
+    # Each task names itself: its messages say "invoke report", not "python -m generator".
+    monkeypatch.setattr(cli, "main", lambda argv, program: calls.append(argv) or 0)
     return calls
 
 
@@ -173,7 +174,7 @@ def test_any_value_reaches_the_command_line_unchanged(value):
     module = tasks_module()
     calls: list[list[str]] = []
     original = cli.main
-    cli.main = lambda argv: calls.append(argv) or 0
+    cli.main = lambda argv, program: calls.append(argv) or 0
     try:
         program = Program(namespace=Collection.from_module(module), binary="invoke")
         program.run(["invoke", "justify", f"--reason={value}", f"--submitted={value}"], False)
@@ -193,7 +194,7 @@ def test_publish_is_build_with_the_publishing_settings(capsys, reached):
 
 def test_a_refused_command_is_a_failed_task_with_the_command_lines_status(monkeypatch):
     module = tasks_module()
-    monkeypatch.setattr(cli, "main", lambda argv: 2)
+    monkeypatch.setattr(cli, "main", lambda argv, program: 2)
     program = Program(namespace=Collection.from_module(module), binary="invoke")
     with pytest.raises(SystemExit) as exited:
         program.run(["invoke", "validate"])
@@ -217,7 +218,7 @@ def test_an_option_added_to_the_table_is_in_the_command_line_and_the_task(
     assert context.flags["--checked-on"].help == "the date the figure was checked, YYYY-MM-DD"
     assert context.flags["--draft"].kind is bool
     calls: list[list[str]] = []
-    monkeypatch.setattr(cli, "main", lambda argv: calls.append(argv) or 0)
+    monkeypatch.setattr(cli, "main", lambda argv, program: calls.append(argv) or 0)
     invoke(capsys, "report", "--id", "X", "--checked-on", "2026-10-01", "--draft", module=module)
     assert calls[0][2:] == ["report", "--id", "X", "--checked-on", "2026-10-01", "--draft"]
 
@@ -245,7 +246,8 @@ def test_an_option_a_task_could_not_pass_on_is_refused_when_the_tasks_are_made(m
 # --- Defaults: the project's folder, wherever the command runs from ---------------------------
 
 
-@pytest.mark.parametrize("command", ["build", "serve"])
+# serve's default is the folder the last build wrote (tests/test_first_time.py).
+@pytest.mark.parametrize("command", ["build"])
 def test_the_default_output_folder_is_beside_the_settings_file(command):
     assert arguments.parse([command]).output == "output"
     assert arguments.parse(["--settings", "/srv/portal/pelicanconf.py", command]).output == (
@@ -297,7 +299,11 @@ def test_invoke_refuses_a_figure_exactly_as_the_command_line_does(tmp_path):
     by_invoke = run([str(INVOKE), *octal], project)
     by_cli = run([sys.executable, "-m", "generator", *octal], project)
     assert by_cli.returncode == 2 and "--value: '06000'" in by_cli.stderr, by_cli.stderr
-    assert (by_invoke.returncode, by_invoke.stderr) == (by_cli.returncode, by_cli.stderr)
+    # The same message, each naming the program the user typed, with its own usage line.
+    error = by_cli.stderr.splitlines()[-1].replace("python -m generator report", "invoke report")
+    assert (by_invoke.returncode, by_invoke.stderr.splitlines()[-1]) == (2, error)
+    assert by_invoke.stderr.startswith("usage: invoke report --id ID --quarter QUARTER")
+    assert "python -m generator" not in by_invoke.stderr and "--settings" not in by_invoke.stderr
     assert "Traceback" not in by_invoke.stderr
     assert (project / TARGET).read_text(encoding="utf-8") == before
 

@@ -15,10 +15,13 @@ from typing import Any
 
 from . import textsafety
 from .errors import Problem
+from .figures import DECIMAL
 from .quarters import QUARTER_RE, Quarter
 from .yamldoc import Document, Path
 
 DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# 4,950 and 1,250,000.5: a figure with thousands separators, as spreadsheets show them.
+_THOUSANDS = re.compile(r"-?[1-9][0-9]{0,2}(,[0-9]{3})+(\.[0-9]+)?")
 LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 _MISSING = object()
@@ -154,8 +157,9 @@ class Checker:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.fail(
                 path,
-                f"must be a number, not {_describe(value)}: write digits only, "
-                "without units or thousands separators",
+                _not_a_number(
+                    value, "a number", "write digits only, without units or thousands separators"
+                ),
             )
             return None
         # Larger figures overflow the arithmetic and are always a typo in a register.
@@ -174,10 +178,7 @@ class Checker:
         if value is _MISSING:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or not 1000 <= value <= 9999:
-            self.fail(
-                path,
-                f"must be a year such as 2023, not {_describe(value)}: write it in four digits",
-            )
+            self.fail(path, _not_a_number(value, "a year such as 2023", "write it in four digits"))
             return None
         first, last = bounds
         if not first <= value <= last:
@@ -273,6 +274,29 @@ def _precision_problem(value: int | float) -> str | None:
             "held exactly: round it"
         )
     return None
+
+
+def without_separators(text: str) -> str | None:
+    """The plain figure of ``text`` written with thousands separators (4,950 → 4950)."""
+    return text.strip().replace(",", "") if _THOUSANDS.fullmatch(text.strip()) else None
+
+
+def _not_a_number(value: Any, wanted: str, advice: str) -> str:
+    """Why ``value`` is not ``wanted`` (a number, a year), saying what is really wrong."""
+    if isinstance(value, bool):  # true/false: yes, no, on, off are refused by yamldoc
+        return (
+            f"must be {wanted}, but YAML reads the bare word {str(value).lower()} as a yes/no "
+            "(true or false), not a number: write a number"
+        )
+    if isinstance(value, str) and DECIMAL.fullmatch(value.strip()):
+        # "2024" in quotes: the digits are right, the quotes make it text.
+        return (
+            f"must be {wanted}, but {value!r} is in quotes, which makes it text, not a "
+            f"number: remove the quotes ({value.strip()})"
+        )
+    if isinstance(value, str) and (plain := without_separators(value)):
+        return f"must be {wanted}, not the text {value!r}: write {plain} (no thousands separators)"
+    return f"must be {wanted}, not {_describe(value)}: {advice}"
 
 
 def _missing_message(path: Path) -> str:

@@ -325,14 +325,30 @@ def _replaces(check: Checker, value: str | None, own_id: str) -> str | None:
 
 
 def _check_not_after(check: Checker, entries: tuple[ProgressEntry, ...], last: Quarter) -> None:
-    for i, entry in enumerate(check.items(("progress",))):
-        quarter = entry.get("quarter") if isinstance(entry, dict) else None
-        if any(e.quarter > last and str(e.quarter) == quarter for e in entries):
-            check.fail(
-                ("progress", i, "quarter"),
-                f"{quarter} is after the reporting quarter {last} (REPORTING_QUARTER): "
-                "check the quarter; a later quarter is reported once it is published",
-            )
+    # One problem a file, at its first later entry: a REPORTING_QUARTER set too early makes
+    # every later entry of the register wrong at once, and 48 lines would bury the cause.
+    later_entries = [e.quarter for e in entries if e.quarter > last]
+    later = {str(q) for q in later_entries}
+    found = [
+        (i, entry["quarter"])
+        for i, entry in enumerate(check.items(("progress",)))
+        if isinstance(entry, dict) and entry.get("quarter") in later
+    ]
+    if not found:
+        return
+    (first, quarter), latest = found[0], max(later_entries)
+    more = len(found) - 1
+    others = (
+        f", and so {'is' if more == 1 else 'are'} {more} later entr{'y' if more == 1 else 'ies'}"
+    )
+    others = f"{others} up to {latest}" if more else ""
+    check.fail(
+        ("progress", first, "quarter"),
+        f"{quarter} is after the reporting quarter {last} (REPORTING_QUARTER){others}: "
+        "no entry may report a quarter after it; set REPORTING_QUARTER in the settings to "
+        f"the latest quarter reported (at least {latest}), or to None (the latest quarter "
+        "of any entry), or correct the quarter",
+    )
 
 
 def _text(one_line: bool) -> Callable:

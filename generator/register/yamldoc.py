@@ -15,6 +15,7 @@ too: a register's figures are written out in digits. Quoted and block text is te
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -124,8 +125,7 @@ def load_document(path: str, text: bytes) -> tuple[Document | None, list[Problem
         source = text.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = text[: exc.start].count(b"\n") + 1
-        message = "file is not UTF-8 text: save it as UTF-8 (the usual choice in editors)"
-        return None, [Problem(path, line, "", message)]
+        return None, [Problem(path, line, "", not_utf8_message(text, exc))]
     try:
         node = yaml.compose(source, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -150,6 +150,22 @@ def load_document(path: str, text: bytes) -> tuple[Document | None, list[Problem
     return doc, converter.problems
 
 
+def not_utf8_message(data: bytes, exc: UnicodeDecodeError) -> str:
+    """What is wrong with ``data``, which ``exc`` says is not UTF-8, and what to do."""
+    where = f"byte {exc.start + 1} of {len(data)}"
+    if exc.reason == "unexpected end of data":  # the start of a character, then nothing
+        return (
+            f"the file ends in the middle of a character ({where}): it was cut short or saved "
+            "in another encoding; restore the end of the file from git or the original, and "
+            "save it as UTF-8"
+        )
+    return (
+        f"file is not UTF-8 text: {where} (0x{data[exc.start]:02X}) is not a UTF-8 "
+        "character, so it was saved in another encoding (such as Big5 or Latin-1): save it "
+        "as UTF-8 (the usual choice in editors)"
+    )
+
+
 def _implicit_tag(text: str) -> str:
     """The tag PyYAML gives ``text`` written unquoted and untagged."""
     return _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
@@ -160,8 +176,9 @@ def reads_as_text(text: str) -> bool:
     return _implicit_tag(text) == _STR and as_typed_problem(text, _STR, text) is None
 
 
-def as_typed_problem(text: str, tag: str, value: Any) -> str | None:
-    """Why the unquoted ``text`` (tagged ``tag``, read as ``value``) is not read as typed.
+def as_typed_problem(text: str, tag: str, value: Any, figure: bool = False) -> str | None:
+    """Why the unquoted ``text`` (tagged ``tag``, read as ``value``) is not read as typed;
+    ``figure``: where a number or a year is expected.
 
     ``None`` when every YAML reader reads it as a person would.
     """
@@ -169,6 +186,11 @@ def as_typed_problem(text: str, tag: str, value: Any) -> str | None:
     explicit = tag == _STR and _implicit_tag(text) != _STR  # "!!str 06000": text on purpose
     if yes_no is not None and text not in ("true", "false") and not explicit:
         who = "YAML" if tag == _BOOL else "some YAML tools"
+        if figure:  # quotes would only make it text: what is wanted is a number
+            return (
+                f"the bare word {text} is read by {who} as {str(yes_no).lower()} (a yes/no), "
+                "not a number: write a number"
+            )
         return (
             f"the bare word {text} is read by {who} as {str(yes_no).lower()}: "
             f"write it in quotes, {text!r}, if it is text"
@@ -230,6 +252,20 @@ def _why_not_plain(text: str) -> str:
     if re.match(r"-?0[0-9]", text):
         return "YAML readers disagree about a leading 0"
     return "YAML readers disagree about a number without digits before or after the point"
+
+
+@functools.cache
+def _figure_fields() -> frozenset[str]:
+    """The register's fields that hold a number or a year (value, policy_address, ...)."""
+    from . import fields, model  # the model's declarations; imported late: they import this
+
+    found: set[str] = set()
+    groups = [model.Target]
+    while groups:
+        for spec in fields.specs(groups.pop()):
+            found.update([spec.name] if spec.kind in (fields.NUMBER, fields.YEAR) else [])
+            groups += [spec.group] if spec.group is not None else []
+    return frozenset(found)
 
 
 class _Converter:
@@ -338,10 +374,11 @@ class _Converter:
         # A quoted scalar is read as typed unless a tag makes it a number: !!int '06000'.
         # A key that is not a word is refused as a key, by the caller.
         misreadable = plain or node.tag in (_INT, _FLOAT, _BOOL)
+        figure = bool(path) and path[-1] in _figure_fields()
         if (
             misreadable
             and not is_key
-            and (problem := as_typed_problem(node.value, node.tag, value))
+            and (problem := as_typed_problem(node.value, node.tag, value, figure))
         ):
             self.fail(node, path, problem)
             return None
