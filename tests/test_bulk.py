@@ -209,6 +209,7 @@ def test_dry_run_with_problems_lists_them_under_their_target_and_writes_nothing(
 def test_the_csv_staff_are_told_not_to_commit_is_git_ignored():
     guide = (ROOT / "docs" / "staff-guide.md").read_text(encoding="utf-8")
     section = guide.split("## A whole quarter from a spreadsheet")[1].split("\n## ")[0]
+    section = " ".join(section.split())  # as it reads, whatever the line breaks
     assert "Do not commit the CSV file" in section
     named = sorted(set(re.findall(r"`([\w.-]+\.csv)`", section)))
     assert named == ["updates.csv"]
@@ -237,3 +238,19 @@ def test_missing_csv_file(project):
     result = run(project, "import-progress", "--csv", "nope.csv")
     assert result.returncode == 1
     assert "nope.csv: cannot read the file" in result.stderr
+
+
+def test_an_empty_csv_says_what_its_first_row_holds(project):
+    (project / "updates.csv").write_text("")
+    result = run(project, "import-progress", "--csv", "updates.csv")
+    assert error_lines(result) == [
+        "Error: updates.csv is empty: its first row names the columns (id,quarter,value,"
+        "percent_complete,note,sources,verified_by,spent), then one row per target"
+    ]
+
+
+def test_a_row_shorter_than_the_header_has_its_last_cells_empty(project):
+    (project / "updates.csv").write_text(HEADER + "PA2023-004,2026-Q4,91\n")
+    result = run(project, "import-progress", "--csv", "updates.csv", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "  row 2 would add 2026-Q4: value 91" in result.stdout.splitlines()
