@@ -135,7 +135,7 @@ def test_each_quoted_message_is_what_the_case_prints(heading, project):
     # A path under the project (content/bureaus.yaml) is shown in full on the staff's
     # computer; the guide quotes it from the project folder.
     printed = CASES[heading](project).replace(f"{ROOT}/", "").splitlines()
-    for line in quoted_messages().get(heading, []):
+    for line in quoted_messages()[heading]:
         assert line in printed, f"{heading!r}: the guide quotes\n{line}\nbut staff see\n" + (
             "\n".join(printed)
         )
