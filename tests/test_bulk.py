@@ -254,3 +254,20 @@ def test_a_row_shorter_than_the_header_has_its_last_cells_empty(project):
     result = run(project, "import-progress", "--csv", "updates.csv", "--dry-run")
     assert result.returncode == 0, result.stderr
     assert "  row 2 would add 2026-Q4: value 91" in result.stdout.splitlines()
+
+
+def test_the_guides_example_of_problems_is_what_the_import_prints(project):
+    guide = (ROOT / "docs" / "staff-guide.md").read_text(encoding="utf-8")
+    shown = re.search(r"```\n(Error: updates\.csv has .*?)```", guide, re.S)
+    assert shown, "the staff guide's CSV section no longer shows the problems"
+    (project / "updates.csv").write_text(  # the rows the guide describes
+        "id,quarter,value,percent_complete,note,sources,verified_by,spent\n"
+        "PA2024-010,2026-Q3,68,,Two more low-emission zones started.,"
+        "https://www.example.gov/env/air/2026-q3,,\n"
+        "PA2023-007,2026-Q3,30,,Consultation closed.,,,\n"  # a milestone's figure in value
+        "PA2024-015,2026-Q5,,15,,www.example.gov/a,Audit Office,12.5\n"
+        "PA9999-001,2026-Q3,4,,,,,\n"
+        "PA2024-010,2026-Q3,70,,,,,\n"  # row 2's target and quarter again
+    )
+    result = run(project, "import-progress", "--csv", "updates.csv")
+    assert error_lines(result) == shown[1].splitlines()
