@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import re
-import sys
 import textwrap
 from pathlib import Path
 from typing import NamedTuple
@@ -298,26 +297,13 @@ def _wrap(text: str) -> str:
     return textwrap.fill(text, WIDTH, break_on_hyphens=False, break_long_words=False)
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse with messages in the validator's manner: ``--option: what is wrong``."""
-
-    program = PROG  # as the user typed it: PROG, or usage.INVOKE for a task
-    command: str | None = None
-
-    def error(self, message: str):
-        self.print_usage(sys.stderr)
-        examples = usage.option_examples(COMMANDS[self.command].example) if self.command else {}
-        message = usage.reword(message, self.program, self.command, examples)
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
 def parser(program: str = PROG) -> argparse.ArgumentParser:
     """The command line's parser: its commands, options and help.
 
     ``program`` is how the user called it: ``python -m generator``, or ``invoke`` for a
     task, whose usage lines then show the task's options only (invoke sets --settings).
     """
-    main = _Parser(
+    main = usage.Parser(
         prog=program,
         description="Validate the target register, edit it and build the portal.",
         epilog=(
@@ -330,7 +316,7 @@ def parser(program: str = PROG) -> argparse.ArgumentParser:
     )
     main.program = program
     main.add_argument("--settings", default="pelicanconf.py", help=SETTINGS_HELP)
-    commands = main.add_subparsers(dest="command", required=True)
+    commands = main.add_subparsers(dest="command", required=True, parser_class=usage.Parser)
     for name, command in COMMANDS.items():
         _add_command(commands, name, command, program)
     return main
@@ -345,6 +331,7 @@ def _add_command(
         formatter_class=argparse.RawDescriptionHelpFormatter,  # wrapped as invoke shows it
     )  # fmt: skip
     parser.program, parser.command = program, name
+    parser.examples = usage.option_examples(command.example)
     if program == PROG:
         # Also after the command, where staff tend to put it; the top-level default stays.
         parser.add_argument("--settings", default=argparse.SUPPRESS, help=SETTINGS_HELP)

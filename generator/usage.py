@@ -9,6 +9,7 @@ not activated, ``invoke serve`` when it is.
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import shlex
@@ -18,6 +19,19 @@ from pathlib import Path
 
 CLI = "python -m generator"
 INVOKE = "invoke"
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with messages in the validator's manner: ``--option: what is wrong``."""
+
+    program = CLI  # as the user typed it: CLI, or INVOKE for a task
+    command: str | None = None
+    examples: dict[str, str] = {}  # an example of each option; set per command, never mutated
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        message = reword(message, self.program, self.command, self.examples)
+        self.exit(2, f"{self.prog}: error: {message}\n")
 
 
 def runnable(prog: str) -> str:
