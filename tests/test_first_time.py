@@ -286,3 +286,8 @@ def test_an_early_reporting_quarter_is_one_message_a_file_saying_the_rule(projec
     for line in lines:
         assert "set REPORTING_QUARTER in the settings to the latest quarter reported" in line
         assert "or to None" in line
+
+
+def test_no_third_program_name_is_installed():
+    # `kpi-portal report` printed "usage: python -m generator report": one name too many.
+    assert "[project.scripts]" not in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
