@@ -22,12 +22,9 @@ from ruamel.yaml.error import YAMLError
 from ..register.figures import read_figure
 from ..register.loader import SourceFile, display_path, read_source
 from ..register.quarters import Quarter
+from . import sheet
 from .editing import Edit, EditError, find_target_file, progress_edit, read_target_text, round_trip
 
-COLUMNS = (
-    "id", "quarter", "value", "percent_complete", "note", "sources", "verified_by", "spent",
-)  # fmt: skip
-REQUIRED = ("id", "quarter")
 FIGURES = ("value", "percent_complete", "spent")
 
 
@@ -116,23 +113,20 @@ def plan_import(
     plan = ImportPlan(csv_name)
     # csv.reader, not DictReader: DictReader skips blank lines, and then every later row
     # number would differ from the one the spreadsheet shows.
-    records = csv.reader(io.StringIO(csv_text.lstrip("\ufeff")))
-    header = [h.strip() for h in next(records, [])]
-    if not any(header):
-        raise EditError(
-            f"{csv_name} is empty: its first row names the columns ({','.join(COLUMNS)}), "
-            "then one row per target"
-        )
-    missing = [c for c in REQUIRED if c not in header]
-    unknown = [c for c in header if c and c not in COLUMNS]
+    records = sheet.records(csv.reader(io.StringIO(csv_text.lstrip("\ufeff"))), csv_name)
+    header = sheet.header_row(records, csv_name)
+    missing = [c for c in sheet.REQUIRED if c not in header]
+    unknown = [c for c in header if c and c not in sheet.COLUMNS]
     if missing or unknown:
-        plan.problems.append(RowProblem(1, None, _header_problem(missing, unknown)))
+        plan.problems.append(RowProblem(1, None, sheet.header_problem(missing, unknown)))
         return plan
     context = _Context(Path(targets_dir), default_lang, reporting)
     rows = 0
     for number, cells in enumerate(records, start=2):  # row 1 is the header
         if len(cells) > len(header):
-            plan.problems.append(RowProblem(number, None, _surplus(len(header), len(cells))))
+            plan.problems.append(
+                RowProblem(number, None, sheet.surplus_problem(len(header), len(cells)))
+            )
             continue
         cells += [""] * (len(header) - len(cells))  # a short row: its last cells are empty
         row = {h: c.strip() for h, c in zip(header, cells, strict=True) if h}
@@ -144,22 +138,6 @@ def plan_import(
             f"{csv_name} has no rows to import: add one row per target below the header"
         )
     return plan
-
-
-def _surplus(columns: int, cells: int) -> str:
-    return (
-        f"{cells} cells, but the header has {columns} columns: put a cell that holds a comma "
-        'in double quotes ("1,200"), or remove the extra comma'
-    )
-
-
-def _header_problem(missing: list[str], unknown: list[str]) -> str:
-    parts = []
-    if missing:
-        parts.append(f"missing column(s) {', '.join(missing)}")
-    if unknown:
-        parts.append(f"unknown column(s) {', '.join(unknown)}")
-    return f"{'; '.join(parts)}; the header row must use these names: " + ",".join(COLUMNS)
 
 
 def _check_row(plan: ImportPlan, context: _Context, row: _Row) -> None:
@@ -383,7 +361,7 @@ def _check_edited(
         told = told | {None, "quarter"}
     for problem in problems:
         column = problem.field.removeprefix(prefix).split(".")[0].split("[")[0]
-        if not (problem.field.startswith(prefix) and column in COLUMNS):
+        if not (problem.field.startswith(prefix) and column in sheet.COLUMNS):
             column = None  # not this row's entry: a problem the file has, or gets, elsewhere
         if column in told:
             continue
