@@ -271,3 +271,20 @@ def test_the_guides_example_of_problems_is_what_the_import_prints(project):
     )
     result = run(project, "import-progress", "--csv", "updates.csv")
     assert error_lines(result) == shown[1].splitlines()
+
+
+def test_an_empty_first_row_is_named_as_row_1(project):
+    (project / "updates.csv").write_text(",,,\n" + "PA2023-004,2026-Q4,91\n")
+    assert error_lines(run(project, "import-progress", "--csv", "updates.csv")) == [
+        "Error: updates.csv row 1: empty: the first row names the columns (id,quarter,value,"
+        "percent_complete,note,sources,verified_by,spent)"
+    ]
+
+
+def test_a_row_the_csv_reader_refuses_is_named_by_row(project):
+    huge = "1" * 200_000  # over the csv module's limit for one cell
+    (project / "updates.csv").write_text(HEADER + "PA2023-004,2026-Q4,91,,,,\n" + f'x,"{huge}"\n')
+    assert error_lines(run(project, "import-progress", "--csv", "updates.csv")) == [
+        "Error: updates.csv row 3: cannot be read as CSV (field larger than field limit "
+        "(131072)): save the sheet again as CSV UTF-8 (comma delimited)"
+    ]
