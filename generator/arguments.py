@@ -205,9 +205,11 @@ COMMANDS = {
         "--csv updates.csv --dry-run", (
             _req("--csv", "the CSV file: id,quarter,value,percent_complete,note,sources,"
                  "verified_by and, optionally, spent", lambda text: Path(_text(text))),
-            _flag("--dry-run", "only show what would change"),
+            _flag("--dry-run", "write nothing: show, per target, what each row would add, "
+                  "and every problem"),
         ),
-        "Every row is checked first; nothing is written unless all rows are good."),
+        "Every row is checked first, and every problem is listed by row and column, as the "
+        "spreadsheet shows them; nothing is written unless all rows are good."),
     "changes": Command(
         "print a Markdown summary of what the register changes since a git ref",
         "--base origin/main --check", (
