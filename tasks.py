@@ -21,10 +21,11 @@ OUTPUT = HERE / "output"
 UNSET = {"value": None, "flag": False, "list": None}
 
 
-def _cli(*args: str, settings: str = "pelicanconf.py") -> None:
+def _cli(*args: str, settings: str = "pelicanconf.py", task: str | None = None) -> None:
     from generator.cli import main
 
-    status = main(["--settings", str(HERE / settings), *args], program="invoke")
+    # Messages name the task typed: "invoke report", "invoke publish" (which runs build).
+    status = main(["--settings", str(HERE / settings), *args], program="invoke", task=task)
     if status:
         raise Exit(code=status)
 
@@ -51,7 +52,7 @@ def command_task(
     options = arguments.options(command)
 
     def body(c, **given) -> None:
-        _cli(*arguments.command_line(command, given), settings=settings)
+        _cli(*arguments.command_line(command, given), settings=settings, task=name or None)
 
     # invoke reads a task's options from its signature: one keyword a command's option.
     parameters = [inspect.Parameter("c", inspect.Parameter.POSITIONAL_OR_KEYWORD)]

@@ -299,11 +299,12 @@ def _wrap(text: str) -> str:
     return textwrap.fill(text, WIDTH, break_on_hyphens=False, break_long_words=False)
 
 
-def parser(program: str = PROG) -> argparse.ArgumentParser:
+def parser(program: str = PROG, task: str | None = None) -> argparse.ArgumentParser:
     """The command line's parser: its commands, options and help.
 
     ``program`` is how the user called it: ``python -m generator``, or ``invoke`` for a
     task, whose usage lines then show the task's options only (invoke sets --settings).
+    ``task``: the name of the task run when it is not its command's (publish runs build).
     """
     main = usage.Parser(
         prog=program,
@@ -320,19 +321,22 @@ def parser(program: str = PROG) -> argparse.ArgumentParser:
     main.add_argument("--settings", default="pelicanconf.py", help=SETTINGS_HELP)
     commands = main.add_subparsers(dest="command", required=True, parser_class=usage.Parser)
     for name, command in COMMANDS.items():
-        _add_command(commands, name, command, program)
+        _add_command(commands, name, command, program, task)
     return main
 
 
 def _add_command(
-    commands: argparse._SubParsersAction, name: str, command: Command, program: str
-) -> None:
+    commands: argparse._SubParsersAction, name: str, command: Command, program: str,
+    task: str | None,
+) -> None:  # fmt: skip
+    # Only the command run ever prints its name, so a task's name may go on every one.
+    shown = task or name
     parser = commands.add_parser(
-        name, help=command.does, description=description(name),
+        name, prog=f"{program} {shown}", help=command.does, description=description(name),
         epilog=example(name, program), add_help=program == PROG,
         formatter_class=argparse.RawDescriptionHelpFormatter,  # wrapped as invoke shows it
     )  # fmt: skip
-    parser.program, parser.command = program, name
+    parser.program, parser.command, parser.shown = program, name, shown
     parser.examples = usage.option_examples(command.example)
     if program == PROG:
         # Also after the command, where staff tend to put it; the top-level default stays.
@@ -347,9 +351,9 @@ def _add_command(
         (groups[group] if group else parser).add_argument(flag, **spec)
 
 
-def parse(argv: list[str] | None, program: str = PROG) -> argparse.Namespace:
+def parse(argv: list[str] | None, program: str = PROG, task: str | None = None):
     """The command line's arguments, checked; a usage error exits (SystemExit, status 2)."""
-    cli = parser(program)
+    cli = parser(program, task)
     args, unknown = cli.parse_known_args(argv)
     if unknown:  # refused by the command's parser, which can say what its options are
         _command_parser(cli, args).error(f"unrecognized arguments: {' '.join(unknown)}")

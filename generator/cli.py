@@ -30,15 +30,16 @@ __all__ = ["PROG", "main", "parser"]
 BUG, INTERRUPTED, BROKEN_PIPE = 3, 130, 141
 
 
-def main(argv: list[str] | None = None, program: str = PROG) -> int:
+def main(argv: list[str] | None = None, program: str = PROG, task: str | None = None) -> int:
     """Run the command line; return the exit status (see the module's docstring).
 
     ``program`` is what the user typed: ``python -m generator``, or ``invoke`` (tasks.py);
-    usage lines and suggested commands name it.
+    usage lines and suggested commands name it, and ``task``, an invoke task's name when
+    it is not its command's (``invoke publish`` runs build).
     """
     try:
         try:
-            status = _main(argv, program)
+            status = _main(argv, program, task)
         except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
             status = exc.code if isinstance(exc.code, int) else 2
         sys.stdout.flush()  # inside the try: a closed pipe shows here, not at exit
@@ -53,8 +54,8 @@ def main(argv: list[str] | None = None, program: str = PROG) -> int:
         return INTERRUPTED
 
 
-def _main(argv: list[str] | None, program: str) -> int:
-    args = parse(argv, program)
+def _main(argv: list[str] | None, program: str, task: str | None) -> int:
+    args = parse(argv, program, task)
     args.program = program
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     try:

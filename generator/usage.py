@@ -26,11 +26,12 @@ class Parser(argparse.ArgumentParser):
 
     program = CLI  # as the user typed it: CLI, or INVOKE for a task
     command: str | None = None
+    shown: str | None = None  # the command as typed: the invoke task's name (publish)
     examples: dict[str, str] = {}  # an example of each option; set per command, never mutated
 
     def error(self, message: str):
         self.print_usage(sys.stderr)
-        message = reword(message, self.program, self.command, self.examples)
+        message = reword(message, self.program, self.shown or self.command, self.examples)
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 

@@ -291,3 +291,15 @@ def test_an_early_reporting_quarter_is_one_message_a_file_saying_the_rule(projec
 def test_no_third_program_name_is_installed():
     # `kpi-portal report` printed "usage: python -m generator report": one name too many.
     assert "[project.scripts]" not in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+
+
+def test_a_task_that_runs_another_command_is_named_as_typed(tmp_path):
+    # invoke publish runs build: its usage line and error say publish, the name typed.
+    project = project_copy(tmp_path / "clone")
+    shutil.copy(ROOT / "publishconf.py", project / "publishconf.py")
+    result = run([str(INVOKE), "publish", "--output", ""], project)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "usage: invoke publish [--output OUTPUT] [--force]\n"
+        "invoke publish: error: --output: must not be empty\n"
+    )

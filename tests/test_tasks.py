@@ -87,7 +87,7 @@ def reached(monkeypatch) -> list[list[str]]:
     """The argument lists that reach the command line's main(), which does nothing here."""
     calls: list[list[str]] = []
     # Each task names itself: its messages say "invoke report", not "python -m generator".
-    monkeypatch.setattr(cli, "main", lambda argv, program: calls.append(argv) or 0)
+    monkeypatch.setattr(cli, "main", lambda argv, **named: calls.append(argv) or 0)
     return calls
 
 
@@ -174,7 +174,7 @@ def test_any_value_reaches_the_command_line_unchanged(value):
     module = tasks_module()
     calls: list[list[str]] = []
     original = cli.main
-    cli.main = lambda argv, program: calls.append(argv) or 0
+    cli.main = lambda argv, **named: calls.append(argv) or 0
     try:
         program = Program(namespace=Collection.from_module(module), binary="invoke")
         program.run(["invoke", "justify", f"--reason={value}", f"--submitted={value}"], False)
@@ -194,7 +194,7 @@ def test_publish_is_build_with_the_publishing_settings(capsys, reached):
 
 def test_a_refused_command_is_a_failed_task_with_the_command_lines_status(monkeypatch):
     module = tasks_module()
-    monkeypatch.setattr(cli, "main", lambda argv, program: 2)
+    monkeypatch.setattr(cli, "main", lambda argv, **named: 2)
     program = Program(namespace=Collection.from_module(module), binary="invoke")
     with pytest.raises(SystemExit) as exited:
         program.run(["invoke", "validate"])
@@ -218,7 +218,7 @@ def test_an_option_added_to_the_table_is_in_the_command_line_and_the_task(
     assert context.flags["--checked-on"].help == "the date the figure was checked, YYYY-MM-DD"
     assert context.flags["--draft"].kind is bool
     calls: list[list[str]] = []
-    monkeypatch.setattr(cli, "main", lambda argv, program: calls.append(argv) or 0)
+    monkeypatch.setattr(cli, "main", lambda argv, **named: calls.append(argv) or 0)
     invoke(capsys, "report", "--id", "X", "--checked-on", "2026-10-01", "--draft", module=module)
     assert calls[0][2:] == ["report", "--id", "X", "--checked-on", "2026-10-01", "--draft"]
 
