@@ -173,8 +173,8 @@ COMMANDS = {
         "A budget needs --currency and --allocated; --budget-unit is optional."),
     "report": Command(
         "add one quarter's progress entry to a target, keeping the file's layout and comments",
-        "--id PA2023-017 --quarter 2026-Q3 --value 12 --source https://www.example.gov/p/1", (
-            _req("--id", "the target's id, e.g. PA2023-017"),
+        "--id PA2023-004 --quarter 2026-Q4 --value 90.5 --source https://www.example.gov/p/1", (
+            _req("--id", "the target's id, e.g. PA2023-004"),
             _req("--quarter", "the quarter reported on, e.g. 2026-Q3", _quarter),
             _opt("--value", "numeric targets: the value at the end of the quarter (this or "
                  "--percent is required)", _number, group="figure"),
@@ -190,7 +190,7 @@ COMMANDS = {
         )),
     "justify": Command(
         "file the delay justification of a missed target",
-        "--id PA2023-017 --reason 'Site handover slipped.' --revised-due 2027-Q2 "
+        "--id PA2022-007 --reason 'Site handover slipped.' --revised-due 2027-Q2 "
         "--measures 'A second contractor starts in 2026-Q4.' --submitted 2026-10-01", (
             _req("--id", "the missed target's id"),
             _req("--reason", "why it was missed (Markdown)"),
