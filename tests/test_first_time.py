@@ -274,18 +274,39 @@ def test_build_outside_the_repository_names_the_settings_option(tmp_path):
     assert "--settings" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_an_early_reporting_quarter_is_one_message_a_file_saying_the_rule(project):
+def test_an_early_reporting_quarter_is_one_message_naming_the_setting(project):
+    # 2024-Q4 is before the quarters of 37 of the sample's files: the setting is wrong, not
+    # 37 files, so the build says so once (it said it once per later entry: 48 lines).
     settings = project / "settings.py"
     settings.write_text(settings.read_text() + 'REPORTING_QUARTER = "2024-Q4"\n')
     result = run([sys.executable, "-m", "generator", "--settings", str(settings), "validate"],
                  project)  # fmt: skip
     assert result.returncode == 1
     lines = [line for line in result.stderr.splitlines() if "REPORTING_QUARTER" in line]
-    files = [line.split(":", 1)[0] for line in lines]
-    assert len(files) > 10 and len(set(files)) == len(files), lines
-    for line in lines:
-        assert "set REPORTING_QUARTER in the settings to the latest quarter reported" in line
-        assert "or to None" in line
+    assert lines == [
+        "REPORTING_QUARTER: 2024-Q4 is before quarters that 37 files report, up to 2026-Q3 "
+        "(such as targets/development-bureau/PA2022-006.yaml, "
+        "targets/development-bureau/PA2022-013.yaml, targets/development-bureau/PA2023-006.yaml"
+        "): no entry may report a quarter after it; set REPORTING_QUARTER in the settings to "
+        "2026-Q3, or to None (the latest quarter of any entry)"
+    ]
+    assert "the register has 1 problem:" in result.stderr
+
+
+def test_a_few_files_after_the_reporting_quarter_are_each_named_with_their_line(project):
+    # Up to three files: more likely a typo in those files than the setting.
+    settings = project / "settings.py"
+    settings.write_text(settings.read_text() + 'REPORTING_QUARTER = "2026-Q3"\n')
+    path = project / "targets" / "health-bureau" / "PA2023-004.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("quarter: 2026-Q3") == 1
+    path.write_text(text.replace("quarter: 2026-Q3", "quarter: 2027-Q3"), encoding="utf-8")
+    result = run([sys.executable, "-m", "generator", "--settings", str(settings), "validate"],
+                 project)  # fmt: skip
+    lines = [line for line in result.stderr.splitlines() if "REPORTING_QUARTER" in line]
+    assert len(lines) == 1 and lines[0].startswith("targets/health-bureau/PA2023-004.yaml:")
+    assert "2027-Q3 is after the reporting quarter 2026-Q3" in lines[0]
+    assert lines[0].endswith("or correct the quarter")
 
 
 def test_no_third_program_name_is_installed():

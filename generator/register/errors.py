@@ -21,6 +21,14 @@ class Problem:
         )
 
 
+@dataclass(frozen=True, order=True)
+class LateEntry(Problem):
+    """A progress entry after REPORTING_QUARTER: the file's first such, with the latest
+    quarter the file reports, so that a setting made too early is told once (``loader``)."""
+
+    latest: str = ""
+
+
 class PortalError(Exception):
     """Base class of every error the portal raises on purpose."""
 

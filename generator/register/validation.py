@@ -18,7 +18,7 @@ from babel.numbers import list_currencies
 
 from . import fields as kinds
 from .checker import _MISSING, Checker
-from .errors import Problem
+from .errors import LateEntry, Problem
 from .fields import Spec, names, spec, specs
 from .model import (
     DECREASE,
@@ -342,13 +342,14 @@ def _check_not_after(check: Checker, entries: tuple[ProgressEntry, ...], last: Q
         f", and so {'is' if more == 1 else 'are'} {more} later entr{'y' if more == 1 else 'ies'}"
     )
     others = f"{others} up to {latest}" if more else ""
-    check.fail(
+    problem = check.doc.problem(
         ("progress", first, "quarter"),
         f"{quarter} is after the reporting quarter {last} (REPORTING_QUARTER){others}: "
         "no entry may report a quarter after it; set REPORTING_QUARTER in the settings to "
         f"the latest quarter reported (at least {latest}), or to None (the latest quarter "
         "of any entry), or correct the quarter",
     )
+    check.problems.append(LateEntry(**vars(problem), latest=str(latest)))
 
 
 def _text(one_line: bool) -> Callable:
