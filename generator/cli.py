@@ -221,7 +221,9 @@ def _new_target(args, pelican_settings, settings) -> str:
     if args.currency is not None:  # with an amount allocated: _check_budget made sure
         fields["budget"] = _given(args, "currency", "allocated", unit="budget_unit")
     schema = Path(args.settings).resolve().parent / SCHEMA_FILE
-    return new_target(settings, fields, schema)
+    # The follow-up in the form that runs from here (the command line knows how it was run).
+    hint = f"Add quarterly updates with '{runnable(args.program)} report'."
+    return f"{new_target(settings, fields, schema)} {hint}"
 
 
 def _report(args, pelican_settings, settings) -> str:

@@ -200,3 +200,14 @@ def test_report_keeps_the_layout_of_a_file_whose_last_bare_key_is_indented(proje
     after = path.read_text()
     assert after.startswith(text)
     assert added_lines(text, after) == ["  - quarter: 2026-Q4", "    value: 40"]
+
+
+def test_report_on_a_file_cut_in_the_middle_of_a_character_says_so(project):
+    path = project / "targets" / "transport-bureau" / "PA2023-002.yaml"
+    data = path.read_bytes()
+    cut = data[: data.index("公里".encode()) + 1]  # one byte of a three-byte character
+    path.write_bytes(cut)
+    result = run(project, "report", "--id", "PA2023-002", "--quarter", "2026-Q4", "--value", "40")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "PA2023-002.yaml: the file ends in the middle of a character (byte" in result.stderr
+    assert path.read_bytes() == cut  # nothing written

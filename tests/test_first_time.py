@@ -324,3 +324,18 @@ def test_a_task_that_runs_another_command_is_named_as_typed(tmp_path):
         "usage: invoke publish [--output OUTPUT] [--force]\n"
         "invoke publish: error: --output: must not be empty\n"
     )
+
+
+def test_new_target_ends_with_the_report_command_that_runs_from_here(project):
+    # Run as python -m generator, the follow-up is in that form (it said 'invoke report',
+    # which a terminal without the venv does not have).
+    result = run(
+        [sys.executable, "-m", "generator", "--settings", str(project / "settings.py"),
+         "new-target", "--id", "PA2025-090", "--title", "Plant 100 trees", "--bureau",
+         "Housing Bureau", "--policy-address", "2025", "--due", "2027-Q4"],
+        project,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    last = result.stdout.rstrip().splitlines()[-1]
+    assert last.endswith(" -m generator report'."), last
+    assert "Add quarterly updates with '" in last and "'invoke report'" not in last

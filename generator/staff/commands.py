@@ -33,7 +33,7 @@ def new_target(settings: PortalSettings, fields: dict[str, Any], schema: Path | 
     """Write a skeleton file for a new target; return what was written."""
     edit = checked(new_target_edit(settings.targets_path, fields, schema), settings.default_lang)
     edit.write()
-    return f"Wrote {edit.summary}. Add quarterly updates with 'invoke report'."
+    return f"Wrote {edit.summary}."
 
 
 def report(settings: PortalSettings, target_id: str, entry: dict[str, Any]) -> str:

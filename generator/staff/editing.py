@@ -36,7 +36,7 @@ from ..register.loader import SourceFile, display_path, read_source
 from ..register.model import Target
 from ..register.quarters import Quarter
 from ..register.slugs import slugify
-from ..register.yamldoc import MAX_FILE_BYTES, reads_as_text
+from ..register.yamldoc import MAX_FILE_BYTES, not_utf8_message, reads_as_text
 
 SCHEMA_LINE = "# yaml-language-server: $schema={path}\n"
 # The sample register's layout: list items indented two spaces under their key.
@@ -90,8 +90,9 @@ def read_target_text(path: Path) -> str:
         raise EditError(f"{display_path(path)}: {refused}")
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise EditError(f"{display_path(path)}: file is not UTF-8 text: save it as UTF-8") from None
+    except UnicodeDecodeError as exc:
+        # The words the validator uses: a file cut mid-character is told so, not "not UTF-8".
+        raise EditError(f"{display_path(path)}: {not_utf8_message(data, exc)}") from None
 
 
 class _Verbatim(str):
