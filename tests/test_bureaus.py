@@ -428,3 +428,15 @@ def test_bureaus_yaml_is_read_only_as_a_regular_file(tmp_path):
     [line] = problems(FIXTURE_REGISTER, content)
     assert line.startswith(f"{content / 'bureaus.yaml'}: ")
     assert "pipe" in line
+
+
+def test_a_name_close_to_no_declared_bureau_gets_no_suggestion_but_the_codes():
+    from generator.register.bureaus import undeclared_message
+
+    bureaus, _ = read(GOOD)  # HB (Health Bureau) and CR (Companies Registry)
+    message = undeclared_message("Ministry of Magic", bureaus)
+    assert "did you mean" not in message
+    assert "is not a declared bureau, nor close to one" in message
+    assert "content/bureaus.yaml (HB, CR)" in message
+    # A near miss still gets its suggestion.
+    assert "did you mean 'Health Bureau' (HB)?" in undeclared_message("Helth Bureau", bureaus)

@@ -21,6 +21,10 @@ from .quarters import Quarter
 from .slugs import slugify
 from .yamldoc import Document
 
+# How alike (difflib ratio of the skeletons) a name must be to a declared one to be
+# suggested as its typo.
+CLOSE_ENOUGH = 0.6
+
 
 class UndeclaredBureau(PortalError):
     """A command was given a bureau that content/bureaus.yaml does not declare."""
@@ -74,7 +78,9 @@ class Bureaus:
         return {s: b for b in reversed(self.entries) for s in b.spellings()}
 
     def closest(self, written: str) -> tuple[Bureau, str] | None:
-        """The declared bureau and spelling nearest to ``written``, by their skeletons."""
+        """The declared bureau and spelling nearest to ``written``, by their skeletons;
+        None when none is near (difflib's usual 0.6): "Ministry of Magic" is not a typo
+        of "Digital Policy Office", and suggesting it misleads."""
         shape = skeleton(written)
         best, score = None, -1.0
         for bureau in self.entries:
@@ -82,7 +88,7 @@ class Bureaus:
                 ratio = difflib.SequenceMatcher(None, shape, skeleton(spelling)).ratio()
                 if ratio > score:
                     best, score = (bureau, spelling), ratio
-        return best
+        return best if score >= CLOSE_ENOUGH else None
 
     def glossary(self) -> dict[str, dict[str, str]]:
         """Each bureau's published name in every language it is declared in."""
@@ -151,7 +157,11 @@ def undeclared_message(written: str, bureaus: Bureaus) -> str:
     """Why ``written`` is refused, with the closest declared bureau and what to do."""
     closest = bureaus.closest(written)
     if closest is None:
-        return f"{written!r} is not a declared bureau: declare it in {bureaus.path} first"
+        codes = ", ".join(b.code for b in bureaus.entries)
+        return (
+            f"{written!r} is not a declared bureau, nor close to one: write the code or the "
+            f"name of one declared in {bureaus.path} ({codes}), or declare it there first"
+        )
     bureau, spelling = closest
     suggestion = f"did you mean '{bureaus.name(bureau)}' ({bureau.code})?"
     if skeleton(written) == skeleton(spelling):
