@@ -140,7 +140,7 @@ def _build_alone(
 
 def _summary(result: BuildResult) -> dict:
     return {"targets": result.targets, "missed": result.missed,
-            "reporting_quarter": result.reporting_quarter}  # fmt: skip
+            "reporting_quarter": result.reporting_quarter, "removed": result.removed}  # fmt: skip
 
 
 def _unchanged(output: Path, last: dict, started: float) -> BuildResult:
@@ -149,6 +149,7 @@ def _unchanged(output: Path, last: dict, started: float) -> BuildResult:
         targets=last["targets"],
         missed=last["missed"],
         reporting_quarter=last["reporting_quarter"],
+        removed=last.get("removed", 0),  # a summary kept by an earlier version has none
         seconds=time.perf_counter() - started,
         unchanged=True,
     )

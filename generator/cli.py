@@ -135,23 +135,35 @@ def _build(args, pelican_settings, settings) -> str:
     result = build(pelican_settings, Path(args.output), force=args.force)
     outputs.remember_last_output(settings.chart_cache_path, result.output)
     index = result.output / "index.html"
+    serve = (
+        f"Open {index} in a browser, or run '{_serve_command(args, result.output)}' and "
+        "visit http://localhost:8000/."
+    )
     if result.unchanged:
         return (
-            f"Nothing changed since the last build ({result.targets} targets, "
-            f"{result.missed} missed, as of "
-            f"{result.reporting_quarter}): {index} is up to date; checked in "
-            f"{result.seconds:.1f} s. Use --force to build it again."
+            f"Nothing changed since the last build of {_counted(result)}: {index} is up to "
+            "date; checked in "
+            f"{result.seconds:.1f} s. Use --force to build it again.\n{serve}"
         )
-    # The summary comes last: it is what a long build's reader looks for.
+    # The hint comes last: it is what to do next, after what was done.
     return (
-        f"Run '{_serve_command(args, result.output)}' and visit http://localhost:8000/, or open "
-        "the index in a browser:\n"
-        f"Built {result.targets} targets ({result.missed} missed) as of "
-        f"{result.reporting_quarter}: {result.pages} pages written, "
-        f"{result.charts_rendered} charts rendered, {result.charts_cached} from cache, "
-        f"{result.packs_rendered} PDF packs rendered, {result.packs_cached} from cache, "
-        f"in {result.seconds:.1f} s → {index}"
+        f"Built {_counted(result)}: {result.pages} pages "
+        f"written, {result.charts_rendered} charts rendered, {result.charts_cached} from "
+        f"cache, {result.packs_rendered} PDF packs rendered, {result.packs_cached} from "
+        f"cache, in {result.seconds:.1f} s.\n{serve}"
     )
+
+
+def _counted(result) -> str:
+    """``44 targets as of 2026-Q3 (11 missed)``, and the removed ones the site still shows:
+    the site's lists count them, so the summary says why its figure is higher."""
+    counted = f"{result.targets} targets as of {result.reporting_quarter} ({result.missed} missed"
+    if result.removed:
+        counted += (
+            f"; {result.removed} more, removed from the register, still published from "
+            f"{'its' if result.removed == 1 else 'their'} last version"
+        )
+    return counted + ")"
 
 
 def _serve_command(args: argparse.Namespace, output: Path) -> str:

@@ -130,6 +130,7 @@ class PortalGenerator(Generator):
             targets=len(project.targets),
             missed=sum(1 for a in self.portal.assessments if a.status == MISSED),
             reporting_quarter=str(self.portal.quarter),
+            removed=sum(1 for a in self.portal.assessments if a.removed),
         )
 
     def generate_output(self, writer) -> None:

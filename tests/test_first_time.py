@@ -88,7 +88,7 @@ def served_page(command: list[str], cwd: Path, env: dict[str, str]) -> str:
 
 def hinted_command(stdout: str) -> list[str]:
     """The command the build's closing hint says to run."""
-    found = re.search(r"^Run '([^']+)' and visit http://localhost:8000/", stdout, re.MULTILINE)
+    found = re.search(r"or run '([^']+)' and visit http://localhost:8000/\.$", stdout, re.MULTILINE)
     assert found, stdout
     return shlex.split(found[1])
 
@@ -339,3 +339,32 @@ def test_new_target_ends_with_the_report_command_that_runs_from_here(project):
     last = result.stdout.rstrip().splitlines()[-1]
     assert last.endswith(" -m generator report'."), last
     assert "Add quarterly updates with '" in last and "'invoke report'" not in last
+
+
+def test_the_build_summary_counts_the_removed_targets_the_site_still_shows(tmp_path):
+    # The sample's PA2023-012 was deleted without being withdrawn: the site keeps it (45
+    # targets on the home page), so the summary says why it is more than the 44 files.
+    import subprocess as sp
+
+    from tests.conftest import SAMPLE_REGISTER
+
+    settings = tmp_path / "settings.py"
+    settings.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+        f"TARGETS_PATH = {str(SAMPLE_REGISTER)!r}\nPATH = {str(ROOT / 'content')!r}\n"
+        f"THEME = {str(ROOT / 'theme')!r}\n"
+        # The cache the other sample builds of the run fill: its charts are not re-rendered.
+        f"CHART_CACHE_PATH = {str(ROOT / '.cache' / 'charts')!r}\n"
+    )
+    result = sp.run(
+        [sys.executable, "-m", "generator", "--settings", str(settings), "build",
+         "--output", str(tmp_path / "site")],
+        capture_output=True, text=True, timeout=600, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert lines[-2].startswith(
+        "Built 44 targets as of 2026-Q3 (11 missed; 1 more, removed from the register, still "
+        "published from its last version): "
+    )
+    assert lines[-1].startswith(f"Open {tmp_path / 'site' / 'index.html'} in a browser, or run")

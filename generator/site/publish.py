@@ -34,6 +34,9 @@ class Written:
     missed: int
     """Targets shown as missed, removed ones included."""
     reporting_quarter: str
+    removed: int = 0
+    """Targets no longer in the register, still published from their last version (the
+    site shows them beside the register's, so its count is targets + removed)."""
     pages: int = 0
     """HTML pages written, in every language."""
     charts_rendered: int = 0
