@@ -211,3 +211,18 @@ def test_report_on_a_file_cut_in_the_middle_of_a_character_says_so(project):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "PA2023-002.yaml: the file ends in the middle of a character (byte" in result.stderr
     assert path.read_bytes() == cut  # nothing written
+
+
+def test_report_says_when_its_entry_moves_the_whole_site_to_a_new_quarter(project):
+    # REPORTING_QUARTER is None in the sample: the first 2026-Q4 entry makes 2026-Q4 the
+    # quarter every page is as of, which staff saw only in 'invoke changes'.
+    first = run(project, "report", "--id", "PA2023-004", "--quarter", "2026-Q4", "--value", "91")
+    assert first.returncode == 0, first.stderr
+    assert "Note: this is the register's first entry for 2026-Q4" in first.stdout
+    assert "the whole site is now as of 2026-Q4" in first.stdout
+    second = run(
+        project, "report", "--id", "PA2022-008", "--quarter", "2026-Q4", "--percent", "100"
+    )
+    assert second.returncode == 0, second.stderr
+    assert "PA2022-008: add 2026-Q4: 100% complete." in second.stdout
+    assert "Note:" not in second.stdout

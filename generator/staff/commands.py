@@ -14,6 +14,7 @@ from ..assess.wording import status_label
 from ..project.loader import load_project
 from ..project.settings import PortalSettings
 from ..register.files import read_file
+from ..register.quarters import Quarter
 from . import bulk, bulk_report
 from .editing import (
     EditError,
@@ -41,7 +42,23 @@ def report(settings: PortalSettings, target_id: str, entry: dict[str, Any]) -> s
     path = find_target_file(settings.targets_path, target_id)
     edit = progress_edit(path, read_target_text(path), entry)
     checked(edit, settings.default_lang, settings.reporting_quarter).write()
-    return f"Updated {edit.summary}."
+    return f"Updated {edit.summary}.{_quarter_moved(settings, entry['quarter'])}"
+
+
+def _quarter_moved(settings: PortalSettings, quarter: str) -> str:
+    """What the entry just written does to the whole site when it is the register's first
+    for its quarter and REPORTING_QUARTER is None: staff saw it only in 'invoke changes'."""
+    if settings.reporting_quarter is not None:
+        return ""
+    quarters = [e.quarter for t in load_project(settings, with_record=False).targets
+                for e in t.progress]  # fmt: skip
+    if quarters.count(Quarter.parse(quarter)) != 1 or max(quarters) != Quarter.parse(quarter):
+        return ""
+    return (
+        f"\nNote: this is the register's first entry for {quarter}. REPORTING_QUARTER is None, "
+        f"so the whole site is now as of {quarter}: every target not yet reported for it shows "
+        "'No update this quarter' until its bureau reports (see 'invoke changes')."
+    )
 
 
 def justify(settings: PortalSettings, target_id: str, delay: dict[str, Any]) -> str:

@@ -257,8 +257,11 @@ def progress_edit(path: Path, text: str, entry: dict[str, Any]) -> Edit:
     if progress.fa.flow_style():  # "progress: []" becomes a readable block list
         progress.fa.set_block_style()
     progress.append(_entry_map(entry))
-    figure = entry.get("value", entry.get("percent_complete"))
-    summary = f"{data.get('id', path.stem)}: add {quarter}: {number(figure)}"
+    if "percent_complete" in entry:  # "100% complete", not a bare 100 that reads as a value
+        figure = f"{number(entry['percent_complete'])}% complete"
+    else:
+        figure = number(entry.get("value"))
+    summary = f"{data.get('id', path.stem)}: add {quarter}: {figure}"
     if entry.get("spent") is not None:
         summary += f", spent {number(entry['spent'])}"
     return Edit(path, text, dump(yaml, data), summary)
