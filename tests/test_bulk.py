@@ -288,3 +288,11 @@ def test_a_row_the_csv_reader_refuses_is_named_by_row(project):
         "Error: updates.csv row 3: cannot be read as CSV (field larger than field limit "
         "(131072)): save the sheet again as CSV UTF-8 (comma delimited)"
     ]
+
+
+def test_one_problem_is_told_as_one(project):
+    (project / "updates.csv").write_text(HEADER + "PA2023-004,2026-Q3,91,,,,\n")
+    lines = error_lines(run(project, "import-progress", "--csv", "updates.csv"))
+    assert lines[0] == (
+        "Error: updates.csv has 1 problem in 1 row; nothing was written: fix it and run again."
+    )

@@ -20,13 +20,13 @@ def outcome(plan: ImportPlan, dry_run: bool) -> str:
     if dry_run:
         report = dry_run_report(plan)
         if not plan.ok:
-            raise EditError(_refusal(plan, "fix them and run the dry run again") + report)
+            raise EditError(_refusal(plan, "run the dry run again") + report)
         count = len(plan.edits)
         return (
             f"{report}\n{count} update(s) would be made; run again without --dry-run to make them."
         )
     if not plan.ok:
-        raise EditError(_refusal(plan, "fix them and run again") + "\n".join(plan.messages()))
+        raise EditError(_refusal(plan, "run again") + "\n".join(plan.messages()))
     apply(plan)
     lines = [f"  {edit.summary}" for edit in plan.edits]
     return "\n".join([f"Made {len(plan.edits)} update(s):", *lines])
@@ -34,9 +34,10 @@ def outcome(plan: ImportPlan, dry_run: bool) -> str:
 
 def _refusal(plan: ImportPlan, advice: str) -> str:
     problems, rows = len(plan.problems), len({p.row for p in plan.problems})
+    fix = "fix them" if problems > 1 else "fix it"
     return (
         f"{plan.csv_name} has {problems} problem{'s' if problems > 1 else ''} in {rows} "
-        f"row{'s' if rows > 1 else ''}; nothing was written: {advice}.\n"
+        f"row{'s' if rows > 1 else ''}; nothing was written: {fix} and {advice}.\n"
     )
 
 
