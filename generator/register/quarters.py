@@ -26,7 +26,7 @@ class Quarter:
         """Return the quarter written ``YYYY-Qn``; raise ``ValueError`` otherwise."""
         match = QUARTER_RE.fullmatch(text) if isinstance(text, str) else None
         if match is None:
-            raise ValueError(f"{text!r} is not a quarter (use YYYY-Qn)")
+            raise ValueError(f"{text!r} is not a quarter (use YYYY-Qn){_closest(text)}")
         quarter = cls(int(match.group(1)), int(match.group(2)))
         if not FIRST_YEAR <= quarter.year <= LAST_YEAR:
             raise ValueError(
@@ -72,3 +72,13 @@ def describe_span(quarters: int) -> str:
             parts.append(f"{rest} quarter" + ("s" if rest > 1 else ""))
         text += f" ({' '.join(parts)})"
     return text
+
+
+def _closest(text: object) -> str:
+    """The quarter a near miss stands for, as a hint: ``2027-q4``, ``2027 Q4``, ``2027Q4``
+    and `` 2027-Q4`` are ``2027-Q4``; nothing for a text that is no quarter at all."""
+    if not isinstance(text, str):
+        return ""
+    squeezed = re.sub(r"[\s_/.-]+", "", text.upper())
+    near = re.fullmatch(r"([0-9]{4})Q([1-4])", squeezed)
+    return f": write {near[1]}-Q{near[2]}" if near else ""

@@ -220,7 +220,9 @@ def _in_order(check: Checker, path: Path, entries: list[tuple[int, ProgressEntry
     # From the file's own items, not the entries built: an entry refused for another
     # reason (a quarter 2025-Q5) still holds a running total the next one must not undercut,
     # and all of a file's problems are told at once.
-    spent = [(i, item["spent"], item.get("quarter")) for i, item in enumerate(check.items(path))
+    items = check.get(path)  # not check.items: a list that is not one was told already
+    items = items if isinstance(items, list) else []
+    spent = [(i, item["spent"], item.get("quarter")) for i, item in enumerate(items)
              if isinstance(item, dict) and _is_figure(item.get("spent"))]  # fmt: skip
     for (_, was, when), (i, now, _) in zip(spent, spent[1:], strict=False):
         if now < was:
