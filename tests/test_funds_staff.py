@@ -300,3 +300,14 @@ def test_a_unit_translated_is_a_budget_change_that_says_so(tmp_path):
     assert not changes.unchanged and not changes.funds.spending
     assert "| `M-X` | M-X target | HKD 10 million allocated → **HKD 10 million allocated** " \
            "(changed: unit) |" in to_markdown(changes, "en").splitlines()  # fmt: skip
+
+
+def test_a_new_targets_spending_lines_are_not_listed_as_spending_reported(tmp_path):
+    # Its progress is not listed as new progress either: the new target is the news.
+    old, new = sides(tmp_path)
+    added = {**NEW, "M-NEW": "budget: {currency: HKD, allocated: 10}\nprogress:\n"
+             "  - {quarter: 2025-Q3, value: 10, spent: 4}\n"}  # fmt: skip
+    new = load_register(register(tmp_path / "added", added), reporting_quarter=None,
+                        default_lang="en")  # fmt: skip
+    funds = compare(old, new, reporting_quarter=None, at_risk_lag=DEFAULT_AT_RISK_LAG).funds
+    assert "M-NEW" not in {s.target.id for s in funds.spending}

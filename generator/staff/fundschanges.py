@@ -84,8 +84,10 @@ def compare_funds(
     money; ``was`` and ``now`` are their assessments (None without a reporting quarter)."""
     if old is not None and old.budget != new.budget:
         changes.budgets.append(BudgetChange(new, old.budget, new.budget))
+    # A target added is listed with its figures under the new targets, its spending too:
+    # as with its progress, its lines are not each news of their own.
     before = {e.quarter: e.spent for e in old.progress} if old is not None else {}
-    after = {e.quarter: e.spent for e in new.progress}
+    after = {e.quarter: e.spent for e in new.progress} if old is not None else {}
     for quarter in sorted(before.keys() | after.keys()):
         spent_then, spent_now = before.get(quarter), after.get(quarter)
         if spent_then != spent_now:
