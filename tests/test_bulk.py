@@ -296,3 +296,14 @@ def test_one_problem_is_told_as_one(project):
     assert lines[0] == (
         "Error: updates.csv has 1 problem in 1 row; nothing was written: fix it and run again."
     )
+
+
+def test_a_row_for_a_quarter_already_reported_still_has_its_other_columns_checked(project):
+    (project / "updates.csv").write_text(
+        HEADER + 'PA2023-004,2026-Q3,"1,250",,,www.example.gov/health,\n'
+    )
+    lines = error_lines(run(project, "import-progress", "--csv", "updates.csv", "--dry-run"))
+    text = "\n".join(lines)
+    assert "has 3 problems in 1 row" in lines[0]
+    assert "column quarter: PA2023-004 already reports 2026-Q3" in text
+    assert "column value: " in text and "column sources: " in text

@@ -335,7 +335,13 @@ def _add(
     except EditError as exc:  # a quarter already reported or out of order: said above
         if clean:
             row.fail(None, str(exc))
-        return
+            return
+        # The row's other columns are still checked, on a quarter after the file's last:
+        # a staff member told only of the quarter would meet the rest on the next run.
+        edit = _on_a_later_quarter(path, before, entry, context.files[path][1])
+        if edit is None:
+            return
+        stood_in = stood_in | {"quarter"}
     index = len(round_trip(edit.after)[1]["progress"]) - 1
     told = {p.column for p in row.problems} | stood_in
     _check_edited(context, row, path, edit.after, index, told if not clean else set())
@@ -344,6 +350,17 @@ def _add(
     context.texts[path] = edit.after
     plan.edits.append(Edit(path, before, edit.after, edit.summary))
     plan.additions.append(Addition(row.number, row.target or "", path, entry))
+
+
+def _on_a_later_quarter(path: Path, text: str, entry: dict, data: dict) -> Edit | None:
+    """The edit of ``entry`` moved to the quarter after the file's last, to check its other
+    columns; None where that too is refused."""
+    reported = _reported(data)
+    later = max(reported).shift(1) if reported else Quarter.parse(str(entry["quarter"]))
+    try:
+        return progress_edit(path, text, {**entry, "quarter": str(later)})
+    except (EditError, ValueError):
+        return None
 
 
 def _check_edited(
