@@ -392,4 +392,4 @@ def test_spending_going_down_is_found_past_an_entry_with_a_bad_quarter(check):
         "progress[1].quarter",
         "progress[2].spent",
     ]
-    assert "40 is less than the 52 spent by 2024-Q5" in found[1]
+    assert "40 is less than the 52 spent in progress[1]:" in found[1]

@@ -32,7 +32,7 @@ from .model import (
     Target,
     Withdrawal,
 )
-from .quarters import Quarter
+from .quarters import QUARTER_RE, Quarter
 from .yamldoc import Document, Path
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")
@@ -224,11 +224,14 @@ def _in_order(check: Checker, path: Path, entries: list[tuple[int, ProgressEntry
     items = items if isinstance(items, list) else []
     spent = [(i, item["spent"], item.get("quarter")) for i, item in enumerate(items)
              if isinstance(item, dict) and _is_figure(item.get("spent"))]  # fmt: skip
-    for (_, was, when), (i, now, _) in zip(spent, spent[1:], strict=False):
+    for (j, was, when), (i, now, _) in zip(spent, spent[1:], strict=False):
         if now < was:
+            # The entry's own quarter, unless it is no quarter (told apart): then its place.
+            valid = isinstance(when, str) and QUARTER_RE.fullmatch(when)
+            by = f"by {when}" if valid else f"in progress[{j}]"
             check.fail(
                 (*path, i, "spent"),
-                f"{now} is less than the {was} spent by {when}: "
+                f"{now} is less than the {was} spent {by}: "
                 "spent is the total up to the end of the quarter, so it never goes down; "
                 "give the running total",
             )
