@@ -437,6 +437,6 @@ def test_a_name_close_to_no_declared_bureau_gets_no_suggestion_but_the_codes():
     message = undeclared_message("Ministry of Magic", bureaus)
     assert "did you mean" not in message
     assert "is not a declared bureau, nor close to one" in message
-    assert "content/bureaus.yaml (HB, CR)" in message
+    assert "content/bureaus.yaml (HB Health Bureau; CR Companies Registry)" in message
     # A near miss still gets its suggestion.
     assert "did you mean 'Health Bureau' (HB)?" in undeclared_message("Helth Bureau", bureaus)

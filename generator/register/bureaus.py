@@ -157,10 +157,11 @@ def undeclared_message(written: str, bureaus: Bureaus) -> str:
     """Why ``written`` is refused, with the closest declared bureau and what to do."""
     closest = bureaus.closest(written)
     if closest is None:
-        codes = ", ".join(b.code for b in bureaus.entries)
+        # Codes with their names: a bare list of 19 codes sends staff to the file anyway.
+        declared = "; ".join(f"{b.code} {bureaus.name(b)}" for b in bureaus.entries)
         return (
             f"{written!r} is not a declared bureau, nor close to one: write the code or the "
-            f"name of one declared in {bureaus.path} ({codes}), or declare it there first"
+            f"name of one declared in {bureaus.path} ({declared}), or declare it there first"
         )
     bureau, spelling = closest
     suggestion = f"did you mean '{bureaus.name(bureau)}' ({bureau.code})?"
