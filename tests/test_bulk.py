@@ -95,7 +95,8 @@ def test_every_problem_of_every_row_is_listed_by_row_and_column(project):
     assert error_lines(result) == [
         "Error: updates.csv has 8 problems in 5 rows; nothing was written: fix them and run again.",
         f"updates.csv row 3, column id: {NO_TARGET}",
-        "updates.csv row 4, column quarter: '2026-Q5' is not a quarter (use YYYY-Qn)",
+        "updates.csv row 4, column quarter: '2026-Q5' is not a quarter (use YYYY-Qn): a year has "
+        "quarters Q1 to Q4 only",
         "updates.csv row 4, column sources: 'ftp://files' is not a web address: give the full "
         "address, starting with https://",
         f"updates.csv row 5, column value: '1,200' {NOT_A_NUMBER}",
@@ -168,7 +169,8 @@ def test_rows_are_numbered_as_the_spreadsheet_shows_them_counting_blank_rows(pro
     )
     lines = error_lines(run(project, "import-progress", "--csv", "updates.csv"))
     assert lines[1:] == [
-        "updates.csv row 5, column quarter: '2026-Q5' is not a quarter (use YYYY-Qn)"
+        "updates.csv row 5, column quarter: '2026-Q5' is not a quarter (use YYYY-Qn): a year has "
+        "quarters Q1 to Q4 only"
     ]
 
 

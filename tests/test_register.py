@@ -489,7 +489,8 @@ def test_bad_quarter_in_progress_names_entry_and_line():
         """
     )
     assert only(text) == [
-        f"{FILE}:11: progress[2].quarter: '2024-Q5' is not a quarter (use YYYY-Qn)"
+        f"{FILE}:11: progress[2].quarter: '2024-Q5' is not a quarter (use YYYY-Qn): a year has "
+        "quarters Q1 to Q4 only"
     ]
 
 
@@ -500,7 +501,8 @@ def test_bad_due_quarter_is_reported(value):
     assert problems[0].startswith(f"{FILE}:5: due: ")
     assert "is not a quarter (use YYYY-Qn)" in problems[0]
     # A near miss is told the quarter it stands for; others are not guessed at.
-    assert problems[0].endswith(": write 2025-Q4" if value == "2025Q4" else "(use YYYY-Qn)")
+    ending = {"2025Q4": ": write 2025-Q4", "2025-Q0": ": a year has quarters Q1 to Q4 only"}
+    assert problems[0].endswith(ending.get(value, "(use YYYY-Qn)"))
 
 
 def test_a_date_written_for_a_quarter_is_quoted_as_written():
@@ -804,7 +806,10 @@ def test_revised_due_must_be_after_due(revised_due):
 
 def test_bad_withdrawn_quarter_is_reported():
     text = HEAD + "withdrawn:\n  quarter: 2024-Q9\n  reason: Dropped.\n"
-    assert only(text) == [f"{FILE}:7: withdrawn.quarter: '2024-Q9' is not a quarter (use YYYY-Qn)"]
+    assert only(text) == [
+        f"{FILE}:7: withdrawn.quarter: '2024-Q9' is not a quarter (use YYYY-Qn): a year has "
+        "quarters Q1 to Q4 only"
+    ]
 
 
 # --- unknown fields ----------------------------------------------------------
@@ -1044,7 +1049,8 @@ def test_all_problems_in_one_file_are_reported_in_one_run():
         f"{FILE}:1: bureau: required field 'bureau' is missing: add a line 'bureau: ...'",
         f"{FILE}:2: title: the default language 'en' must be given: "
         "add a line 'en: ...' with that text",
-        f"{FILE}:5: due: '2025-Q9' is not a quarter (use YYYY-Qn)",
+        f"{FILE}:5: due: '2025-Q9' is not a quarter (use YYYY-Qn): a year has quarters Q1 to "
+        "Q4 only",
         f"{FILE}:9: indicator.target: must differ from the baseline (10): "
         "a target equal to its baseline measures nothing",
         f"{FILE}:13: progress[1].quarter: 2024-Q1 must come after 2024-Q2: "

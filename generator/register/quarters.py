@@ -80,5 +80,9 @@ def _closest(text: object) -> str:
     if not isinstance(text, str):
         return ""
     squeezed = re.sub(r"[\s_/.-]+", "", text.upper())
-    near = re.fullmatch(r"([0-9]{4})Q([1-4])", squeezed)
-    return f": write {near[1]}-Q{near[2]}" if near else ""
+    near = re.fullmatch(r"([0-9]{4})Q([0-9]+)", squeezed)
+    if near is None:
+        return ""
+    if near[2] not in ("1", "2", "3", "4"):  # 2025-Q5, 2025-Q0: a year has four quarters
+        return ": a year has quarters Q1 to Q4 only"
+    return f": write {near[1]}-Q{near[2]}"
