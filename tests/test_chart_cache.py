@@ -144,13 +144,15 @@ def test_cli_says_what_a_rebuild_rendered(project):
     for force in ([], ["--force"]):  # the second build has nothing new: force it
         result = run(project, "build", "--output", str(project / "site"), *force)
         assert result.returncode == 0, result.stderr
-    summary = result.stdout.strip().splitlines()[-1]
+    # The summary, then the hint to open or serve what was built.
+    summary, hint = result.stdout.strip().splitlines()[-2:]
     assert re.fullmatch(
-        r"Built \d+ targets \(\d+ missed\) as of \d{4}-Q[1-4]: \d+ pages written, "
+        r"Built \d+ targets as of \d{4}-Q[1-4] \(\d+ missed[^)]*\): \d+ pages written, "
         r"0 charts rendered, \d+ from cache, 0 PDF packs rendered, \d+ from cache, "
-        r"in [\d.]+ s → .*index\.html",
+        r"in [\d.]+ s\.",
         summary,
     ), summary
+    assert re.fullmatch(r"Open .*index\.html in a browser, or run '.*' and visit .*", hint), hint
     assert (project / ".cache" / "charts").is_dir()  # beside the settings file
 
 
