@@ -42,7 +42,7 @@ TARGET_CHART_LEGEND = {
     "goal": {"stroke": "#1b6b35", "dash": "dotted", "marker": None},
     "due": {"stroke": "#b3261e", "dash": "solid", "marker": None},
 }
-_DASHES = {"solid": None, "dashed": [6, 4], "dotted": [2, 2]}
+DASHES = {"solid": None, "dashed": [6, 4], "dotted": [2, 2]}
 # Charts are measured when rendered and drawn by the reader's browser: a font stack of
 # metric-compatible faces (Liberation Sans = Arial = Helvetica) keeps labels from clipping.
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
@@ -56,7 +56,7 @@ NARROW_QUARTER_LABELS = 7
 # space round the chart keeps a label that grows from running past the picture's edge.
 PADDING = {"left": 24, "top": 12, "right": 12, "bottom": 8}
 # The whole chart, axes and legend included, fits the width it is given.
-_FIT = {"type": "fit-x", "contains": "padding"}
+FIT_WIDTH = {"type": "fit-x", "contains": "padding"}
 
 
 @dataclass(frozen=True)
@@ -154,16 +154,18 @@ def _target_layout(milestone: bool, slanted: bool, narrow: bool = False) -> dict
     # go unheard; labels are short, and with no limit Vega measures each only once.
     axis_config = {"labelLimit": 0, "labelFontSize": size}
     if narrow:
-        chart = _style(layers, NARROW_WIDTH, 240, axis=axis_config, aria=False, autosize=_FIT)
+        chart = styled_chart(
+            layers, NARROW_WIDTH, 240, axis=axis_config, aria=False, autosize=FIT_WIDTH
+        )
     else:
-        chart = _style(layers, 560, 260, axis=axis_config, aria=False)
+        chart = styled_chart(layers, 560, 260, axis=axis_config, aria=False)
     return rendering.compile_vegalite(chart.to_dict())
 
 
 def _stroke(key: str) -> dict:
     """The mark properties that draw the line ``key`` as ``TARGET_CHART_LEGEND`` says."""
     style = TARGET_CHART_LEGEND[key]
-    dash = _DASHES[style["dash"]]
+    dash = DASHES[style["dash"]]
     return {"color": style["stroke"], **({"strokeDash": dash} if dash else {})}
 
 
@@ -202,7 +204,7 @@ def status_by_bureau_chart(
     )
     if not narrow:
         y = alt.Y("bureau:N", title=None, sort=bureaus, axis=alt.Axis(labelLimit=240))
-        return _style(bars.encode(y=y), 500, max(120, 28 * len(bureaus)))
+        return styled_chart(bars.encode(y=y), 500, max(120, 28 * len(bureaus)))
     # A bar a step of 44px, a thin one under its bureau's name (written in the band's
     # padding, left-aligned): a name beside the bar would leave the bar no room.
     y = alt.Y("bureau:N", title=None, sort=bureaus, axis=None, scale=alt.Scale(paddingInner=0.6))
@@ -212,7 +214,7 @@ def status_by_bureau_chart(
         .encode(y=y, x=alt.value(0), text="bureau:N")
     )
     chart = alt.layer(bars.encode(y=y), names_above)
-    return _style(chart, NARROW_WIDTH, 44 * len(bureaus), size=size, autosize=_FIT)
+    return styled_chart(chart, NARROW_WIDTH, 44 * len(bureaus), size=size, autosize=FIT_WIDTH)
 
 
 def _status_counts(
@@ -230,7 +232,7 @@ def _status_counts(
     )
 
 
-def _style(
+def styled_chart(
     chart: alt.TopLevelMixin,
     width: float,
     height: float,

@@ -10,7 +10,7 @@ import pandas as pd
 from ..assess.history import StatusPoint
 from ..assess.status import WITHDRAWN
 from ..register.model import Target
-from .charts import NARROW_FONT, NARROW_WIDTH, PADDING, _style
+from .charts import NARROW_FONT, NARROW_WIDTH, PADDING, styled_chart
 
 GOOD = ("on_track", "achieved", "achieved_late")
 GROUPINGS = ("bureau", "policy_address")
@@ -93,7 +93,7 @@ def heatmap_chart(
     base = alt.Chart(cells).encode(x=quarter, y=group)
     rects = base.mark_rect(stroke="white", strokeWidth=1).encode(color=_share_colour(legend_title))
     text = base.mark_text(fontSize=12).encode(text="label:N", color=_label_colour())
-    return _style(alt.layer(rects, text), width, 30 * len(groups))
+    return styled_chart(alt.layer(rects, text), width, 30 * len(groups))
 
 
 def _labels(shares: pd.DataFrame) -> list[str]:
@@ -135,7 +135,7 @@ def _narrow_heatmap(
     # The groups' names stand upright above the columns: room for them to grow upwards.
     # The quarters' labels, all of one length, need little room to grow on the left.
     padding = {**PADDING, "top": 32, "left": 12}
-    styled = _style(chart, column * len(groups), 26 * len(quarters), size=NARROW_FONT)
+    styled = styled_chart(chart, column * len(groups), 26 * len(quarters), size=NARROW_FONT)
     return styled.properties(padding=padding)
 
 

@@ -23,7 +23,14 @@ from ..register.i18n import gettext as _
 from ..register.model import Budget
 from ..register.quarters import Quarter, quarter_range
 from . import rendering
-from .charts import _DASHES, _FIT, NARROW_FONT, NARROW_QUARTER_LABELS, NARROW_WIDTH, _style
+from .charts import (
+    DASHES,
+    FIT_WIDTH,
+    NARROW_FONT,
+    NARROW_QUARTER_LABELS,
+    NARROW_WIDTH,
+    styled_chart,
+)
 from .portal import chart_url
 
 # What each line means, for the page's key: each differs in dash and marker, not only in
@@ -135,8 +142,8 @@ def _money_layout(slanted: bool, narrow: bool) -> dict:
     for key in SERIES:
         style = MONEY_CHART_LEGEND[key]
         stroke = {"color": style["stroke"]}
-        if _DASHES[style["dash"]]:
-            stroke["strokeDash"] = _DASHES[style["dash"]]
+        if DASHES[style["dash"]]:
+            stroke["strokeDash"] = DASHES[style["dash"]]
         base = alt.Chart(alt.NamedData(key))
         layers.append(base.mark_line(strokeWidth=2.5, **stroke).encode(x=x, y=y))
         if style["marker"]:
@@ -148,9 +155,11 @@ def _money_layout(slanted: bool, narrow: bool) -> dict:
     chart = alt.layer(*layers, whole)
     axis = {"labelLimit": 0, "labelFontSize": size}
     if narrow:
-        chart = _style(chart, NARROW_WIDTH, NARROW_HEIGHT, axis=axis, aria=False, autosize=_FIT)
+        chart = styled_chart(
+            chart, NARROW_WIDTH, NARROW_HEIGHT, axis=axis, aria=False, autosize=FIT_WIDTH
+        )
     else:
-        chart = _style(chart, *WIDE_SIZE, axis=axis, aria=False)
+        chart = styled_chart(chart, *WIDE_SIZE, axis=axis, aria=False)
     return rendering.compile_vegalite(chart.to_dict())
 
 
