@@ -606,3 +606,101 @@ def test_invoke_commands_are_parsed_like_a_shell():
 )
 def test_codeowners_patterns_are_matched_like_github(pattern, covered):
     assert codeowners_matches(pattern, "targets/housing-bureau/PA2023-001.yaml") is covered
+
+
+# --- (f) warm builds: the build's caches kept between runs ------------------------------------
+
+# The workflow each settings file builds with, and the step that builds.
+CACHED_BUILDS = [(PUBLISH, "publishconf.py", "invoke publish"),
+                 (PULL_REQUEST, "pelicanconf.py", "invoke build")]  # fmt: skip
+
+
+def cache_folder(settings_file: str) -> Path:
+    """The folder the build keeps its caches in: CHART_CACHE_PATH as the settings resolve it."""
+    from generator.build import read_settings
+
+    return Path(read_settings(ROOT / settings_file)["CHART_CACHE_PATH"]).resolve()
+
+
+def cache_problems(workflow: dict, build_command: str, cache: Path) -> list[str]:
+    """What keeps the job that runs ``build_command`` from building warm, if anything."""
+    job = job_running(workflow, build_command)
+    job_steps = steps(workflow, job)
+    build = next(i for i, s in enumerate(job_steps) if build_command in s.get("run", ""))
+    keeping = [
+        (i, step)
+        for i, step in enumerate(job_steps)
+        if step.get("uses", "").split("@")[0] == "actions/cache"
+        and any(
+            cache.is_relative_to((ROOT / path).resolve()) and (ROOT / path).resolve() != ROOT
+            for path in str(step.get("with", {}).get("path", "")).split()
+        )
+    ]
+    if not keeping:
+        return [f"{job}: no actions/cache step keeps {cache.relative_to(ROOT)} (or a folder of it)"]
+    index, step = keeping[0]
+    key = str(step["with"].get("key", ""))
+    restore_keys = str(step["with"].get("restore-keys", "")).splitlines()
+    python = next(s.get("id") for s in job_steps if s.get("uses", "").startswith("actions/setup-"))
+    problems = []
+    if index > build:
+        problems.append(f"{job}: the cache is restored after the build step")
+    for needed in ("hashFiles('constraints.txt')", "runner.os", f"steps.{python}.outputs."):
+        if needed not in key:
+            problems.append(f"{job}: the cache key does not name {needed}")
+    # A key found exactly is not saved again: a key of its own each run saves every run's
+    # additions, and restore-keys finds the newest.
+    if not any(run in key for run in ("github.run_id", "github.sha")):
+        problems.append(f"{job}: the cache key is the same every run, so it is saved once")
+    if not any(key.startswith(k) and "hashFiles('constraints.txt')" in k for k in restore_keys):
+        problems.append(f"{job}: no restore-keys prefix of the key with the constraints")
+    return problems
+
+
+@pytest.mark.parametrize(("path", "settings_file", "build"), CACHED_BUILDS,
+                         ids=lambda value: getattr(value, "name", None))  # fmt: skip
+def test_both_workflows_restore_and_save_the_build_caches_before_building(
+    path, settings_file, build
+):
+    cache = cache_folder(settings_file)
+    assert cache.is_relative_to(ROOT), f"{settings_file}: CHART_CACHE_PATH {cache} is outside"
+    assert cache_problems(load_workflow(path), build, cache) == []
+
+
+# Each fault the check above guards against, made in the real workflow's text.
+CACHE_FAULTS = {
+    "another folder": (r"path: \.cache\n", "path: .cache/other\n", "no actions/cache step"),
+    "the whole checkout": (r"path: \.cache\n", "path: .\n", "no actions/cache step"),
+    "no constraints": (r"-\$\{\{ hashFiles\('constraints.txt'\) \}\}-\$\{\{ github.run_id",
+                       "-${{ github.run_id", "does not name hashFiles('constraints.txt')"),
+    "no system": (r"key: site-\$\{\{ runner.os \}\}", "key: site", "does not name runner.os"),
+    "no python": (r"(key: .*)-python\$\{\{ steps.python.outputs.python-version \}\}", r"\1",
+                  "does not name steps.python.outputs."),
+    "one key": (r"-\$\{\{ github.run_id \}\}-\$\{\{ github.run_attempt \}\}", "",
+                "the same every run"),
+    "no restore-keys": (r"\n *restore-keys: \|\n.*\n", "\n", "no restore-keys prefix"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("fault", CACHE_FAULTS)
+@pytest.mark.parametrize(("path", "settings_file", "build"), CACHED_BUILDS,
+                         ids=lambda value: getattr(value, "name", None))  # fmt: skip
+def test_the_cache_check_fails_on_the_fault_it_guards(path, settings_file, build, fault):
+    pattern, replacement, problem = CACHE_FAULTS[fault]
+    text, made = re.subn(pattern, replacement, path.read_text(encoding="utf-8"))
+    assert made == 1, f"{fault}: the fault was not made in {path.name}"
+    problems = cache_problems(yaml.safe_load(text), build, cache_folder(settings_file))
+    assert any(problem in found for found in problems), problems
+
+
+@pytest.mark.parametrize(("path", "settings_file", "build"), CACHED_BUILDS,
+                         ids=lambda value: getattr(value, "name", None))  # fmt: skip
+def test_the_cache_check_fails_on_a_cache_restored_after_the_build(path, settings_file, build):
+    workflow = load_workflow(path)
+    job = job_running(workflow, build)
+    job_steps = workflow["jobs"][job]["steps"]
+    cache = next(s for s in job_steps if s.get("uses", "").startswith("actions/cache@"))
+    job_steps.remove(cache)
+    job_steps.append(cache)
+    problems = cache_problems(workflow, build, cache_folder(settings_file))
+    assert problems == [f"{job}: the cache is restored after the build step"]
