@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import outputs
-from .fingerprint import BuildRecord, input_fingerprint
+from .fingerprint import BuildRecord, input_fingerprint, site_inputs
 from .pelicansettings import portal_settings as read_portal_settings
 from .portaltheme import theme_folder
 from .project.loader import Project, load_project, unreadable_entries
@@ -120,18 +120,20 @@ def _build_alone(
     """``build``, holding the lock of ``output``."""
     outputs.check_replaceable(output)  # again: a build that ran meanwhile may have changed it
     portal_settings = read_portal_settings(settings)
-    inputs = [portal_settings.targets_path, portal_settings.content_path]
     # The portal's own templates too: a host site's THEME is not them.
-    inputs += [Path(settings.get("THEME", "theme")), theme_folder(), portal_settings.editions_path]
-    fingerprint = input_fingerprint(settings, inputs)
+    site_wide = [portal_settings.content_path, Path(settings.get("THEME", "theme")), theme_folder()]
+    site_wide.append(portal_settings.editions_path)
+    fingerprint = input_fingerprint(settings, [portal_settings.targets_path, *site_wide])
     record = BuildRecord(output)
     last = None if force else record.matches(fingerprint)
     if last is not None:
         return _unchanged(output, last, started)
     record.forget()
     project = validate(settings, with_record=True)
+    inputs = site_inputs(settings, site_wide)
     with outputs.staging_folder(output) as staging:
-        result = _build(settings, project, staging, output, started)
+        run = Run(project, staging, output, inputs, force)
+        result = _build(settings, run, started)
         with stops.deferred():  # the swap and its record, whole: a stop waits for them
             _swap_in(staging, output)
             record.remember(fingerprint, _summary(result))
@@ -155,13 +157,24 @@ def _unchanged(output: Path, last: dict, started: float) -> BuildResult:
     )
 
 
-def _build(
-    settings: dict, project: Project, staging: Path, output: Path, started: float
-) -> BuildResult:
-    """Build the site of ``project`` into ``staging``, for ``output``."""
-    written = _run_pelican(settings, project, staging)
+@dataclass(frozen=True)
+class Run:
+    """One build: its project, where it writes, for which output, and what of earlier
+    builds it may keep (``site_inputs``: the hash of the site-wide inputs; ``fresh``: keep
+    none, make every file)."""
+
+    project: Project
+    staging: Path
+    output: Path
+    site_inputs: str | None = None
+    fresh: bool = False
+
+
+def _build(settings: dict, run: Run, started: float) -> BuildResult:
+    """Build the site of ``run.project`` into its staging folder, for its output."""
+    written = _run_pelican(settings, run)
     seconds = time.perf_counter() - started
-    return BuildResult(output=output, seconds=seconds, **dataclasses.asdict(written))
+    return BuildResult(output=run.output, seconds=seconds, **dataclasses.asdict(written))
 
 
 class _ErrorCounter(logging.Handler):
@@ -173,15 +186,20 @@ class _ErrorCounter(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def _run_pelican(settings: dict, project: Project, staging: Path) -> Written:
-    """Run Pelican with the portal plugin on ``project``; what the plugin wrote."""
+def _run_pelican(settings: dict, build: Run) -> Written:
+    """Run Pelican with the portal plugin on ``build.project``; what the plugin wrote."""
     from .plugin import PortalRun  # Pelican is imported only when a site is built
 
     errors = _ErrorCounter()
     root = logging.getLogger()
     root.addHandler(errors)
     try:
-        run = PortalRun({**settings, "OUTPUT_PATH": str(staging)}, project)
+        run = PortalRun(
+            {**settings, "OUTPUT_PATH": str(build.staging)},
+            build.project,
+            build.site_inputs,
+            build.fresh,
+        )
         with _without_pelicans_summary():
             run.run()
     except PortalError:

@@ -48,6 +48,23 @@ def input_fingerprint(settings: dict, folders: list[Path]) -> str:
     return digest.hexdigest()
 
 
+def site_inputs(settings: dict, folders: list[Path]) -> str:
+    """The hash of what every file of the site depends on (``site.dependencies``): the
+    settings, ``folders`` (content, theme, editions: not the register), the portal's own
+    code and the libraries' versions. Not the register nor its git commit: what each file
+    shows of them is hashed file by file."""
+    digest = hashlib.sha256()
+    # Where a build writes is not an input: its staging folder has a new name each time.
+    digest.update(
+        _settings_text({k: v for k, v in settings.items() if k != "OUTPUT_PATH"}).encode()
+    )
+    for folder in [*folders, PACKAGE]:
+        _add_folder(digest, Path(folder))
+    for name in RENDERING_PACKAGES:
+        digest.update(f"{name}={_version(name)}\n".encode())
+    return digest.hexdigest()
+
+
 def _settings_text(settings: dict) -> str:
     return json.dumps(_plain(settings))
 

@@ -30,6 +30,8 @@ from .register.errors import PortalError
 from .register.model import in_language, shown_language
 from .register.names import name_in, translate_name
 from .site import charts, editiondiff, exports, opendata, packs, pages, portal, publish
+from .site.dependencies import Dependencies, Memo
+from .site.filestore import FileStore
 from .site.markup import render_markdown
 from .site.publish import Written
 from .site.search import build_search_index
@@ -136,11 +138,13 @@ class PortalGenerator(Generator):
     def generate_output(self, writer) -> None:
         """Write the charts, data files and feeds, then every page of the plan."""
         out = Path(self.output_path)
+        self.memo = self.make_memo(out)
         charts_made = publish.render_charts(
-            self.portal, lambda path, data: _write_file(out / path, data), console
+            self.portal, lambda path, data: _write_file(out / path, data), console, self.memo
         )
         self.written.charts_rendered = charts_made.rendered
-        self.written.charts_cached = charts_made.cached
+        # From the cache either way: the file store is under CHART_CACHE_PATH too.
+        self.written.charts_cached = charts_made.cached + charts_made.kept
         for path, data in publish.site_files(self.portal, self.release()):
             _write_file(out / path, data)
         for path, data in static_files():  # the theme's css and js, whatever the site's THEME
@@ -148,6 +152,28 @@ class PortalGenerator(Generator):
         for published in self.editions:  # the committed file, byte for byte
             _write_file(out / published.edition.data_url, published.edition.data)
         self.context["PDF_PACKS"] = self.write_packs(out)  # before the pages that link them
+        page_paths = self.write_pages(writer)
+        # Every language has the same pages: the sitemap gives each in every language.
+        published = self.context["PUBLICATION"].published_date
+        for path, data in publish.basic_files(self.portal, page_paths, published):
+            _write_file(out / path, data)
+        self.memo.save()
+        self.written.files_reused = self.memo.reused
+        if self.run is not None:
+            self.run.written = self.written
+
+    def make_memo(self, out: Path) -> Memo:
+        """What this build may keep of earlier builds' files, and keeps of its own: nothing
+        when run by plain ``pelican`` (``generator.build`` says what the inputs are)."""
+        inputs = getattr(self.run, "site_inputs", None)
+        if inputs is None:
+            return Memo()
+        store = FileStore(self.portal.settings.chart_cache_path, out, reuse=not self.run.fresh)
+        extra = (self.context["PUBLICATION"], self.portal.settings.languages)
+        return Memo(store, Dependencies(self.portal, inputs, extra))
+
+    def write_pages(self, writer) -> list[str]:
+        """Write every page of the plan in every language; their paths, in one language."""
         page_paths: list[str] = []
         for lang in self.portal.settings.languages:
             with i18n.use(lang):
@@ -158,12 +184,7 @@ class PortalGenerator(Generator):
                     self.write_page(writer, page, lang)
                     self.written.pages += 1
                     page_paths.append(page.save_as)
-        # Every language has the same pages: the sitemap gives each in every language.
-        published = self.context["PUBLICATION"].published_date
-        for path, data in publish.basic_files(self.portal, page_paths, published):
-            _write_file(out / path, data)
-        if self.run is not None:
-            self.run.written = self.written
+        return page_paths
 
     def write_packs(self, out: Path) -> dict[tuple[str, str], packs.Pack]:
         """Write the PDF briefing packs (see ``packs``); each one made, by (kind, slug)."""
@@ -171,8 +192,17 @@ class PortalGenerator(Generator):
         def write(path: str, data: bytes) -> None:
             _write_file(out / path, data)
 
-        made = publish.render_packs(self.portal, self.pack_html, write, console)
-        self.written.packs_rendered, self.written.packs_cached = made.rendered, made.cached
+        source = publish.pack_source(self.history)  # the packs alone show the newest commit
+        made = publish.render_packs(
+            self.portal,
+            self.pack_html,
+            write,
+            console,
+            self.memo,
+            also=repr(sorted(source.items())),
+        )
+        self.written.packs_rendered = made.rendered
+        self.written.packs_cached = made.cached + made.kept
         self.written.packs_seconds = made.seconds
         return made.packs
 
@@ -203,12 +233,16 @@ class PortalGenerator(Generator):
         )
 
     def write_page(self, writer, page: pages.Page, lang: str) -> None:
-        """Write one page in ``lang``, under that language's folder."""
+        """Write one page in ``lang``, under that language's folder: as an earlier build
+        made it, if the memo holds it, else rendered."""
         root = i18n.lang_root(lang, self.portal.settings.default_lang)
+        path = root + page.save_as
+        kept = self.memo.text(path, page.shows)
+        template = self.get_template(page.template) if kept is None else _Kept(kept)
         try:
             writer.write_file(
-                root + page.save_as,
-                self.get_template(page.template),
+                path,
+                template,
                 self.context,
                 relative_urls=self.settings["RELATIVE_URLS"],
                 page_title=page.title,
@@ -219,7 +253,10 @@ class PortalGenerator(Generator):
                 **page.variables,
             )
         except FileOverwriteFailedError:
-            raise _taken(root + page.save_as) from None
+            raise _taken(path) from None
+        if kept is None:
+            self.written.pages_rendered += 1
+            self.memo.keep(path, page.shows)
 
     def content_pages(self, lang: str) -> list[pages.Page]:
         """The hand-written pages under content/, each in ``lang`` where a translation exists."""
@@ -288,8 +325,23 @@ def _taken(path: str) -> PortalError:
     )
 
 
+class _Kept:
+    """A page an earlier build made from the same inputs, handed to Pelican's writer as a
+    template that renders to it: Pelican writes it as any page (a new file, its checks and
+    signals), and the page is not rendered again."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def render(self, context) -> str:
+        return self.text
+
+
 def _write_file(path: Path, data: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
+    # A file kept from an earlier build is linked, not copied (``filestore``): writing
+    # through the link would alter that build's site and the kept file. A new file it is.
+    path.unlink(missing_ok=True)
     if isinstance(data, bytes):
         path.write_bytes(data)
     else:
@@ -316,9 +368,16 @@ class PortalRun(Pelican):
     leaves ``written`` here: what it wrote (None if it did not run).
     """
 
-    def __init__(self, settings: dict, project: Project) -> None:
+    def __init__(
+        self, settings: dict, project: Project, site_inputs: str | None = None, fresh: bool = False
+    ) -> None:
         self.project = project
         self.written: Written | None = None
+        self.site_inputs = site_inputs
+        """The hash of the site-wide inputs (``fingerprint.site_inputs``): with it, the build
+        keeps the files of earlier builds whose inputs are unchanged (``dependencies``)."""
+        self.fresh = fresh
+        """Make every file anew (``build --force``), keeping them for the next build."""
         super().__init__(settings)
 
 

@@ -78,7 +78,9 @@ def test_changed_target_renders_only_its_own_charts(register, cache, tmp_path):
 
 def test_damaged_cache_entry_is_rendered_again(register, cache, tmp_path):
     build(register, tmp_path / "one", cache)
-    entries = sorted(p for p in cache.rglob("*") if p.is_file())
+    # Without the files the last build kept (filestore), the charts come from their cache.
+    shutil.rmtree(cache / "files")
+    entries = sorted(p for p in cache.rglob("*") if p.is_file() and p.parent.parent == cache)
     entries[0].write_bytes(entries[0].read_bytes()[:-10])  # cut short
     entries[1].write_bytes(b"not a chart")
     result = build(register, tmp_path / "two", cache)

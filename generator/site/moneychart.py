@@ -93,6 +93,14 @@ def chart_name(target_id: str) -> str:
     return f"{FOLDER}/{target_id}"
 
 
+def chart_paths(a: Assessment) -> list[str]:
+    """The site paths of the money charts of ``a`` (``chart_jobs``): none without a budget."""
+    if not money_rows(a):
+        return []
+    name = chart_name(a.target.id)
+    return [chart_url(name), chart_url(f"{name}.narrow")]
+
+
 def chart_jobs(assessments: list[Assessment]) -> list[rendering.ChartJob]:
     """The money chart of every target with a budget, wide and for a phone (SVG only: the
     link preview stays the progress chart)."""

@@ -71,6 +71,8 @@ class RenderedPacks:
 
     rendered: int = 0
     cached: int = 0
+    kept: int = 0
+    """Packs kept from an earlier build (``memo``): their HTML was not even made."""
     seconds: float = 0.0
     packs: dict[tuple[str, str], Pack] = field(default_factory=dict)
     """Each pack made, by (kind, slug): its ``url`` is within each language's folder."""
@@ -102,10 +104,13 @@ def _panel_pack(groups: list) -> Pack:
 
 
 def render_packs(
-    portal: Portal, html_of: Callable[[Pack, str], str], write, console=None
-) -> RenderedPacks:
-    """Every pack in every language, from the cache where it holds it: ``html_of(pack,
-    lang)`` gives its HTML and ``write(site path, bytes)`` publishes its PDF."""
+    portal: Portal, html_of: Callable[[Pack, str], str], write, console=None, memo=None,
+    also: str = "",
+) -> RenderedPacks:  # fmt: skip
+    """Every pack in every language: kept from an earlier build where ``memo`` has it
+    (``dependencies``; ``also``: what else the packs show, their source line), else from
+    the cache where it holds it. ``html_of(pack, lang)`` gives its HTML and ``write(site
+    path, bytes)`` publishes its PDF."""
     missing = pdfworker.missing_libraries()
     if missing:
         logger.warning("briefing packs (PDF) not made: %s; the site is built without them", missing)
@@ -115,18 +120,29 @@ def render_packs(
     cache = _cache(settings.chart_cache_path)
     made = RenderedPacks()
     todo = []  # (cache key, site path, html) of each pack the cache lacks
+    shown = {}  # what each pack made shows, to keep it by
+
+    def publish(path: str, data: bytes) -> None:
+        write(path, data)
+        if memo is not None:
+            memo.keep(path, shown[path], also, data=data)
+
     renderer = pdfworker.renderer()
     for pack in plan_packs(portal):
         made.packs[pack.kind, pack.slug] = pack
         for lang in settings.languages:
-            html = html_of(pack, lang)
             path = lang_root(lang, settings.default_lang) + pack.url
+            shown[path] = pack_shows(portal, pack)
+            if memo is not None and memo.link_all([path], shown[path], also):
+                made.kept += 1
+                continue
+            html = html_of(pack, lang)
             key = hashlib.sha256(f"{renderer}\n{html}".encode()).hexdigest()
             data = cache.get(key)
             if data is None:
                 todo.append((key, path, html))
             else:
-                write(path, data)
+                publish(path, data)
                 made.cached += 1
     tasks = [html for _, _, html in todo]
     with rendering.rendered(
@@ -134,10 +150,17 @@ def render_packs(
     ) as results:
         for (key, path, _), data in zip(todo, results, strict=True):
             cache.put(key, data)
-            write(path, data)
+            publish(path, data)
             made.rendered += 1
     made.seconds = time.perf_counter() - started
     return made
+
+
+def pack_shows(portal: Portal, pack: Pack) -> tuple[str, ...]:
+    """The targets a pack shows: every target of its bureaus (a panel's cover table counts
+    each bureau's), removed ones included."""
+    covered = set(pack.bureaus)
+    return tuple(a.target.id for a in portal.assessments if a.target.bureau in covered)
 
 
 def _cache(chart_cache: str | None) -> ChartCache:

@@ -39,6 +39,8 @@ class Page:
     title: str
     crumbs: tuple[tuple[str, str], ...] = ()
     variables: dict[str, Any] = field(default_factory=dict)
+    shows: tuple[str, ...] | None = None
+    """The ids of the targets it shows; None: it shows them all, or may (``dependencies``)."""
 
 
 def group_title(kind: str, name: str, glossary: dict | None = None) -> str:
@@ -108,7 +110,9 @@ def plan(portal: Portal, edition_urls: Sequence[str] = ()) -> list[Page]:
         crumbs = ((all_targets, "targets/index.html"), (a.target.id, ""))
         variables = {"a": a, "shown_ids": shown, "key_figures": plainwords.key_figures(a)}
         variables["money"] = moneychart.money_panel(a)  # None without a budget
-        pages.append(Page(target_url(a.target.id), "target", title, crumbs, variables))
+        # It links the target it replaces when that one has a page: it shows whether it has.
+        shows = (a.target.id,) + ((a.replaces,) if a.replaces else ())
+        pages.append(Page(target_url(a.target.id), "target", title, crumbs, variables, shows))
     for j in portal.justifications:
         tid = j.target.id
         # One missed in its due quarter is not on the overdue list: reached from all targets.
@@ -126,7 +130,7 @@ def plan(portal: Portal, edition_urls: Sequence[str] = ()) -> list[Page]:
         variables = {"j": j, "a": j.assessment, "key_figures": plainwords.key_figures(j.assessment)}
         # By the due quarter the status is judged on; None without a budget.
         variables["spent_by_due"] = moneywords.spent_by_due_line(j.assessment.basis)
-        pages.append(Page(delay_url(tid), "delay", title, crumbs, variables))
+        pages.append(Page(delay_url(tid), "delay", title, crumbs, variables, (tid,)))
     pages += _group_pages(portal)
     pages += _briefing_pages(portal)
     pages += _quarter_pages(portal)

@@ -20,6 +20,7 @@ from ..register.i18n import gettext as _
 from ..register.names import name_in
 from . import charts, duecalendar, exports, feeds, heatmap, money, moneychart, packs, rendering
 from .datafiles import data_files as _data_files_of
+from .dependencies import EVERY, Memo
 from .opendata import Release
 from .portal import Portal, chart_png_url, chart_url
 from .sitebasics import basic_files as _basic_files
@@ -49,6 +50,10 @@ class Written:
     """PDF briefing packs taken from their cache instead."""
     packs_seconds: float = 0.0
     """The time the packs took, rendering and cache together."""
+    pages_rendered: int = 0
+    """Pages rendered by this run; the others were kept from an earlier build."""
+    files_reused: int = 0
+    """Files kept from an earlier build made from the same inputs (``dependencies``)."""
 
 
 logger = logging.getLogger(__name__)
@@ -79,15 +84,37 @@ def basic_files(
     return _basic_files(settings.siteurl, page_paths, settings.languages, published_date)
 
 
-def render_charts(portal: Portal, write, console=None) -> rendering.RenderedCharts:
-    """Every chart file, from the chart cache where it holds them (see ``rendering``)."""
+def render_charts(portal: Portal, write, console=None, memo=None) -> rendering.RenderedCharts:
+    """Every chart file: kept from an earlier build where ``memo`` (a ``Memo``) has it,
+    else from the chart cache where it holds it, else rendered (see ``rendering``)."""
+    memo = memo if memo is not None else Memo()
+    shown: dict[str, tuple[str, ...] | None] = {}  # what each chart to make shows
+    jobs, kept = [], 0
+    for a in portal.assessments:
+        shows = (a.target.id,)
+        paths = target_chart_paths(a)
+        if memo.link_all(paths, shows):
+            kept += len(paths)
+            continue
+        jobs += target_chart_jobs(a, portal.quarter)
+        shown.update(dict.fromkeys(paths, shows))
+    jobs += overview_jobs(portal)
+
+    def made(path: str, data: bytes) -> None:
+        write(path, data)
+        memo.keep(path, shown.get(path, EVERY), data=data)
+
     cache = ChartCache(portal.settings.chart_cache_path)
-    return rendering.render_charts(chart_jobs(portal), cache, write, console)
+    counts = rendering.render_charts(jobs, cache, made, console)
+    counts.kept = kept
+    return counts
 
 
-def render_packs(portal: Portal, html_of, write, console=None) -> packs.RenderedPacks:
-    """Every PDF briefing pack, from its cache where it holds them (see ``packs``)."""
-    return packs.render_packs(portal, html_of, write, console)
+def render_packs(
+    portal: Portal, html_of, write, console=None, memo=None, also: str = ""
+) -> packs.RenderedPacks:
+    """Every PDF briefing pack, kept or from its cache where they hold them (``packs``)."""
+    return packs.render_packs(portal, html_of, write, console, memo, also)
 
 
 def pack_source(history) -> dict[str, str]:
@@ -98,26 +125,35 @@ def pack_source(history) -> dict[str, str]:
     return {"commit": newest.commit[:10], "date": newest.date[:10]}
 
 
+def target_chart_paths(a) -> list[str]:
+    """The site paths of the chart files of one target (``target_chart_jobs``)."""
+    tid = a.target.id
+    paths = [chart_url(tid), chart_png_url(tid), chart_url(narrow_name(tid))]
+    return paths + moneychart.chart_paths(a)
+
+
+def target_chart_jobs(a, quarter) -> list[rendering.ChartJob]:
+    """A target's progress chart (SVG, and PNG for link previews), its phone variant, and
+    its money charts if it has a budget."""
+    tid = a.target.id
+    spec = charts.target_spec(a.basis, quarter)  # the promise the status is judged on
+    narrow = charts.target_spec(a.basis, quarter, narrow=True)
+    return [
+        rendering.chart_job("vega", spec, (("svg", chart_url(tid)), ("png", chart_png_url(tid)))),
+        rendering.chart_job("vega", narrow, (("svg", chart_url(narrow_name(tid))),)),
+        *moneychart.chart_jobs([a]),
+    ]
+
+
 def chart_jobs(portal: Portal) -> list[rendering.ChartJob]:
-    """A progress chart per target (SVG, and PNG for link previews), the status-by-bureau
-    chart and the heat maps; the money chart of each target with a budget."""
-    jobs = [
-        rendering.chart_job(
-            "vega",
-            charts.target_spec(a.basis, portal.quarter),  # the promise the status is on
-            (("svg", chart_url(a.target.id)), ("png", chart_png_url(a.target.id))),
-        )
-        for a in portal.assessments
-    ]
-    jobs += [
-        rendering.chart_job(
-            "vega",
-            charts.target_spec(a.basis, portal.quarter, narrow=True),
-            (("svg", chart_url(narrow_name(a.target.id))),),
-        )
-        for a in portal.assessments
-    ]
-    jobs += moneychart.chart_jobs(portal.assessments)  # each target with a budget
+    """Every chart of the site: each target's (``target_chart_jobs``), then the overviews."""
+    jobs = [job for a in portal.assessments for job in target_chart_jobs(a, portal.quarter)]
+    return jobs + overview_jobs(portal)
+
+
+def overview_jobs(portal: Portal) -> list[rendering.ChartJob]:
+    """The status-by-bureau chart and the heat maps, in every language."""
+    jobs = []
     for lang in portal.settings.languages:
         with i18n.use(lang):
             root = i18n.lang_root(lang, portal.settings.default_lang)

@@ -61,6 +61,8 @@ class RenderedCharts:
 
     rendered: int = 0
     cached: int = 0
+    kept: int = 0
+    """Files kept from an earlier build, whose spec was not even made (``memo``)."""
 
 
 def canonical_json(spec: dict) -> str:

@@ -1,0 +1,193 @@
+"""The files of earlier builds, kept by key so that a rebuild makes only what changed.
+
+``<CHART_CACHE_PATH>/files/`` holds each file a build wrote, once per distinct content,
+named by the SHA-256 of its bytes, and ``manifest.json``: for each file's key
+(``dependencies``), the hash, size and change time of its content. A rebuild whose
+file has a key the manifest holds links that content into its staging folder instead of
+making the file again.
+
+Kept content is linked (a hard link, no copy) both into the store and into the sites
+built from it, and nothing writes to a linked file: the build writes every file it makes
+as a new file, and a page, which Pelican writes, is handed to Pelican as text
+(``text``). A file someone edited in place (in the store or in a built site) has a new
+change time or size: it is never served again, and its file is made anew.
+
+The manifest holds the files of the last build alone, and content no longer in it is
+deleted after the build (``save``), so the store stays the size of one site. Every
+failure here (a full disk, a store deleted mid-build) costs only speed: the file is made.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+FOLDER = "files"
+MANIFEST = "manifest.json"
+FORMAT = 1
+
+
+class FileStore:
+    """The store in ``folder`` (None: keep nothing), serving one build into ``staging``."""
+
+    def __init__(self, folder: Path | None, staging: Path, reuse: bool = True) -> None:
+        self.folder = None if folder is None else Path(folder) / FOLDER
+        self.staging = staging
+        self._known = self._read_manifest() if reuse else {}
+        self._used: dict[str, list] = {}
+        self.reused = 0
+        self._warned = False
+
+    def _read_manifest(self) -> dict[str, list]:
+        if self.folder is None:
+            return {}
+        try:
+            data = json.loads((self.folder / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        ok = isinstance(data, dict) and data.get("format") == FORMAT
+        return data.get("files", {}) if ok and isinstance(data.get("files"), dict) else {}
+
+    def _content(self, key: str) -> Path | None:
+        """The kept content of ``key``, if it is whole and untouched."""
+        entry = self._known.get(key)
+        if not (isinstance(entry, list) and len(entry) == 3 and self.folder is not None):
+            return None
+        sha, size, mtime = entry
+        path = self.folder / str(sha)[:2] / str(sha)
+        try:
+            info = path.stat()
+        except OSError:
+            return None
+        return path if (info.st_size, info.st_mtime_ns) == (size, mtime) else None
+
+    def has(self, key: str) -> bool:
+        """Whether the store holds the file of ``key``, whole and untouched."""
+        return self._content(key) is not None
+
+    def link(self, key: str, site_path: str) -> bool:
+        """Put the kept file of ``key`` at ``site_path`` in the staging folder; False if
+        there is none (make the file then, and ``keep`` it)."""
+        content = self._content(key)
+        if content is None:
+            return False
+        target = self.staging / site_path
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _link_or_copy(content, target)
+        except OSError:
+            return False
+        self._used[key] = self._known[key]
+        self.reused += 1
+        return True
+
+    def text(self, key: str) -> str | None:
+        """The kept text of ``key`` (a page, for Pelican to write), or None."""
+        data = self.data(key)
+        try:
+            return None if data is None else data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+    def data(self, key: str) -> bytes | None:
+        """The kept bytes of ``key``, or None. The caller writes them (as a new file)."""
+        content = self._content(key)
+        if content is None:
+            return None
+        try:
+            data = content.read_bytes()
+        except OSError:
+            return None
+        self._used[key] = self._known[key]
+        self.reused += 1
+        return data
+
+    def keep(self, key: str, site_path: str, data: bytes | None = None) -> None:
+        """Keep the file this build made at ``site_path`` (``data``: its bytes, if at hand)
+        as the content of ``key``."""
+        if self.folder is None:
+            return
+        made = self.staging / site_path
+        try:
+            data = made.read_bytes() if data is None else data
+            sha = hashlib.sha256(data).hexdigest()
+            content = self.folder / sha[:2] / sha
+            if not content.exists():
+                content.parent.mkdir(parents=True, exist_ok=True)
+                _store(made, content)
+            info = content.stat()
+        except OSError as exc:
+            self._warn(exc)
+            return
+        self._used[key] = [sha, info.st_size, info.st_mtime_ns]
+
+    def save(self) -> None:
+        """Record this build's files as the manifest and delete content it did not use."""
+        if self.folder is None:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _write_whole(self.folder / MANIFEST, {"format": FORMAT, "files": self._used})
+        except OSError as exc:
+            self._warn(exc)
+            return
+        wanted = {entry[0] for entry in self._used.values()}
+        for sub in self.folder.iterdir():
+            if sub.is_dir() and len(sub.name) == 2:
+                for content in sub.iterdir():
+                    if content.name not in wanted:
+                        with contextlib.suppress(OSError):
+                            content.unlink()
+
+    def _warn(self, exc: OSError) -> None:
+        if not self._warned:
+            logger.warning(
+                "built files not kept in %s (%s): the next build makes them", self.folder, exc
+            )
+            self._warned = True
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or no hard links there
+        shutil.copyfile(source, target)
+        shutil.copystat(source, target)
+
+
+def _store(made: Path, content: Path) -> None:
+    """Keep ``made`` as ``content``: linked, or copied whole under a temporary name."""
+    try:
+        os.link(made, content)
+        return
+    except FileExistsError:
+        return
+    except OSError:
+        pass
+    handle, temp = tempfile.mkstemp(dir=content.parent, prefix=".part-")
+    os.close(handle)
+    try:
+        shutil.copyfile(made, temp)
+        os.replace(temp, content)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _write_whole(path: Path, data: dict) -> None:
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".part-")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            json.dump(data, file, separators=(",", ":"))
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
