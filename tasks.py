@@ -6,7 +6,11 @@ options as given, so CI, staff and ``python -m generator`` run the same code. On
 tasks that are not staff commands (``INVOKE_ONLY``) are written out here.
 """
 
+import contextlib
+import errno
 import inspect
+import io
+import re
 import shlex
 import sys
 from pathlib import Path
@@ -91,6 +95,167 @@ publish = command_task(
     invoke publish
     """,
 )
+
+
+@task(
+    help={
+        "port": "the port to serve on, from 1 to 65535 (default 8000)",
+        "bind": "the address to serve on (default 127.0.0.1: this computer only)",
+    }
+)
+def livereload(c, port=8000, bind="127.0.0.1"):
+    """Build and serve the site, build it again on every change, and reload the browser.
+
+    It watches the register (targets/), content/, theme/, the editions and pelicanconf.py;
+    a change runs the build (as invoke build does), then reloads the pages open in the
+    browser. A build that fails says why, and the last site built stays served: fix the
+    file and save it to build again. Ctrl-C stops it. Example: invoke livereload --port 8001
+    """
+    live_preview(HERE / "pelicanconf.py", port, bind)
+
+
+# The preview's script, from this server only; the built files never carry it.
+LIVE_SCRIPT = '<script src="/livereload.js?port={port}"></script>'
+# base.html's policy allows no script at all; the preview lets in its own, from this server.
+NO_SCRIPT = re.compile(
+    rb"(<meta http-equiv=\"Content-Security-Policy\" content=\"[^\"]*script-src )'none'"
+)
+# How often the watched files are looked at, in milliseconds.
+POLL_MS = 800
+
+
+def live_preview(settings_file: Path, port: int, bind: str) -> None:
+    """``invoke livereload``: serve ``output/`` beside ``settings_file``, rebuilt on a change."""
+    import asyncio
+
+    from livereload.handlers import LiveReloadHandler
+    from livereload.watcher import Watcher
+    from tornado.httpserver import HTTPServer
+    from tornado.ioloop import PeriodicCallback
+
+    sockets = _listen(port, bind)  # before the first build: a busy port is said at once
+    watcher, changed = Watcher(), []
+    for path in _watched(settings_file):
+        watcher.watch(str(path), lambda: changed.append(True))
+    watcher.examine()  # the files as they are now: what differs later is a change
+    LiveReloadHandler.watcher, LiveReloadHandler.live_css = watcher, True
+    output = settings_file.parent / "output"
+    if not _build_once(settings_file) and not (output / "index.html").is_file():
+        print("No site to serve yet: fix the problem above and save the file.", flush=True)
+
+    def look() -> None:
+        changed.clear()
+        watcher.examine()
+        if changed:
+            print(f"Changed: {_shown(watcher.filepath)}: building again.", flush=True)
+            if _build_once(settings_file):
+                LiveReloadHandler.reload_waiters()
+            else:
+                print("The last site built is still served: fix the file and save it.", flush=True)
+
+    async def serve() -> None:
+        HTTPServer(_application(output, port)).add_sockets(sockets)
+        PeriodicCallback(look, POLL_MS).start()
+        host = "localhost" if bind in ("127.0.0.1", "localhost") else bind
+        print(f"Serving {output}/ at http://{host}:{port}/, rebuilt and reloaded on every "
+              "change (Ctrl-C to stop)", flush=True)  # fmt: skip
+        await asyncio.Event().wait()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve())
+    print("Stopped.", flush=True)
+
+
+def _shown(path: str | None) -> str:
+    """``path`` from the current folder where it is inside it (``targets/...yaml``)."""
+    if path is None:  # a removed file: the watcher names one only sometimes
+        return "a file was removed"
+    with contextlib.suppress(ValueError):
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    return path
+
+
+def _listen(port: int, bind: str) -> list:
+    from tornado.netutil import bind_sockets
+
+    if not 1 <= int(port) <= 65535:
+        raise Exit(f"Error: --port: {port!r} must be a port number from 1 to 65535", code=2)
+    try:
+        return bind_sockets(int(port), bind)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise Exit(
+                f"Error: port {port} is in use (by another 'invoke serve' or 'invoke "
+                f"livereload'?): stop that server, or choose another port with --port {port + 1}",
+                code=1,
+            ) from None
+        raise Exit(f"Error: cannot serve on {bind}:{port}: {exc.strerror or exc}", 1) from None
+
+
+def _watched(settings_file: Path) -> list[Path]:
+    """What the build reads: the register, content, themes, editions and the settings."""
+    from generator.build import read_settings
+    from generator.pelicansettings import portal_settings
+    from generator.portaltheme import theme_folder
+    from generator.register.errors import PortalError
+
+    try:
+        settings = read_settings(settings_file)
+        portal = portal_settings(settings)
+    except PortalError:  # the build says what is wrong, as invoke build would
+        _build_once(settings_file)
+        raise Exit(code=1) from None
+    # The portal's own theme too (theme/ of a checkout, for maintainers), as the build does.
+    paths = [portal.targets_path, portal.content_path, Path(settings.get("THEME", "theme")),
+             theme_folder(), portal.editions_path, settings_file]  # fmt: skip
+    return list(dict.fromkeys(path.resolve() for path in paths))
+
+
+def _build_once(settings_file: Path) -> bool:
+    """Build as ``invoke build`` does, printing its summary or its error; True if built."""
+    from generator.cli import main
+
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        status = main(["--settings", str(settings_file), "build"], program="invoke")
+    # The summary without the hint after it (open the site or serve it): it is served here.
+    for line in printed.getvalue().splitlines()[:1]:
+        print(line, flush=True)
+    if status in (130, 143):  # Ctrl-C (or SIGTERM) stopped the build: stop serving too
+        raise KeyboardInterrupt
+    return status == 0
+
+
+def _application(output: Path, port: int):
+    """The server: the built files, each page with the preview's script, and livereload's
+    own endpoints (the script and the websocket it reloads the page through)."""
+    from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
+    from tornado import web
+
+    class LiveScript(web.OutputTransform):
+        def transform_first_chunk(self, status_code, headers, chunk, finishing):
+            if status_code == 200 and "html" in headers.get("Content-Type", ""):
+                page = with_live_script(chunk, port)
+                if "Content-Length" in headers:
+                    length = int(headers["Content-Length"]) + len(page) - len(chunk)
+                    headers["Content-Length"] = str(length)
+                chunk = page
+            return status_code, headers, chunk
+
+    files = {"path": str(output), "default_filename": "index.html"}
+    return web.Application(
+        [(r"/livereload", LiveReloadHandler), (r"/livereload.js", LiveReloadJSHandler),
+         (r"/(.*)", StaticFileHandler, files)],
+        transforms=[LiveScript],
+    )  # fmt: skip
+
+
+def with_live_script(page: bytes, port: int) -> bytes:
+    """``page`` as the preview serves it: with its script, which the page's policy allows."""
+    if b"</head>" not in page:
+        return page
+    page = NO_SCRIPT.sub(rb"\1'self'", page, count=1)
+    return page.replace(b"</head>", LIVE_SCRIPT.format(port=port).encode() + b"</head>", 1)
 
 
 @task
