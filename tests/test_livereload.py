@@ -197,6 +197,17 @@ def test_a_broken_file_says_why_and_the_last_site_stays_served(preview):
     preview.until(lambda: preview.title() == "Complete 32,000 public rental flats", "rebuilt")
 
 
+def test_a_busy_port_is_said_at_once_before_building(preview):
+    second = subprocess.run(
+        [str(INVOKE), "livereload", "--port", str(preview.port)],
+        cwd=preview.folder, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert second.returncode == 1
+    assert f"Error: port {preview.port} is in use" in second.stderr
+    assert f"--port {preview.port + 1}" in second.stderr
+    assert "Traceback" not in second.stderr and "Built" not in second.stdout
+
+
 def test_ctrl_c_stops_it(preview):
     preview.process.send_signal(signal.SIGINT)
     assert preview.process.wait(60) == 0, preview.logs()
