@@ -147,8 +147,9 @@ def _build(args, pelican_settings, settings) -> str:
         )
     # The hint comes last: it is what to do next, after what was done.
     return (
-        f"Built {_counted(result)}: {result.pages} pages "
-        f"written, {result.charts_rendered} charts rendered, {result.charts_cached} from "
+        f"Built {_counted(result)}: {result.pages} pages written "
+        f"({result.pages_rendered} rendered, the others as the last build made them), "
+        f"{result.charts_rendered} charts rendered, {result.charts_cached} from "
         f"cache, {result.packs_rendered} PDF packs rendered, {result.packs_cached} from "
         f"cache, in {result.seconds:.1f} s.\n{serve}"
     )
