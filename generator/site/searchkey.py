@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
+from collections import Counter
 from functools import lru_cache
 
 FORMAT = b"pagefind-reads/1"
@@ -48,7 +50,7 @@ _OPAQUE = re.compile(
 _VOID = frozenset(
     b"area base br col embed hr img input link meta source track wbr param keygen frame".split()
 )
-_NOT_VOID_PREFIXED = (b"<colgroup", b"<frameset")
+_TAG_START = re.compile(rb"<([/!?]|[a-z][^\s/>]*)")
 _MARK = b"data-pagefind-"
 _BODY = re.compile(rb"[\s\"']data-pagefind-body(?=[\s=/>\"']|\Z)")
 _READS_CONTENT = re.compile(rb"\sdata-pagefind-(?:body|meta|default-meta|filter|sort)\b")
@@ -75,9 +77,12 @@ def page_reads(page: bytes) -> tuple[str, bytes]:
         return "none", b"whole\0" + page
     try:
         _check_balanced(low)
-        parts = _bodies_and_leaks(page, low)
+        tagged = _tagged(low)
+        excluded = _excluded_spans(low, tagged)
+        parts = _bodies_and_leaks(page, low, tagged, excluded)
         parts += _spans(page, _HEAD_TAGS, low) + _spans(page, _TITLE, low)
-        parts += _pagefind_elements(page, low) + _h1s(page, low) + _images(page, low)
+        parts += _pagefind_elements(page, low, tagged) + _h1s(page, low)
+        parts += _images(page, low, tagged, excluded)
     except _Unsure:
         return "unsure", b"whole\0" + page
     return "body", b"\0".join(parts)
@@ -104,11 +109,10 @@ def _blank(match: re.Match) -> bytes:
 def _check_balanced(low: bytes) -> None:
     # An element left open (an implied end tag) could change what Pagefind counts as
     # inside a body: then the whole page is the key.
-    ends = low.count(b"</")
-    starts = low.count(b"<") - ends - low.count(b"<!") - low.count(b"<?")
-    voids = sum(low.count(b"<" + name) for name in _VOID)
-    voids -= sum(low.count(prefix) for prefix in _NOT_VOID_PREFIXED)
-    if starts - voids - low.count(b"/>") != ends:
+    counts = Counter(_TAG_START.findall(low))
+    voids = sum(n for name, n in counts.items() if name in _VOID)
+    starts = sum(counts.values()) - counts[b"/"] - counts[b"!"] - counts[b"?"] - voids
+    if starts - low.count(b"/>") != counts[b"/"]:
         raise _Unsure
 
 
@@ -158,19 +162,19 @@ def _spans(page: bytes, pattern: re.Pattern, low: bytes) -> list[bytes]:
     return [page[m.start() : m.end()] for m in pattern.finditer(low)]
 
 
-def _bodies_and_leaks(page: bytes, low: bytes) -> list[bytes]:
+def _bodies_and_leaks(page: bytes, low: bytes, tagged: list, excluded: list) -> list[bytes]:
     """The first body element whole, then the text direct in the ancestors of bodies that
     follows it (the rest of their text Pagefind drops), with the later bodies whole."""
-    tagged = _tagged(low)
-    bodies = [t for t in tagged if _BODY.search(t.group(0))]
-    if not bodies or any(_inside(t.start(), _excluded_spans(low, tagged)) for t in bodies):
+    bodies = [t.start() for t in tagged if _BODY.search(t.group(0))]
+    if not bodies or any(_inside(start, excluded) for start in bodies):
         raise _Unsure  # a body Pagefind may not count as one (inside an ignore="all")
-    tag = bodies[0]
-    end = _end_of(low, tag.group(2), tag.end())
-    return [b"bodies", page[tag.start() : end], b"after", *_walk_ancestors(page, low, end)]
+    first = _TAG.match(low, bodies[0])
+    end = _end_of(low, first.group(2), first.end())
+    walked = _walk_ancestors(page, low, end, bodies)
+    return [b"bodies", page[first.start() : end], b"after", *walked]
 
 
-def _walk_ancestors(page: bytes, low: bytes, pos: int) -> list[bytes]:
+def _walk_ancestors(page: bytes, low: bytes, pos: int, bodies: list[int]) -> list[bytes]:
     # From the first body's end: text at this level is kept, children without a body are
     # passed over whole (adding nothing, as in Pagefind, so one more or less such child
     # leaves the key as it was), children with one are entered, bodies kept whole.
@@ -180,14 +184,15 @@ def _walk_ancestors(page: bytes, low: bytes, pos: int) -> list[bytes]:
         text.append(page[pos : tag.start() if tag else len(page)])
         if tag is None:
             return [*parts, _SPACES.sub(b" ", b"".join(text))]
-        closing, name, attrs = tag.groups()
+        closing, name, _ = tag.groups()
         end = tag.end() if closing else _end_of(low, name, tag.end())
-        if closing or end == tag.end() or _BODY.search(low, tag.start(), end):
+        has_body = bisect_left(bodies, tag.start()) < bisect_left(bodies, end)
+        if closing or end == tag.end() or has_body:
             parts.append(_SPACES.sub(b" ", b"".join(text)))
             text = []
             if closing or end == tag.end():
                 parts.append(tag.group(0)[:2] + name)  # an ancestor ends; a <br> adds a space
-            elif _BODY.search(attrs + b">"):
+            elif tag.start() in bodies:
                 parts.append(page[tag.start() : end])
             else:
                 parts.append(b"<" + name)
@@ -195,11 +200,11 @@ def _walk_ancestors(page: bytes, low: bytes, pos: int) -> list[bytes]:
         pos = end
 
 
-def _pagefind_elements(page: bytes, low: bytes) -> list[bytes]:
+def _pagefind_elements(page: bytes, low: bytes, tagged: list) -> list[bytes]:
     """Every element with a data-pagefind-* attribute: its start tag, and its content
     where Pagefind reads it (meta, filters, sorts)."""
     parts = [b"tagged"]
-    for tag in _tagged(low):
+    for tag in tagged:
         end = tag.end()
         if _READS_CONTENT.search(tag.group(0)):
             end = _end_of(low, tag.group(2), tag.end())
@@ -217,16 +222,14 @@ def _h1s(page: bytes, low: bytes) -> list[bytes]:
     return parts
 
 
-def _images(page: bytes, low: bytes) -> list[bytes]:
+def _images(page: bytes, low: bytes, tagged: list, excluded: list) -> list[bytes]:
     """The images that may become the automatic ``image`` meta: after the first h1 or
     meta element, up to the first with a src not inside an excluded element."""
-    tagged = _tagged(low)
     starts = [t.start() for t in tagged if _META.search(t.group(0))]
     if low.find(b"<h1") >= 0:
         starts.append(low.find(b"<h1"))
     if not starts:
         return []
-    excluded = _excluded_spans(low, tagged)
     parts = [b"img"]
     for img in _IMG.finditer(low, min(starts)):
         if _inside(img.start(), excluded):
