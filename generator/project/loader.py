@@ -57,6 +57,7 @@ def load_project(
             reporting_quarter=settings.reporting_quarter,
             default_lang=settings.default_lang,
             bureaus=bureaus,
+            cache=settings.chart_cache_path,
         )
     except RegisterError as exc:  # every problem in one run, the content folder's included
         raise RegisterError(found + exc.problems) from None

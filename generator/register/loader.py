@@ -15,6 +15,7 @@ from .bureaus import Bureaus, check_target
 from .errors import LateEntry, Problem, RegisterError
 from .files import list_tree, read_file
 from .model import Target
+from .parsecache import ParseCache
 from .quarters import Quarter
 from .yamldoc import MAX_FILE_BYTES, load_document
 
@@ -77,11 +78,14 @@ def load_register(
     default_lang: str,
     reporting_quarter: Quarter | None,
     bureaus: Bureaus | None = None,
+    cache: Path | str | None = None,
 ) -> list[Target]:
     """Load and validate every target under ``directory``, sorted by id.
 
     ``reporting_quarter`` is the REPORTING_QUARTER setting: no progress may be
-    reported after it. Raises ``RegisterError`` listing every problem found.
+    reported after it. ``cache`` is the chart cache folder (CHART_CACHE_PATH): files
+    parsed before, unchanged, are taken from it (``parsecache``). Raises
+    ``RegisterError`` listing every problem found.
     """
     files, problems = register_files(Path(directory))
     sources = []
@@ -93,7 +97,7 @@ def load_register(
         problems.append(Problem(display_path(Path(directory)), None, "", "no *.yaml files"))
     return load_sources(
         sources, reporting_quarter=reporting_quarter, default_lang=default_lang, problems=problems,
-        bureaus=bureaus,
+        bureaus=bureaus, cache=ParseCache(cache, directory),
     )  # fmt: skip
 
 
@@ -104,18 +108,27 @@ def load_sources(
     reporting_quarter: Quarter | None,
     problems: list[Problem] | None = None,
     bureaus: Bureaus | None = None,
+    cache: ParseCache | None = None,
 ) -> list[Target]:
     """Validate register files given as bytes (from disk or from git); sorted targets.
 
     With ``bureaus`` (content/bureaus.yaml), every ``bureau`` and ``partners`` entry must be
-    declared there, and the targets carry the declared names. Raises ``RegisterError``
-    listing every problem found, ``problems`` included.
+    declared there, and the targets carry the declared names. With ``cache``, a file
+    validated before with the same bytes, settings, bureaus and code is not parsed again.
+    Raises ``RegisterError`` listing every problem found, ``problems`` included.
     """
     problems = list(problems or [])
     targets: list[Target] = []
     claims: list[IdClaim] = []
-    for source in sources:
-        target, found, claim = read_source(source, default_lang, reporting_quarter, bureaus)
+    cache = cache or ParseCache(None, "")
+    # Everything a result depends on but the file and the code, as text: the quarter and
+    # the bureaus are frozen dataclasses whose repr shows every field.
+    context = (default_lang, repr(reporting_quarter), repr(bureaus))
+    results = cache.results(
+        sources, context, lambda s: read_source(s, default_lang, reporting_quarter, bureaus),
+        _is_result,
+    )  # fmt: skip
+    for target, found, claim in results:
         problems += found
         claims += [claim] if claim else []
         if target is not None and not found:
@@ -193,6 +206,20 @@ def read_source(
     if isinstance(doc.data, dict) and isinstance(doc.data.get("id"), str):
         claim = IdClaim(doc.data["id"].strip(), source.shown, doc.line(("id",)))
     return target, problems + found, claim
+
+
+def _is_result(value) -> bool:
+    """Whether ``value`` has the shape of ``read_source``'s result (an entry of another
+    shape came from elsewhere: the key covers the code, so never from this one)."""
+    if not (isinstance(value, tuple) and len(value) == 3):
+        return False
+    target, problems, claim = value
+    return (
+        isinstance(target, Target | None)
+        and isinstance(problems, list)
+        and all(isinstance(p, Problem) for p in problems)
+        and isinstance(claim, IdClaim | None)
+    )
 
 
 def check_unique_ids(claims: list[IdClaim]) -> list[Problem]:
