@@ -200,3 +200,32 @@ def test_what_pagefind_does_not_read_leaves_the_key(old, new):
 def test_a_page_left_unclosed_counts_whole():
     page = PAGE.replace("<td>42</td>", "<td>42")
     assert searchkey.page_reads(page.encode()) == ("unsure", b"whole\0" + page.encode())
+
+
+SEGMENT = re.compile(rb'>([^<]*)<|="([^"]*)"')
+
+
+def test_no_change_that_leaves_the_key_changes_what_pagefind_indexes(warm, tmp_path):
+    """Each text and attribute value of a real target page changed in turn: every changed
+    page whose key stayed the same is indexed by Pagefind exactly as the page was."""
+    kept = 0
+    for root in ROOTS:
+        page = (warm[0] / root / "targets" / f"{TARGET}.html").read_bytes()
+        site = tmp_path / (root or "en")
+        site.mkdir()
+        (site / "page.html").write_bytes(page)
+        for n, match in enumerate(SEGMENT.finditer(page)):
+            start, end = match.span(1 if match.group(1) is not None else 2)
+            changed = page[:start] + page[start:end] + b" zqx " + page[end:]
+            if searchkey.page_digest(changed) == searchkey.page_digest(page):
+                (site / f"changed-{n}.html").write_bytes(changed)
+                kept += 1
+        search._index(site, ["--quiet"], site / "pagefind")  # every page of the folder
+        found = {}
+        for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+            data = gzip.decompress(path.read_bytes())
+            fragment = json.loads(data[data.index(b"{") :])
+            found[fragment.pop("url").rsplit("/", 1)[-1]] = fragment
+        assert len(found) == len(list(site.glob("*.html")))
+        assert all(fragment == found["page.html"] for fragment in found.values())
+    assert kept > 200  # most of the page is not read: the figures, the table, the facts
