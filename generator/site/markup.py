@@ -22,12 +22,13 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
-@functools.lru_cache(maxsize=4096)
+# Unbounded, and cleared at the start of each build (``clear``): a target's texts appear
+# on several pages and in every language, and 10,000 targets have more distinct texts than
+# any bound worth setting would hold, so a bounded memo would convert them again and again.
+@functools.cache
 def render_markdown(text: str | None) -> Markup:
-    """Render Markdown ``text`` to HTML that is safe to place in a page.
-
-    Remembered: a target's texts appear on several pages and in every language.
-    """
+    """Render Markdown ``text`` to HTML that is safe to place in a page; each distinct text
+    is converted once until ``clear``."""
     if not text:
         return Markup("")
     html = _markdown().reset().convert(text)
@@ -42,6 +43,12 @@ def render_markdown(text: str | None) -> Markup:
     # Validation refuses references to control and bidi characters (&#x202E;); this keeps
     # them off the page for any text that did not pass through it.
     return Markup("".join(ch for ch in clean if not textsafety.is_refused(ch)))
+
+
+def clear() -> None:
+    """Forget every text rendered: called as a build starts, so that a build holds only its
+    own texts (a long-lived process, such as a live preview, builds many times)."""
+    render_markdown.cache_clear()
 
 
 @functools.cache
