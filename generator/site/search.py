@@ -99,7 +99,10 @@ def index_key(site: Path, root: str, command: list[str], store: Path | None = No
     memo = _load_memo(store)
     seen, pages = {}, []
     for page in _pages(site, root):
-        raw = page.read_bytes()
+        try:
+            raw = page.read_bytes()
+        except OSError as exc:
+            raise PortalError(f"search index: cannot read {page}: {exc.strerror}") from exc
         page_hash = hashlib.sha256(raw).hexdigest()
         seen[page_hash] = memo.get(page_hash) or list(searchkey.page_digest(raw))
         pages.append((page.relative_to(site).as_posix(), *seen[page_hash]))
@@ -229,10 +232,11 @@ def _prune(store: Path, key: str) -> None:
             os.utime(store / key)
         entries, now = [], time.time()
         for path in store.iterdir():
-            if not path.name.startswith("."):
-                entries.append(path) if path.is_dir() else None
-            elif now - path.stat().st_mtime > STALE_SECONDS:
-                _remove(path)
+            if path.name.startswith("."):
+                if now - path.stat().st_mtime > STALE_SECONDS:
+                    _remove(path)
+            elif path.is_dir():
+                entries.append(path)
         entries.sort(key=lambda p: (p.name == key, p.stat().st_mtime_ns), reverse=True)
         for old in entries[KEEP:]:
             _remove(old)
