@@ -145,8 +145,10 @@ class PortalGenerator(Generator):
         self.written.charts_rendered = charts_made.rendered
         # From the cache either way: the file store is under CHART_CACHE_PATH too.
         self.written.charts_cached = charts_made.cached + charts_made.kept
-        for path, data in publish.site_files(self.portal, self.release()):
+        for path, data in publish.site_files(self.portal, self.release(), self.memo):
             _write_file(out / path, data)
+        for a in self.portal.assessments:  # each target's own document, for the next build
+            self.memo.keep(exports.target_data_url(a.target.id), (a.target.id,))
         for path, data in static_files():  # the theme's css and js, whatever the site's THEME
             _write_file(out / path, data)
         for published in self.editions:  # the committed file, byte for byte

@@ -17,10 +17,11 @@ from .opendata import Release
 from .portal import Portal
 
 
-def data_files(portal: Portal, release: Release) -> Iterator[tuple[str, str | bytes]]:
+def data_files(portal: Portal, release: Release, memo=None) -> Iterator[tuple[str, str | bytes]]:
     """Every data file, as (site-relative path, text or bytes); the editions excepted,
-    which the plugin copies from EDITIONS_PATH."""
-    texts = dict(_texts(portal, release))
+    which the plugin copies from EDITIONS_PATH. ``memo`` (``dependencies.Memo``) gives
+    each target's document as an earlier build made it from the same inputs."""
+    texts = dict(_texts(portal, release, memo))
     published = {path: text.encode("utf-8") for path, text in texts.items()}
     published |= {edition.data_url: edition.data for edition in release.editions}
     package = datapackage.descriptor(portal, release, published)
@@ -31,7 +32,7 @@ def data_files(portal: Portal, release: Release) -> Iterator[tuple[str, str | by
     yield opendata.ZIP_PATH, opendata.data_zip(published, date)
 
 
-def _texts(portal: Portal, release: Release) -> Iterator[tuple[str, str]]:
+def _texts(portal: Portal, release: Release, memo=None) -> Iterator[tuple[str, str]]:
     """The data files that are text: tables, JSON documents and schemas."""
     yield "data/targets.json", exports.targets_json(portal, opendata.about_fields(portal, release))
     yield "data/targets.csv", exports.targets_csv(portal)
@@ -47,6 +48,10 @@ def _texts(portal: Portal, release: Release) -> Iterator[tuple[str, str]]:
     yield targetschema.SCHEMA_PATH, targetschema.targets_schema_json()
     lang = portal.settings.default_lang
     for a in portal.assessments:
+        path = exports.target_data_url(a.target.id)
+        kept = memo.data(path, (a.target.id,)) if memo is not None else None
+        if kept is not None:
+            yield path, kept.decode("utf-8")
+            continue
         history = portal.histories.get(a.target.id, ())
-        document = exports.target_json(a, lang, portal.bureaus, history)
-        yield exports.target_data_url(a.target.id), document
+        yield path, exports.target_json(a, lang, portal.bureaus, history)

@@ -154,8 +154,11 @@ def not_found_page(portal: Portal) -> Page:
     return Page(NOT_FOUND_URL, "404", _("Page not found"), (), variables)
 
 
-def _listing_pages(url: str, title: str, crumbs: tuple, assessments, **variables) -> list[Page]:
-    """A list page in each sort order, each linking to the others."""
+def _listing_pages(
+    url: str, title: str, crumbs: tuple, assessments, shows=None, **variables
+) -> list[Page]:
+    """A list page in each sort order, each linking to the others; ``shows``: the ids of
+    the targets it shows, if not all (``Page.shows``)."""
     sort_links = [(sort, label, sorted_url(url, sort)) for sort, label in SORTS.items()]
     return [
         Page(
@@ -169,6 +172,7 @@ def _listing_pages(url: str, title: str, crumbs: tuple, assessments, **variables
                 "sort_links": sort_links,
                 **variables,
             },
+            shows,
         )
         for sort in SORTS
     ]
@@ -361,7 +365,9 @@ def _group_pages(portal: Portal) -> list[Page]:
             if kind == "bureaus":  # a bureau page opens with its answer, as the home page
                 counts = plainwords.answer_counts(group.assessments)
                 extra["answer"] = plainwords.answer_sentence(counts)
-            pages += _listing_pages(group.url, title, crumbs, group.assessments, **extra)
+            # A group's page shows its own targets alone: a change elsewhere leaves it as it was.
+            shows = tuple(a.target.id for a in group.assessments)
+            pages += _listing_pages(group.url, title, crumbs, group.assessments, shows, **extra)
     return pages
 
 

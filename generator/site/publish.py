@@ -11,6 +11,7 @@ import functools
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..assess import wording
 from ..register import i18n
@@ -67,10 +68,11 @@ HEATMAPS = (
 )
 
 
-def site_files(portal: Portal, release: Release) -> Iterator[tuple[str, str | bytes]]:
+def site_files(portal: Portal, release: Release, memo=None) -> Iterator[tuple[str, str | bytes]]:
     """Every published file other than a page or a chart, as (site-relative path, text or
-    bytes); ``release`` holds the publication's facts the open data carry."""
-    yield from data_files(portal, release)
+    bytes); ``release`` holds the publication's facts the open data carry; ``memo``, the
+    files earlier builds made from the same inputs (``datafiles``)."""
+    yield from data_files(portal, release, memo)
     yield from feed_files(portal)
 
 
@@ -88,6 +90,8 @@ def render_charts(portal: Portal, write, console=None, memo=None) -> rendering.R
     """Every chart file: kept from an earlier build where ``memo`` (a ``Memo``) has it,
     else from the chart cache where it holds it, else rendered (see ``rendering``)."""
     memo = memo if memo is not None else Memo()
+    cache_folder = portal.settings.chart_cache_path
+    rendering.keep_compiled(None if cache_folder is None else Path(cache_folder) / "vega")
     shown: dict[str, tuple[str, ...] | None] = {}  # what each chart to make shows
     jobs, kept = [], 0
     for a in portal.assessments:
@@ -235,9 +239,9 @@ def heatmap_views(portal: Portal) -> list[dict]:
     return views
 
 
-def data_files(portal: Portal, release: Release) -> Iterator[tuple[str, str | bytes]]:
+def data_files(portal: Portal, release: Release, memo=None) -> Iterator[tuple[str, str | bytes]]:
     """The open data: every file under data/, with its data package and zip (``datafiles``)."""
-    yield from _data_files_of(portal, release)
+    yield from _data_files_of(portal, release, memo)
 
 
 def feed_files(portal: Portal) -> Iterator[tuple[str, str]]:

@@ -75,9 +75,29 @@ def chart_job(grammar: str, spec: dict, outputs: Iterable[tuple[str, str]]) -> C
     return ChartJob(grammar, canonical_json(spec), tuple(outputs))
 
 
+# Where compiled Vega-Lite specs are kept between builds (``keep_compiled``): compiling
+# the first one costs vl-convert about a second of start-up, which a rebuild that
+# changed one target would otherwise pay for its one chart.
+_compiled = ChartCache(None)
+
+
+def keep_compiled(folder) -> None:
+    """Keep compiled specs in ``folder`` (None: nowhere), for this process's builds."""
+    global _compiled
+    _compiled = ChartCache(folder)
+
+
 def compile_vegalite(spec: dict) -> dict:
-    """The Vega spec a Vega-Lite spec compiles to."""
-    return vl_convert.vegalite_to_vega(spec)
+    """The Vega spec a Vega-Lite spec compiles to: kept by a hash of the spec and
+    vl-convert's version, so the same spec always gives the same Vega."""
+    text = canonical_json(spec)
+    key = hashlib.sha256(f"{RENDERER}\nvega-lite to vega\n{text}".encode()).hexdigest()
+    kept = _compiled.get(key)
+    if kept is not None:
+        return json.loads(kept)
+    vega = vl_convert.vegalite_to_vega(spec)
+    _compiled.put(key, canonical_json(vega).encode())
+    return vega
 
 
 def render_charts(
