@@ -123,6 +123,43 @@ def test_chinese_pack_embeds_its_cjk_font(built):
     assert "醫務衞生局" in "".join(p.extract_text() for p in reader.pages)
 
 
+def placed_text(page) -> list[tuple[float, float, str]]:
+    """(x, y, text) of each run of text on ``page``, in points from its lower left."""
+    runs = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            runs.append((x, y, text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    return runs
+
+
+@needs_weasyprint
+@pytest.mark.parametrize(("lang_root", "label", "bureau"), [
+    ("", "Responsible bureau", "Health Bureau"), ("zh-hant/", "負責政策局", "醫務衞生局"),
+])  # fmt: skip
+def test_pack_facts_give_each_value_beside_its_label(built, lang_root, label, bureau):
+    # The facts' two columns (pdf_pack.css: inline blocks, 32% and 68%): a value on its
+    # label's line, all values in one column; not wrapped below its label.
+    reader = pypdf.PdfReader(built[0] / lang_root / "briefing/bureau-hb.pdf")
+    rows = 0
+    column = A4[0] - 2 * 1.8 / 2.54 * 72  # the page less its side margins of 1.8 cm
+    for page in reader.pages:
+        runs = placed_text(page)
+        for x, y, text in runs:
+            if text == label:
+                beside = [(vx, v) for vx, vy, v in runs if abs(vy - y) < 1 and vx > x]
+                assert beside, (label, "has no value on its line")
+                value_x, value = min(beside)
+                assert bureau in value
+                assert abs(value_x - (A4[0] - column) / 2 - 0.32 * column) < 5, value_x
+                rows += 1
+    assert rows >= 2  # each missed and at-risk target of the bureau has the row
+
+
 @needs_weasyprint
 def test_pack_is_the_same_bytes_every_build(built, tmp_path):
     site, cache, _ = built
