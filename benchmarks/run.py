@@ -15,69 +15,30 @@ import os
 import platform
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
-from dataclasses import dataclass
-from html.parser import HTMLParser
 from importlib import metadata
 from pathlib import Path
 
 from . import history, synthetic
+from .floor import cores, floor_phase, floor_report
+from .goals import (
+    COLD_GOAL,
+    NOTHING_GOAL,
+    REBUILD_GOAL,
+    RSS_GOAL_AT,
+    RSS_GOAL_MB,
+    SCALE_GOAL,
+    SCALE_REFERENCE,
+    Goals,
+    met,
+)  # fmt: skip
+from .phases import BenchError, Phase, json_phase, log_of, measure
+from .weight import weight_report
 
 REPO = Path(__file__).resolve().parent.parent
-SCALE_REFERENCE = 1000  # a larger run also builds this many, for the scaling goal
-PAGE_GOAL_KB = 60
-RSS_GOAL_MB = 1.5 * 1024
-RECORD_GOAL = 0.10  # reading the git record: under a tenth of a one-change rebuild
-SCALE_GOAL = 1.1  # N targets may take at most 1.1 x N/1000 times the 1,000-target build
-
-
-class BenchError(Exception):
-    """A phase failed: the benchmark cannot go on."""
-
-
-@dataclass(frozen=True)
-class Phase:
-    """One measured run: wall-clock seconds and the child's peak resident memory."""
-
-    name: str
-    seconds: float
-    cpu_seconds: float  # user + system: steadier than wall time on a busy machine
-    rss_mb: float
-    goal: float | None = None  # the most it may take, as a multiple of the baseline
-
-
-# --- Running one phase --------------------------------------------------------------------
-
-
-def _child_env() -> dict[str, str]:
-    # The repo first on the path, so a fresh clone works without installing the package.
-    path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
-    return {**os.environ, "PYTHONPATH": path}
-
-
-def measure(name: str, command: list[str], cwd: Path, goal: float | None = None) -> Phase:
-    """Run ``command`` in a fresh process; its time and peak RSS, or ``BenchError``."""
-    log = cwd / "logs" / (re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") + ".log")
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with log.open("wb") as out:
-        started = time.perf_counter()
-        child = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
-                                 env=_child_env())  # fmt: skip
-        # wait4 gives this child's own resource usage, not the sum of all children so far.
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - started
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode:
-        tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
-        raise BenchError(f"{name} failed (exit {child.returncode}); end of {log}:\n{tail}")
-    # ru_maxrss is in kilobytes on Linux, in bytes on macOS.
-    rss_kb = usage.ru_maxrss / 1024 if sys.platform == "darwin" else usage.ru_maxrss
-    cpu = usage.ru_utime + usage.ru_stime
-    return Phase(name, seconds, cpu, rss_kb / 1024, goal)
 
 
 # --- The sites being built ----------------------------------------------------------------
@@ -185,75 +146,6 @@ def change_one_target(folder: Path, targets) -> str:
     return target.id
 
 
-# --- Page weight --------------------------------------------------------------------------
-
-_RESOURCE_RELS = {"stylesheet", "icon", "preload", "modulepreload", "manifest", "prefetch"}
-_CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""")
-_SVG_HREF = re.compile(r"""(?:xlink:)?href\s*=\s*["']([^"'#][^"']*)["']""")
-
-
-class _Resources(HTMLParser):
-    """The addresses a browser fetches to show a page (not the links a reader may follow)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-
-    def handle_starttag(self, tag, attrs) -> None:
-        attrs = dict(attrs)
-        rels = set((attrs.get("rel") or "").lower().split())
-        if tag == "link" and rels & _RESOURCE_RELS:
-            self.urls.append(attrs.get("href") or "")
-        for name in ("src", "data", "poster"):
-            if attrs.get(name) and (name != "data" or tag == "object"):
-                self.urls.append(attrs[name])
-        for candidate in (attrs.get("srcset") or "").split(","):
-            if candidate.strip():
-                self.urls.append(candidate.split()[0])
-        self.urls += [a or b for a, b in _CSS_URL.findall(attrs.get("style") or "")]
-
-
-def _is_external(url: str) -> bool:
-    return bool(re.match(r"^(?:[a-z][a-z0-9+.-]*:)?//", url, re.IGNORECASE))
-
-
-def _nested(path: Path) -> list[str]:
-    """Addresses a stylesheet or an SVG fetches in turn."""
-    text = path.read_text(encoding="utf-8", errors="replace")
-    if path.suffix == ".css":
-        return [a or b for a, b in _CSS_URL.findall(text)]
-    if path.suffix == ".svg":
-        return _SVG_HREF.findall(text) + [a or b for a, b in _CSS_URL.findall(text)]
-    return []
-
-
-def page_weight(page: Path) -> tuple[Counter, set[str]]:
-    """Bytes a browser downloads for ``page``, by kind, and the other hosts it asks."""
-    parser = _Resources()
-    parser.feed(page.read_text(encoding="utf-8"))
-    sizes, external, seen = Counter({"html": page.stat().st_size}), set(), set()
-    pending = [(page.parent, url) for url in parser.urls]
-    while pending:
-        base, url = pending.pop()
-        if _is_external(url):
-            external.add(url)
-            continue
-        if url.startswith("data:"):
-            continue
-        path = (base / url.split("#")[0].split("?")[0]).resolve()
-        if path in seen or not path.is_file():
-            continue
-        seen.add(path)
-        sizes[path.suffix.lstrip(".") or "other"] += path.stat().st_size
-        pending += [(path.parent, nested) for nested in _nested(path)]
-    return sizes, external
-
-
-def target_pages(site: Path, ids: set[str]) -> list[Path]:
-    """The default language's page of each target (list pages share the folder)."""
-    return sorted(p for p in (site / "targets").glob("*.html") if p.stem in ids)
-
-
 # --- Report -------------------------------------------------------------------------------
 
 
@@ -267,17 +159,10 @@ def machine() -> str:
         ram = f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.1f} GB RAM"
     except (ValueError, OSError, AttributeError):
         ram = "RAM unknown"
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return (
-        f"{cores} cores ({cpu}), {ram}; {platform.system()} {platform.release()}; "
+        f"{cores()} cores ({cpu}), {ram}; {platform.system()} {platform.release()}; "
         f"Python {platform.python_version()}; Pelican {metadata.version('pelican')}"
     )
-
-
-def _met(value: float, limit: float | None, below: bool = False) -> str:
-    if limit is None:
-        return "-"
-    return "met" if (value < limit if below else value <= limit) else "NOT MET"
 
 
 def table(phases: list[Phase], baseline: Phase) -> str:
@@ -291,31 +176,9 @@ def table(phases: list[Phase], baseline: Phase) -> str:
         goal = f"<= {p.goal:.2f}" if p.goal is not None else "-"
         rows.append(
             f"{p.name:<40} {p.seconds:>8.2f} {p.cpu_seconds:>7.2f} {p.rss_mb:>11.1f} "
-            f"{ratio:>10.2f} {cpu_ratio:>6.2f} {goal:>7}  {_met(ratio, p.goal)}"
+            f"{ratio:>10.2f} {cpu_ratio:>6.2f} {goal:>7}  {met(ratio, p.goal)}"
         )
     return "\n".join(rows)
-
-
-def weight_report(site: Path, ids: set[str]) -> str:
-    """The typical (median) and largest target page, and any request to another host."""
-    weights = {p.stem: page_weight(p) for p in target_pages(site, ids)}
-    if not weights:
-        return "Target page weight: no target pages found"
-    totals = {tid: sum(sizes.values()) for tid, (sizes, _) in weights.items()}
-    ranked = sorted(totals, key=lambda tid: (totals[tid], tid))
-    typical, largest = ranked[len(ranked) // 2], ranked[-1]
-    parts = ", ".join(f"{k} {v / 1024:.1f}" for k, v in sorted(weights[typical][0].items()))
-    external = set().union(*(ext for _, ext in weights.values()))
-    return "\n".join(
-        [
-            f"Target page weight, typical (median of {len(ranked)}, {typical}): "
-            f"{totals[typical] / 1024:.1f} KB ({parts} KB)",
-            f"Target page weight, largest ({largest}): {totals[largest] / 1024:.1f} KB; "
-            f"goal <= {PAGE_GOAL_KB} KB: {_met(totals[largest] / 1024, PAGE_GOAL_KB)}",
-            f"Requests to other hosts from target pages: {len(external)}; goal 0: "
-            + ("met" if not external else "NOT MET " + ", ".join(sorted(external)[:5])),
-        ]
-    )
 
 
 def status_mix(site: Path) -> str:
@@ -350,63 +213,45 @@ def run_phases(work: Path, targets, n: int) -> tuple[list[Phase], str]:
     portal, baseline = work / "portal", work / "baseline"
     phases = [measure(f"baseline: plain Pelican, {n:,} articles", PELICAN_BUILD, baseline)]
     clear_build(portal)
-    phases.append(measure(f"cold full build, {n:,} targets", PORTAL_BUILD, portal, 1.0))
-    phases.append(measure("rebuild, nothing changed", PORTAL_BUILD, portal, 0.25))
+    phases.append(measure(f"cold full build, {n:,} targets", PORTAL_BUILD, portal, COLD_GOAL))
+    phases.append(measure("rebuild, nothing changed", PORTAL_BUILD, portal, NOTHING_GOAL))
     changed = change_one_target(portal, targets)
-    phases.append(measure("rebuild, one target file changed", PORTAL_BUILD, portal, 0.3))
+    phases.append(measure(ONE_CHANGE, PORTAL_BUILD, portal, REBUILD_GOAL))
     return phases, changed
 
 
-def scale_report(work: Path, cold: Phase, n: int, quarters: int, seed: int) -> str:
+ONE_CHANGE = "rebuild, one target file changed"
+
+
+# The command line's summary of a build: "Built ... (...): 2,770 pages written, ..., in 9.1 s."
+_SUMMARY = re.compile(r"^Built .*?\): (.+?),? in [0-9.]+ s\.", re.MULTILINE)
+
+
+def counters_report(folder: Path, name: str) -> str:
+    """What the build itself says it did in the phase ``name``, read from its log."""
+    found = _SUMMARY.findall(log_of(folder, name).read_text(encoding="utf-8", errors="replace"))
+    if not found:
+        return f"The build's own counters ({name}): its log has no summary line"
+    return f"The build's own counters ({name}): {found[-1]}"
+
+
+def scale_report(work: Path, cold: Phase, n: int, quarters: int, seed: int, goals: Goals) -> str:
     """For N above 1,000: the cold build of 1,000 targets, to compare N against."""
     folder = work / f"scale-{SCALE_REFERENCE}"
     prepare_portal(folder, SCALE_REFERENCE, quarters, seed)
     reference = measure(f"cold full build, {SCALE_REFERENCE:,} targets", PORTAL_BUILD, folder)
     ratio, limit = cold.seconds / reference.seconds, SCALE_GOAL * n / SCALE_REFERENCE
+    goals.add(f"cold {n:,} / cold {SCALE_REFERENCE:,} <= {limit:.0f}x", f"{ratio:.2f}x",
+              met(ratio, limit))  # fmt: skip
     return (
         f"Scaling: {n:,} targets took {ratio:.2f}x the {SCALE_REFERENCE:,}-target cold build "
         f"({reference.seconds:.2f} s, {reference.rss_mb:.0f} MB); "
-        f"goal <= {limit:.1f}x: {_met(ratio, limit)}"
-    )
-
-
-def record_report(work: Path, n: int, quarters: int, seed: int, rebuild: Phase) -> str:
-    """The published record read from a synthetic history, against a one-change rebuild.
-
-    Read three times, each in a fresh process: with no version cache (the first build),
-    with the cache the first read left (nothing new), and after one more commit changing
-    one file (a one-change rebuild in CI). The goal is judged on the last.
-    """
-    repo, cache = work / "history", work / "history-cache"
-    for folder in (repo, cache):
-        shutil.rmtree(folder, ignore_errors=True)
-    amendments, removals = max(1, n // 20), max(1, n // 100)
-    held = history.write_history(repo, n, quarters, amendments, removals, seed)
-    register, env = repo / "register", _child_env()
-    cold, found, gone = history.time_record(register, env, cache)
-    warm, *warm_found = history.time_record(register, env, cache)
-    history.commit_one_change(repo)
-    more, *more_found = history.time_record(register, env, cache)
-    if warm_found != [found, gone] or more_found != [found, gone]:
-        raise BenchError(
-            f"the record read with the version cache differs: {found} amendments and {gone} "
-            f"removals without it, {warm_found} and {more_found} with it"
-        )
-    share = more / rebuild.seconds
-    return (
-        f"Record: {held['commits']} quarterly commits of {n:,} targets, {found} amendments and "
-        f"{gone} removals found (made: {held['amended']}, {held['removed']}); read in "
-        f"{cold:.2f} s with no version cache (first build: {cold / rebuild.seconds:.0%} of the "
-        f"one-change rebuild), {warm:.2f} s with it, {more:.2f} s after one more commit = "
-        f"{share:.1%} of the one-change rebuild; goal < 10%: {_met(share, RECORD_GOAL, below=True)}"
+        f"goal <= {limit:.1f}x: {met(ratio, limit)}"
     )
 
 
 def _packs_phase(folder: Path, name: str) -> dict:
-    measure(name, PACKS_BUILD, folder)
-    log = folder / "logs" / (re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") + ".log")
-    lines = [ln for ln in log.read_text(encoding="utf-8").splitlines() if ln.startswith("{")]
-    return json.loads(lines[-1])
+    return json_phase(name, PACKS_BUILD, folder)[1]
 
 
 def packs_report(work: Path, targets) -> str:
@@ -431,8 +276,30 @@ def packs_report(work: Path, targets) -> str:
     )
 
 
+def time_goals(phases: list[Phase], n: int, goals: Goals) -> None:
+    baseline, cold, _, rebuild = phases[:4]
+    goals.add(f"rebuild after one change <= {REBUILD_GOAL}x Pelican ({n:,} targets)",
+              f"{rebuild.seconds / baseline.seconds:.2f}x",
+              met(rebuild.seconds / baseline.seconds, REBUILD_GOAL))  # fmt: skip
+    goals.add(f"cold build <= {COLD_GOAL:.0f}x Pelican ({n:,} targets)",
+              f"{cold.seconds / baseline.seconds:.2f}x",
+              met(cold.seconds / baseline.seconds, COLD_GOAL))  # fmt: skip
+
+
+def memory_report(phases: list[Phase], n: int, goals: Goals) -> str:
+    peak = max(p.rss_mb for p in phases[1:4])
+    verdict = met(peak, RSS_GOAL_MB, below=True)
+    at = "" if n == RSS_GOAL_AT else f", measured at {n:,}"
+    goals.add(f"peak RSS < {RSS_GOAL_MB:,} MB ({RSS_GOAL_AT:,} targets{at})", f"{peak:.0f} MB",
+              verdict)  # fmt: skip
+    return (
+        f"Peak RSS of the portal builds: {peak:.0f} MB; goal < {RSS_GOAL_MB:,.0f} MB "
+        f"(set for {RSS_GOAL_AT:,} targets): {verdict}"
+    )
+
+
 def benchmark(args: argparse.Namespace, work: Path) -> None:
-    n, quarters = args.targets, args.quarters
+    n, quarters, goals = args.targets, args.quarters, Goals()
     print(f"Benchmark: {n:,} targets x {quarters} quarters (seed {args.seed}), "
           f"as of {synthetic.REPORTING_QUARTER}")  # fmt: skip
     print(f"Machine: {machine()}")
@@ -443,20 +310,24 @@ def benchmark(args: argparse.Namespace, work: Path) -> None:
     print(f"Register and baseline written in {time.perf_counter() - started:.1f} s")
     _warm_up(work)
     phases, changed = run_phases(work, targets, n)
+    at_floor, floor = floor_phase(work)
     site = work / "portal" / "site"
     print(f"Statuses: {status_mix(site)}")
     print(f"Changed for the one-change rebuild: {changed}\n")
-    print(table(phases, phases[0]) + "\n")
+    print(table([*phases[:2], at_floor, *phases[2:]], phases[0]) + "\n")
+    print(floor_report(floor, phases[1], at_floor))
+    print(counters_report(work / "portal", ONE_CHANGE))
+    time_goals(phases, n, goals)
     print(weight_report(site, {t.id for t in targets}))
-    peak = max(p.rss_mb for p in phases[1:])
-    print(
-        f"Peak RSS of the portal builds: {peak:.0f} MB; goal < {RSS_GOAL_MB:,.0f} MB "
-        f"(set for 10,000 targets): {_met(peak, RSS_GOAL_MB, below=True)}"
-    )
-    print(record_report(work, n, quarters, args.seed, phases[3]))
+    print(memory_report(phases, n, goals))
+    print(history.record_report(work, n, quarters, args.seed, phases[3], goals))
     print(packs_report(work, targets))
     if n > SCALE_REFERENCE:
-        print(scale_report(work, phases[1], n, quarters, args.seed))
+        print(scale_report(work, phases[1], n, quarters, args.seed, goals))
+    else:
+        goals.add(f"cold 10,000 / cold {SCALE_REFERENCE:,} <= 10x", "-",
+                  "not measured: run --targets 10000")  # fmt: skip
+    print("\n" + goals.report())
 
 
 def main(argv: list[str] | None = None) -> int:
