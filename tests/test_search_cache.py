@@ -136,7 +136,7 @@ def test_changed_indexed_text_reruns_pagefind_for_that_language(
     assert files(site / other / "pagefind") == indexes(warm[0])[other]
 
 
-@pytest.mark.parametrize("damage", ["truncate", "delete", "no-manifest"])
+@pytest.mark.parametrize("damage", ["truncate", "delete", "no-manifest", "edited-in-a-site"])
 def test_a_damaged_or_partial_cache_entry_is_never_used(
     warm, cache, tmp_path, pagefind_runs, damage
 ):
@@ -146,8 +146,15 @@ def test_a_damaged_or_partial_cache_entry_is_never_used(
         victim.write_bytes(victim.read_bytes()[:-5])
     elif damage == "delete":
         victim.unlink()
-    else:
+    elif damage == "no-manifest":
         (entry / search.MANIFEST).unlink()  # as if the build stopped while storing it
+    else:  # a site the index was put back into (linked to the cache) edited in place
+        served = copy_pages(warm[0], tmp_path / "served")
+        search.build_search_index(served, [""], cache)
+        fragment = sorted((served / "pagefind" / "fragment").iterdir())[0]
+        with fragment.open("ab") as out:
+            out.write(b"edited")
+        pagefind_runs.clear()
     site = copy_pages(warm[0], tmp_path / "site")
     search.build_search_index(site, ROOTS, cache)
     assert len(pagefind_runs) == 1  # the default language again, the other one reused

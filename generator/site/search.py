@@ -183,7 +183,8 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 def _restore(entry: Path, folder: Path) -> bool:
     """Put a cached index into ``folder`` if the entry is complete and intact (each file
-    checked against its manifest); else leave no folder and return False."""
+    checked against its manifest: size and SHA-256); else leave no folder, drop the
+    entry and return False."""
     try:
         manifest = json.loads((entry / MANIFEST).read_text(encoding="utf-8"))
         shutil.rmtree(folder, ignore_errors=True)
@@ -191,9 +192,7 @@ def _restore(entry: Path, folder: Path) -> bool:
             data = (entry / "index" / name).read_bytes()
             if len(data) != size or hashlib.sha256(data).hexdigest() != sha:
                 raise ValueError(f"{name} damaged")
-            target = folder / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)  # a copy: nothing written to the site reaches the cache
+            _link_or_copy(entry / "index" / name, folder / name)
     except (OSError, ValueError, KeyError, TypeError):
         shutil.rmtree(folder, ignore_errors=True)
         shutil.rmtree(entry, ignore_errors=True)
@@ -202,7 +201,7 @@ def _restore(entry: Path, folder: Path) -> bool:
 
 
 def _save(folder: Path, store: Path, key: str) -> None:
-    """Keep the index just built: copied into a temporary entry, its manifest written
+    """Keep the index just built: linked into a temporary entry, its manifest written
     last, then renamed into place, so an entry under its key is always complete."""
     temp = None
     try:
@@ -212,8 +211,7 @@ def _save(folder: Path, store: Path, key: str) -> None:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             name = path.relative_to(folder).as_posix()
             data = path.read_bytes()
-            (temp / "index" / name).parent.mkdir(parents=True, exist_ok=True)
-            (temp / "index" / name).write_bytes(data)
+            _link_or_copy(path, temp / "index" / name)
             files[name] = [len(data), hashlib.sha256(data).hexdigest()]
         (temp / MANIFEST).write_text(json.dumps({"files": files}), encoding="utf-8")
         os.rename(temp, store / key)
@@ -222,6 +220,17 @@ def _save(folder: Path, store: Path, key: str) -> None:
         # right already, only the next build's time is at stake.
         if temp is not None:
             shutil.rmtree(temp, ignore_errors=True)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    # A hard link, as the file store links (filestore.py): nothing writes to a file of the
+    # index once Pagefind has made it (each run makes its folder anew), and a file edited
+    # in place anyway no longer matches its manifest, so its entry is dropped, not served.
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or no hard links there
+        shutil.copyfile(source, target)
 
 
 def _prune(store: Path, key: str) -> None:
