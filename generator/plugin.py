@@ -29,7 +29,8 @@ from .register import i18n
 from .register.errors import PortalError
 from .register.model import in_language, shown_language
 from .register.names import name_in, translate_name
-from .site import charts, editiondiff, exports, opendata, packs, pages, portal, publish
+from .site import charts, editiondiff, exports, markup, opendata, packs, pages, portal, publish
+from .site.beside import Beside
 from .site.dependencies import Dependencies, Memo
 from .site.filestore import FileStore
 from .site.markup import render_markdown
@@ -136,15 +137,14 @@ class PortalGenerator(Generator):
         )
 
     def generate_output(self, writer) -> None:
-        """Write the charts, data files and feeds, then every page of the plan."""
+        """Write the data files and feeds, then the pages while the charts and PDF packs
+        are rendered beside them (their specs and HTML made first, in this thread)."""
         out = Path(self.output_path)
+        markup.clear()  # each text converted once per build, remembered for this build only
         self.memo = self.make_memo(out)
-        charts_made = publish.render_charts(
-            self.portal, lambda path, data: _write_file(out / path, data), console, self.memo
+        chart_work = publish.prepare_charts(
+            self.portal, lambda path, data: _write_file(out / path, data), self.memo
         )
-        self.written.charts_rendered = charts_made.rendered
-        # From the cache either way: the file store is under CHART_CACHE_PATH too.
-        self.written.charts_cached = charts_made.cached + charts_made.kept
         for path, data in publish.site_files(self.portal, self.release(), self.memo):
             _write_file(out / path, data)
         for a in self.portal.assessments:  # each target's own document, for the next build
@@ -153,8 +153,14 @@ class PortalGenerator(Generator):
             _write_file(out / path, data)
         for published in self.editions:  # the committed file, byte for byte
             _write_file(out / published.edition.data_url, published.edition.data)
-        self.context["PDF_PACKS"] = self.write_packs(out)  # before the pages that link them
-        page_paths = self.write_pages(writer)
+        pack_work = self.prepare_packs(out)
+        self.context["PDF_PACKS"] = pack_work.packs  # before the pages that link them
+        with Beside() as beside:
+            # One progress bar at a time: the charts', the longer part of a first build.
+            charts_made = beside.run(chart_work.run, console)
+            packs_made = beside.run(pack_work.run)
+            page_paths = self.write_pages(writer)
+        self.count(charts_made.result(), packs_made.result())
         # Every language has the same pages: the sitemap gives each in every language.
         published = self.context["PUBLICATION"].published_date
         for path, data in publish.basic_files(self.portal, page_paths, published):
@@ -163,6 +169,15 @@ class PortalGenerator(Generator):
         self.written.files_reused = self.memo.reused
         if self.run is not None:
             self.run.written = self.written
+
+    def count(self, charts_made, packs_made) -> None:
+        """What the charts and packs cost, for the build's summary."""
+        self.written.charts_rendered = charts_made.rendered
+        # From the cache either way: the file store is under CHART_CACHE_PATH too.
+        self.written.charts_cached = charts_made.cached + charts_made.kept
+        self.written.packs_rendered = packs_made.rendered
+        self.written.packs_cached = packs_made.cached + packs_made.kept
+        self.written.packs_seconds = packs_made.seconds
 
     def make_memo(self, out: Path) -> Memo:
         """What this build may keep of earlier builds' files, and keeps of its own: nothing
@@ -188,25 +203,15 @@ class PortalGenerator(Generator):
                     page_paths.append(page.save_as)
         return page_paths
 
-    def write_packs(self, out: Path) -> dict[tuple[str, str], packs.Pack]:
-        """Write the PDF briefing packs (see ``packs``); each one made, by (kind, slug)."""
+    def prepare_packs(self, out: Path):
+        """The PDF briefing packs to render (``packs.PackWork``), their HTML made."""
 
         def write(path: str, data: bytes) -> None:
             _write_file(out / path, data)
 
         source = publish.pack_source(self.history)  # the packs alone show the newest commit
-        made = publish.render_packs(
-            self.portal,
-            self.pack_html,
-            write,
-            console,
-            self.memo,
-            also=repr(sorted(source.items())),
-        )
-        self.written.packs_rendered = made.rendered
-        self.written.packs_cached = made.cached + made.kept
-        self.written.packs_seconds = made.seconds
-        return made.packs
+        also = repr(sorted(source.items()))
+        return publish.prepare_packs(self.portal, self.pack_html, write, self.memo, also)
 
     def pack_html(self, pack: packs.Pack, lang: str) -> str:
         """The HTML of one briefing pack in ``lang``, its links under the public address."""
@@ -392,7 +397,9 @@ def index_for_search(pelican) -> None:
     """Once every page is written, build each language's search index over them."""
     settings = portal_settings(pelican.settings)
     roots = [i18n.lang_root(lang, settings.default_lang) for lang in settings.languages]
-    build_search_index(Path(pelican.output_path), roots)
+    # Kept by what Pagefind reads of the pages: a change no search sees costs no new index.
+    cache = None if settings.chart_cache_path is None else settings.chart_cache_path / "search"
+    build_search_index(Path(pelican.output_path), roots, cache)
 
 
 def check_static_files(pelican) -> None:

@@ -107,19 +107,51 @@ def render_packs(
     portal: Portal, html_of: Callable[[Pack, str], str], write, console=None, memo=None,
     also: str = "",
 ) -> RenderedPacks:  # fmt: skip
+    """Every pack in every language (``prepare_packs``), rendered here and now."""
+    return prepare_packs(portal, html_of, write, memo, also).run(console)
+
+
+@dataclass
+class PackWork:
+    """The packs a build makes, their HTML made: ``run`` renders the PDFs the cache lacks
+    (in a thread of its own if need be, beside the pages: it touches no template)."""
+
+    made: RenderedPacks
+    todo: list  # (cache key, site path, html) of each pack the cache lacks
+    cache: ChartCache
+    publish: Callable[[str, bytes], None]
+    started: float
+
+    @property
+    def packs(self) -> dict[tuple[str, str], Pack]:
+        return self.made.packs
+
+    def run(self, console=None, stop=None) -> RenderedPacks:
+        tasks = [html for _, _, html in self.todo]
+        with rendering.rendered(
+            tasks, console, pdfworker.render_pdf, PARALLEL_MIN, "Rendering briefing packs", stop
+        ) as results:
+            for (key, path, _), data in zip(self.todo, results, strict=True):
+                self.cache.put(key, data)
+                self.publish(path, data)
+                self.made.rendered += 1
+        self.made.seconds = time.perf_counter() - self.started
+        return self.made
+
+
+def prepare_packs(
+    portal: Portal, html_of: Callable[[Pack, str], str], write, memo=None, also: str = ""
+) -> PackWork:
     """Every pack in every language: kept from an earlier build where ``memo`` has it
     (``dependencies``; ``also``: what else the packs show, their source line), else from
-    the cache where it holds it. ``html_of(pack, lang)`` gives its HTML and ``write(site
-    path, bytes)`` publishes its PDF."""
+    the cache where it holds it, else to render (``PackWork.run``). ``html_of(pack,
+    lang)`` gives its HTML and ``write(site path, bytes)`` publishes its PDF."""
+    started = time.perf_counter()
+    cache = _cache(portal.settings.chart_cache_path)
     missing = pdfworker.missing_libraries()
     if missing:
         logger.warning("briefing packs (PDF) not made: %s; the site is built without them", missing)
-        return RenderedPacks(skipped=missing)
-    started = time.perf_counter()
-    settings = portal.settings
-    cache = _cache(settings.chart_cache_path)
-    made = RenderedPacks()
-    todo = []  # (cache key, site path, html) of each pack the cache lacks
+        return PackWork(RenderedPacks(skipped=missing), [], cache, write, started)
     shown = {}  # what each pack made shows, to keep it by
 
     def publish(path: str, data: bytes) -> None:
@@ -127,33 +159,27 @@ def render_packs(
         if memo is not None:
             memo.keep(path, shown[path], also, data=data)
 
-    renderer = pdfworker.renderer()
+    work = PackWork(RenderedPacks(), [], cache, publish, started)
     for pack in plan_packs(portal):
-        made.packs[pack.kind, pack.slug] = pack
-        for lang in settings.languages:
-            path = lang_root(lang, settings.default_lang) + pack.url
+        work.made.packs[pack.kind, pack.slug] = pack
+        for lang in portal.settings.languages:
+            path = lang_root(lang, portal.settings.default_lang) + pack.url
             shown[path] = pack_shows(portal, pack)
             if memo is not None and memo.link_all([path], shown[path], also):
-                made.kept += 1
-                continue
-            html = html_of(pack, lang)
-            key = hashlib.sha256(f"{renderer}\n{html}".encode()).hexdigest()
-            data = cache.get(key)
-            if data is None:
-                todo.append((key, path, html))
+                work.made.kept += 1
             else:
-                publish(path, data)
-                made.cached += 1
-    tasks = [html for _, _, html in todo]
-    with rendering.rendered(
-        tasks, console, pdfworker.render_pdf, PARALLEL_MIN, "Rendering briefing packs"
-    ) as results:
-        for (key, path, _), data in zip(todo, results, strict=True):
-            cache.put(key, data)
-            publish(path, data)
-            made.rendered += 1
-    made.seconds = time.perf_counter() - started
-    return made
+                _html_or_cached(work, path, html_of(pack, lang))
+    return work
+
+
+def _html_or_cached(work: PackWork, path: str, html: str) -> None:
+    key = hashlib.sha256(f"{pdfworker.renderer()}\n{html}".encode()).hexdigest()
+    data = work.cache.get(key)
+    if data is None:
+        work.todo.append((key, path, html))
+    else:
+        work.publish(path, data)
+        work.made.cached += 1
 
 
 def pack_shows(portal: Portal, pack: Pack) -> tuple[str, ...]:

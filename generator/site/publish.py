@@ -89,6 +89,28 @@ def basic_files(
 def render_charts(portal: Portal, write, console=None, memo=None) -> rendering.RenderedCharts:
     """Every chart file: kept from an earlier build where ``memo`` (a ``Memo``) has it,
     else from the chart cache where it holds it, else rendered (see ``rendering``)."""
+    return prepare_charts(portal, write, memo).run(console)
+
+
+@dataclass
+class ChartWork:
+    """The charts a build makes, their specs made: ``run`` renders them (in a thread of its
+    own if need be, beside the pages: it touches no language nor any template)."""
+
+    jobs: list
+    cache: ChartCache
+    write: object
+    kept: int
+
+    def run(self, console=None, stop=None) -> rendering.RenderedCharts:
+        counts = rendering.render_charts(self.jobs, self.cache, self.write, console, stop)
+        counts.kept = self.kept
+        return counts
+
+
+def prepare_charts(portal: Portal, write, memo=None) -> ChartWork:
+    """The chart files of ``portal`` to make, those ``memo`` keeps linked in already;
+    ``write(path, bytes)`` will publish each one made."""
     memo = memo if memo is not None else Memo()
     cache_folder = portal.settings.chart_cache_path
     rendering.keep_compiled(None if cache_folder is None else Path(cache_folder) / "vega")
@@ -108,17 +130,19 @@ def render_charts(portal: Portal, write, console=None, memo=None) -> rendering.R
         write(path, data)
         memo.keep(path, shown.get(path, EVERY), data=data)
 
-    cache = ChartCache(portal.settings.chart_cache_path)
-    counts = rendering.render_charts(jobs, cache, made, console)
-    counts.kept = kept
-    return counts
+    return ChartWork(jobs, ChartCache(cache_folder), made, kept)
 
 
 def render_packs(
     portal: Portal, html_of, write, console=None, memo=None, also: str = ""
 ) -> packs.RenderedPacks:
     """Every PDF briefing pack, kept or from its cache where they hold them (``packs``)."""
-    return packs.render_packs(portal, html_of, write, console, memo, also)
+    return packs.prepare_packs(portal, html_of, write, memo, also).run(console)
+
+
+def prepare_packs(portal: Portal, html_of, write, memo=None, also: str = "") -> packs.PackWork:
+    """The PDF briefing packs to make, their HTML made (``packs.prepare_packs``)."""
+    return packs.prepare_packs(portal, html_of, write, memo, also)
 
 
 def pack_source(history) -> dict[str, str]:

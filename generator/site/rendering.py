@@ -100,14 +100,20 @@ def compile_vegalite(spec: dict) -> dict:
     return vega
 
 
+class Cancelled(Exception):
+    """The build stopped (an error, SIGINT, SIGTERM) while this work went on beside it."""
+
+
 def render_charts(
-    jobs: list[ChartJob], cache: ChartCache, write: Callable[[str, bytes], None], console=None
-) -> RenderedCharts:
+    jobs: list[ChartJob], cache: ChartCache, write: Callable[[str, bytes], None], console=None,
+    stop=None,
+) -> RenderedCharts:  # fmt: skip
     """Hand every file of ``jobs`` to ``write`` (site path, bytes) as soon as it is ready:
     from ``cache`` where it holds it, rendered otherwise. Nothing is kept: a register of
     10,000 targets has some 3 GB of charts.
 
     ``console`` (a rich Console) shows a progress bar while many charts are rendered.
+    ``stop`` (a ``threading.Event``), once set, stops the rendering (``Cancelled``).
     """
     counts = RenderedCharts()
     todo = []  # (job number, worker task) for each job with a file missing
@@ -123,7 +129,7 @@ def render_charts(
             svg = data if fmt == "svg" else svg
         if missing:
             todo.append((i, (job.grammar, job.spec, tuple(missing), svg)))
-    with rendered([task for _, task in todo], console) as results:
+    with rendered([task for _, task in todo], console, stop=stop) as results:
         for (i, _), made in zip(todo, results, strict=True):
             paths = dict(jobs[i].outputs)
             for fmt, data in made.items():
@@ -136,16 +142,18 @@ def render_charts(
 @contextmanager
 def rendered(
     tasks: list, console, function: Callable = None, parallel_min: int | None = None,
-    label: str = "Rendering charts",
+    label: str = "Rendering charts", stop=None,
 ) -> Iterator[Iterator]:  # fmt: skip
     """``function`` (a chart task's files by default) of each of ``tasks``, in order, in
     worker processes when there are at least ``parallel_min`` (PARALLEL_MIN); whatever
     ends the ``with`` ends the work. ``function`` must be a module-level function of plain
-    arguments whose module imports nothing heavy: the briefing packs use it too."""
+    arguments whose module imports nothing heavy: the briefing packs use it too. Once
+    ``stop`` (a ``threading.Event``) is set, the next result raises ``Cancelled``: work
+    done beside the page rendering stops with the build."""
     function = function or _render_task
     parallel_min = PARALLEL_MIN if parallel_min is None else parallel_min
     if len(tasks) < parallel_min:
-        results = _with_progress(map(function, tasks), len(tasks), console, label)
+        results = _until(_with_progress(map(function, tasks), len(tasks), console, label), stop)
         try:
             yield results
         finally:
@@ -156,7 +164,7 @@ def rendered(
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start) as pool:
         # Small chunks: few round trips, yet the progress bar still moves smoothly.
         chunks = pool.map(function, tasks, chunksize=4)
-        results = _with_progress(chunks, len(tasks), console, label)
+        results = _until(_with_progress(chunks, len(tasks), console, label), stop)
         try:
             yield results
         except BaseException:
@@ -165,6 +173,13 @@ def rendered(
             raise
         finally:
             results.close()
+
+
+def _until(results: Iterator, stop) -> Iterator:
+    for result in results:
+        if stop is not None and stop.is_set():
+            raise Cancelled("the build stopped")
+        yield result
 
 
 def _worker_start() -> None:
