@@ -6,8 +6,10 @@ One copy of the sample project, in a git repository of its own, goes through eve
 of change in turn. After each, the same output folder is rebuilt (``build.build``, as
 ``invoke build`` does, its incremental state warm) and a fresh folder is built with
 ``force=True``; the two trees must hold the same paths with the same bytes. The cold
-builds have a chart cache of their own (seeded from the first build's, its charts and
-packs being keyed by content), so that nothing an incremental build kept can reach them.
+builds have a CHART_CACHE_PATH of their own, given the rebuilds' charts and packs before
+each build (they are keyed by content), never the rebuilds' store of kept files: a cold
+build cannot take a stale file from it, nor leave its own files for the next rebuild.
+Each change must alter the cold site, and show in it, or it would test nothing.
 """
 
 from __future__ import annotations
