@@ -123,6 +123,8 @@ def _build_alone(
     # The portal's own templates too: a host site's THEME is not them.
     site_wide = [portal_settings.content_path, Path(settings.get("THEME", "theme")), theme_folder()]
     site_wide.append(portal_settings.editions_path)
+    # A host site's template overrides are read before the portal's own templates.
+    site_wide += [Path(folder) for folder in settings.get("THEME_TEMPLATES_OVERRIDES") or ()]
     fingerprint = input_fingerprint(settings, [portal_settings.targets_path, *site_wide])
     record = BuildRecord(output)
     last = None if force else record.matches(fingerprint)

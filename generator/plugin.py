@@ -26,6 +26,7 @@ from .portaltheme import replaced_static_files, static_files, use_portal_templat
 from .project.loader import Project, load_project
 from .project.settings import canonical_tag, from_pelican
 from .register import i18n
+from .register.digest import digest
 from .register.errors import PortalError
 from .register.model import in_language, shown_language
 from .register.names import name_in, translate_name
@@ -244,7 +245,8 @@ class PortalGenerator(Generator):
         made it, if the memo holds it, else rendered."""
         root = i18n.lang_root(lang, self.portal.settings.default_lang)
         path = root + page.save_as
-        kept = self.memo.text(path, page.shows)
+        also = digest(page.variables) if page.by_variables else ""
+        kept = self.memo.text(path, page.shows, also)
         template = self.get_template(page.template) if kept is None else _Kept(kept)
         try:
             writer.write_file(
@@ -262,8 +264,9 @@ class PortalGenerator(Generator):
         except FileOverwriteFailedError:
             raise _taken(path) from None
         if kept is None:
+            logger.debug("rendered %s", path)
             self.written.pages_rendered += 1
-            self.memo.keep(path, page.shows)
+            self.memo.keep(path, page.shows, also)
 
     def content_pages(self, lang: str) -> list[pages.Page]:
         """The hand-written pages under content/, each in ``lang`` where a translation exists."""
@@ -275,9 +278,9 @@ class PortalGenerator(Generator):
             page = translated[0] if translated else original
             save_as = f"pages/{original.slug}.html"
             variables = {"page": page, "content_lang": canonical_tag(page.lang)}
-            found.append(
-                pages.Page(save_as, page.template, page.title, ((page.title, ""),), variables)
-            )
+            # A hand-written page shows no target: its text is content, a site-wide input.
+            crumbs = ((page.title, ""),)
+            found.append(pages.Page(save_as, page.template, page.title, crumbs, variables, ()))
         return found
 
     def plain_name(self, name: str) -> str:

@@ -41,6 +41,9 @@ class Page:
     variables: dict[str, Any] = field(default_factory=dict)
     shows: tuple[str, ...] | None = None
     """The ids of the targets it shows; None: it shows them all, or may (``dependencies``)."""
+    by_variables: bool = False
+    """It shows nothing of the targets but its ``variables`` (and what every page shows):
+    a rebuild keeps it while they are equal."""
 
 
 def group_title(kind: str, name: str, glossary: dict | None = None) -> str:
@@ -138,7 +141,8 @@ def plan(portal: Portal, edition_urls: Sequence[str] = ()) -> list[Page]:
     pages.append(money_page(portal))
     pages.append(Page("corrections.html", "corrections", _("Corrections"),
                       ((_("Corrections"), ""),)))  # fmt: skip
-    pages.append(Page("search.html", "search", _("Search"), ((_("Search"), ""),)))
+    # No target's figures: the search page's filters name the groups, a site-wide input.
+    pages.append(Page("search.html", "search", _("Search"), ((_("Search"), ""),), shows=()))
     pages.append(not_found_page(portal))
     return with_descriptions(pages, portal)
 
@@ -151,7 +155,7 @@ def not_found_page(portal: Portal) -> Page:
     shown at any depth, so its links are absolute: under SITEURL, or from the server root
     when there is none (the site is then assumed to be served from a host's root)."""
     variables = {"SITEURL": portal.settings.siteurl, "not_found": True}
-    return Page(NOT_FOUND_URL, "404", _("Page not found"), (), variables)
+    return Page(NOT_FOUND_URL, "404", _("Page not found"), (), variables, shows=())
 
 
 def _listing_pages(
@@ -222,10 +226,12 @@ def _quarter_pages(portal: Portal) -> list[Page]:
             "amendments": amended.get(report.quarter, []),
         }
         crumbs = ((title, index), (str(report.quarter), ""))
+        # What changed in a quarter is its report's: a figure that moves no status there
+        # leaves the page as it was.
         pages.append(
             Page(quarter_url(report.quarter), "quarter",
                  _("What changed in %(quarter)s") % {"quarter": report.quarter},
-                 crumbs, variables)
+                 crumbs, variables, (), by_variables=True)
         )  # fmt: skip
     return pages
 
@@ -348,7 +354,8 @@ def _briefing_pages(portal: Portal) -> list[Page]:
         title = _("Briefing pack: %(bureau)s") % {"bureau": name}
         crumbs = ((_("Briefing packs"), index), (name, ""))
         variables = {"group": group, "items": items, "moneywords": moneywords}
-        pages.append(Page(briefing_url(group.slug), "briefing", title, crumbs, variables))
+        shows = tuple(a.target.id for a in group.assessments)  # its bureau's, as its pack
+        pages.append(Page(briefing_url(group.slug), "briefing", title, crumbs, variables, shows))
     return pages
 
 
