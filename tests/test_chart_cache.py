@@ -189,3 +189,24 @@ def test_phone_status_chart_has_its_whole_legend(fixture_site):
     svg = (fixture_site / "charts/overview/status-by-bureau.narrow.svg").read_text("utf-8")
     texts = svg_facts(svg)[2]
     assert {"Achieved late", "On track", "Withdrawn", "At risk", "Missed"} <= set(texts)
+
+
+def test_link_previews_off_publishes_no_png_and_no_og_image(register, cache, tmp_path):
+    with_previews = build(register, tmp_path / "one", cache)
+    without = build_site(
+        register, tmp_path / "two", CHART_CACHE_PATH=str(cache), LINK_PREVIEWS=False
+    )
+    pngs = sorted((tmp_path / "two" / "charts").glob("*.png"))
+    assert pngs == [] and len(list((tmp_path / "one" / "charts").glob("*.png"))) == len(TARGET_IDS)
+    page = (tmp_path / "two" / "targets" / f"{TARGET_IDS[0]}.html").read_text(encoding="utf-8")
+    assert 'property="og:image"' not in page
+    assert (
+        'property="og:image"'
+        in (tmp_path / "one" / "targets" / f"{TARGET_IDS[0]}.html").read_text()
+    )
+    # Every SVG is still there: only the link previews are left out.
+    svgs = {p.name for p in (tmp_path / "one" / "charts").glob("*.svg")}
+    assert {p.name for p in (tmp_path / "two" / "charts").glob("*.svg")} == svgs
+    assert without.charts_rendered + without.charts_cached == with_previews.charts_rendered - len(
+        TARGET_IDS
+    )

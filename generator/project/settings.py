@@ -80,6 +80,10 @@ class PortalSettings:
     published_date: str | None = None
     """PUBLISHED_DATE: the date the pages give as published, an ISO date in quotes. Default
     None: the commit date of the register's newest commit (unknown outside git)."""
+    link_previews: bool = True
+    """LINK_PREVIEWS: give each target page a PNG of its chart for link previews (og:image),
+    about a third of a first build's chart rendering. Default True; False publishes no PNG
+    and no og:image, and a first build is that much quicker."""
 
 
 # Every setting the portal, its plugin or its theme reads (Pelican reads its own as well).
@@ -88,7 +92,7 @@ PORTAL_SETTINGS = (
     "SITEURL", "CHART_CACHE_PATH", "LANGUAGES", "REQUIRE_TRANSLATIONS", "DATA_LICENSE",
     "DATA_LICENSE_URL", "SITENAME", "SITE_OWNER", "RELATIVE_URLS", "JINJA_ENVIRONMENT",
     "PLUGINS", "RECORD_SINCE", "REQUIRE_HISTORY", "EDITIONS_PATH", "FINANCIAL_YEAR_START",
-    "PUBLISHED_DATE", "SPEND_LAG",
+    "PUBLISHED_DATE", "SPEND_LAG", "LINK_PREVIEWS",
 )  # fmt: skip
 PLUGIN = "generator.plugin"
 # The settings file a build read (set by build.read_settings): its folder is the repository.
@@ -157,6 +161,7 @@ def from_pelican(settings: dict[str, Any]) -> PortalSettings:
         "editions_path": _beside_settings(settings, _folder(reader, "EDITIONS_PATH", "editions")),
         "financial_year_start": reader.take("FINANCIAL_YEAR_START", _month, 1),
         "published_date": reader.take("PUBLISHED_DATE", _iso_date),
+        "link_previews": reader.take("LINK_PREVIEWS", _boolean, True),
     }
     _check_cache_apart(reader, values["chart_cache_path"], values["targets_path"])
     _check_theme_settings(reader)

@@ -116,13 +116,14 @@ def prepare_charts(portal: Portal, write, memo=None) -> ChartWork:
     rendering.keep_compiled(None if cache_folder is None else Path(cache_folder) / "vega")
     shown: dict[str, tuple[str, ...] | None] = {}  # what each chart to make shows
     jobs, kept = [], 0
+    previews = portal.settings.link_previews
     for a in portal.assessments:
         shows = (a.target.id,)
-        paths = target_chart_paths(a)
+        paths = target_chart_paths(a, previews)
         if memo.link_all(paths, shows):
             kept += len(paths)
             continue
-        jobs += target_chart_jobs(a, portal.quarter)
+        jobs += target_chart_jobs(a, portal.quarter, previews)
         shown.update(dict.fromkeys(paths, shows))
     jobs += overview_jobs(portal)
 
@@ -153,21 +154,22 @@ def pack_source(history) -> dict[str, str]:
     return {"commit": newest.commit[:10], "date": newest.date[:10]}
 
 
-def target_chart_paths(a) -> list[str]:
+def target_chart_paths(a, previews: bool = True) -> list[str]:
     """The site paths of the chart files of one target (``target_chart_jobs``)."""
     tid = a.target.id
-    paths = [chart_url(tid), chart_png_url(tid), chart_url(narrow_name(tid))]
-    return paths + moneychart.chart_paths(a)
+    paths = [chart_url(tid), *([chart_png_url(tid)] if previews else [])]
+    return [*paths, chart_url(narrow_name(tid)), *moneychart.chart_paths(a)]
 
 
-def target_chart_jobs(a, quarter) -> list[rendering.ChartJob]:
-    """A target's progress chart (SVG, and PNG for link previews), its phone variant, and
-    its money charts if it has a budget."""
+def target_chart_jobs(a, quarter, previews: bool = True) -> list[rendering.ChartJob]:
+    """A target's progress chart (SVG, and PNG for link previews unless not ``previews``),
+    its phone variant, and its money charts if it has a budget."""
     tid = a.target.id
     spec = charts.target_spec(a.basis, quarter)  # the promise the status is judged on
     narrow = charts.target_spec(a.basis, quarter, narrow=True)
+    formats = (("svg", chart_url(tid)),) + ((("png", chart_png_url(tid)),) if previews else ())
     return [
-        rendering.chart_job("vega", spec, (("svg", chart_url(tid)), ("png", chart_png_url(tid)))),
+        rendering.chart_job("vega", spec, formats),
         rendering.chart_job("vega", narrow, (("svg", chart_url(narrow_name(tid))),)),
         *moneychart.chart_jobs([a]),
     ]
@@ -175,7 +177,8 @@ def target_chart_jobs(a, quarter) -> list[rendering.ChartJob]:
 
 def chart_jobs(portal: Portal) -> list[rendering.ChartJob]:
     """Every chart of the site: each target's (``target_chart_jobs``), then the overviews."""
-    jobs = [job for a in portal.assessments for job in target_chart_jobs(a, portal.quarter)]
+    previews = portal.settings.link_previews
+    jobs = [j for a in portal.assessments for j in target_chart_jobs(a, portal.quarter, previews)]
     return jobs + overview_jobs(portal)
 
 
