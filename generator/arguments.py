@@ -24,7 +24,17 @@ from .register.quarters import Quarter
 PROG = usage.CLI
 SCHEMA_FILE = Path("docs") / "target.schema.json"
 # The README's tasks that are not staff jobs on the register: run with invoke only.
-INVOKE_ONLY = ("publish", "clean", "bench", "translations", "golden", "test", "lint", "lock")
+INVOKE_ONLY = (
+    "publish",
+    "clean",
+    "livereload",
+    "bench",
+    "translations",
+    "golden",
+    "test",
+    "lint",
+    "lock",
+)
 
 
 SETTINGS_HELP = "the Pelican settings file (default: pelicanconf.py in the current folder)"

@@ -150,7 +150,8 @@ def test_cli_says_what_a_rebuild_rendered(project):
     summary, hint = result.stdout.strip().splitlines()[-2:]
     assert re.fullmatch(
         r"Built \d+ targets as of \d{4}-Q[1-4] \(\d+ missed[^)]*\): \d+ pages written "
-        r"\(\d+ rendered, the others as the last build made them\), 0 charts rendered, \d+ from cache, 0 PDF packs rendered, \d+ from cache, "
+        r"\(\d+ rendered, the others as the last build made them\), 0 charts rendered, "
+        r"\d+ from cache, 0 PDF packs rendered, \d+ from cache, "
         r"in [\d.]+ s\.",
         summary,
     ), summary

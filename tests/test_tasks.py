@@ -120,9 +120,7 @@ def test_the_task_has_the_commands_options_with_their_help(command):
 def test_every_staff_command_is_a_task_and_the_rest_are_invoke_only():
     names = set(Collection.from_module(tasks_module()).task_names)
     assert set(subparsers()) == set(STAFF_COMMANDS)
-    # livereload is invoke's too (pelican-quickstart's task): a server for whoever edits,
-    # which arguments.INVOKE_ONLY, and so the command line's help, does not list yet.
-    assert names == set(STAFF_COMMANDS) | set(arguments.INVOKE_ONLY) | {"livereload"}
+    assert names == set(STAFF_COMMANDS) | set(arguments.INVOKE_ONLY)
 
 
 @pytest.mark.parametrize("command", STAFF_COMMANDS)
