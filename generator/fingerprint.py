@@ -29,7 +29,7 @@ from .register.files import NotRead, chunks, list_tree
 PACKAGE = CODE
 RENDERING_PACKAGES = (
     "pelican", "jinja2", "markdown", "nh3", "babel", "pyyaml",
-    "altair", "vl-convert-python", "pandas", "pagefind",
+    "altair", "vl-convert-python", "pandas", "pagefind", "weasyprint",
 )  # fmt: skip
 # A content or theme file larger than this (a video, say) is hashed by its size and
 # change time instead of its bytes: the fingerprint never reads a huge file whole.

@@ -26,7 +26,6 @@ from .portaltheme import replaced_static_files, static_files, use_portal_templat
 from .project.loader import Project, load_project
 from .project.settings import canonical_tag, from_pelican
 from .register import i18n
-from .register.digest import digest
 from .register.errors import PortalError
 from .register.model import in_language, shown_language
 from .register.names import name_in, translate_name
@@ -245,8 +244,7 @@ class PortalGenerator(Generator):
         made it, if the memo holds it, else rendered."""
         root = i18n.lang_root(lang, self.portal.settings.default_lang)
         path = root + page.save_as
-        also = digest(page.variables) if page.by_variables else ""
-        kept = self.memo.text(path, page.shows, also)
+        kept = self.memo.text(path, page.shows)
         template = self.get_template(page.template) if kept is None else _Kept(kept)
         try:
             writer.write_file(
@@ -266,7 +264,7 @@ class PortalGenerator(Generator):
         if kept is None:
             logger.debug("rendered %s", path)
             self.written.pages_rendered += 1
-            self.memo.keep(path, page.shows, also)
+            self.memo.keep(path, page.shows)
 
     def content_pages(self, lang: str) -> list[pages.Page]:
         """The hand-written pages under content/, each in ``lang`` where a translation exists."""

@@ -148,10 +148,6 @@ def prepare_packs(
     lang)`` gives its HTML and ``write(site path, bytes)`` publishes its PDF."""
     started = time.perf_counter()
     cache = _cache(portal.settings.chart_cache_path)
-    missing = pdfworker.missing_libraries()
-    if missing:
-        logger.warning("briefing packs (PDF) not made: %s; the site is built without them", missing)
-        return PackWork(RenderedPacks(skipped=missing), [], cache, write, started)
     shown = {}  # what each pack made shows, to keep it by
 
     def publish(path: str, data: bytes) -> None:
@@ -160,15 +156,22 @@ def prepare_packs(
             memo.keep(path, shown[path], also, data=data)
 
     work = PackWork(RenderedPacks(), [], cache, publish, started)
-    for pack in plan_packs(portal):
-        work.made.packs[pack.kind, pack.slug] = pack
-        for lang in portal.settings.languages:
-            path = lang_root(lang, portal.settings.default_lang) + pack.url
-            shown[path] = pack_shows(portal, pack)
-            if memo is not None and memo.link_all([path], shown[path], also):
-                work.made.kept += 1
-            else:
-                _html_or_cached(work, path, html_of(pack, lang))
+    planned = [(pack, lang) for pack in plan_packs(portal) for lang in portal.settings.languages]
+    for pack, lang in planned:
+        path = lang_root(lang, portal.settings.default_lang) + pack.url
+        shown[path] = pack_shows(portal, pack)
+        if memo is not None and memo.link_all([path], shown[path], also):
+            work.made.kept += 1
+            continue
+        # Asked only when a pack is to be made: loading WeasyPrint costs most of a second.
+        missing = pdfworker.missing_libraries()
+        if missing:
+            logger.warning(
+                "briefing packs (PDF) not made: %s; the site is built without them", missing
+            )
+            return PackWork(RenderedPacks(skipped=missing), [], cache, write, started)
+        _html_or_cached(work, path, html_of(pack, lang))
+    work.made.packs = {(pack.kind, pack.slug): pack for pack, _ in planned}
     return work
 
 

@@ -41,9 +41,6 @@ class Page:
     variables: dict[str, Any] = field(default_factory=dict)
     shows: tuple[str, ...] | None = None
     """The ids of the targets it shows; None: it shows them all, or may (``dependencies``)."""
-    by_variables: bool = False
-    """It shows nothing of the targets but its ``variables`` (and what every page shows):
-    a rebuild keeps it while they are equal."""
 
 
 def group_title(kind: str, name: str, glossary: dict | None = None) -> str:
@@ -226,12 +223,10 @@ def _quarter_pages(portal: Portal) -> list[Page]:
             "amendments": amended.get(report.quarter, []),
         }
         crumbs = ((title, index), (str(report.quarter), ""))
-        # What changed in a quarter is its report's: a figure that moves no status there
-        # leaves the page as it was.
         pages.append(
             Page(quarter_url(report.quarter), "quarter",
                  _("What changed in %(quarter)s") % {"quarter": report.quarter},
-                 crumbs, variables, (), by_variables=True)
+                 crumbs, variables)
         )  # fmt: skip
     return pages
 
