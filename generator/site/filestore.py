@@ -9,8 +9,10 @@ making the file again.
 Kept content is linked (a hard link, no copy) both into the store and into the sites
 built from it, and nothing writes to a linked file: the build writes every file it makes
 as a new file, and a page, which Pelican writes, is handed to Pelican as text
-(``text``). A file someone edited in place (in the store or in a built site) has a new
-change time or size: it is never served again, and its file is made anew.
+(``text``). A file someone edited in place (in the store or in a built site) no longer
+has the size, change time and bytes kept: it is never served again, and its file is made
+anew. A file whose change time alone moved (restored from a CI cache) is checked by its
+bytes.
 
 The manifest holds the files of the last build alone, and content no longer in it is
 deleted after the build (``save``), so the store stays the size of one site. Every
@@ -67,7 +69,14 @@ class FileStore:
             info = path.stat()
         except OSError:
             return None
-        return path if (info.st_size, info.st_mtime_ns) == (size, mtime) else None
+        if (info.st_size, info.st_mtime_ns) == (size, mtime):
+            return path
+        # Restored from an archive (a CI cache), a file can come back with another change
+        # time: its bytes say whether it is still the content kept.
+        if info.st_size != size or not _holds(path, str(sha)):
+            return None
+        self._known[key] = [sha, info.st_size, info.st_mtime_ns]
+        return path
 
     def has(self, key: str) -> bool:
         """Whether the store holds the file of ``key``, whole and untouched."""
@@ -153,6 +162,17 @@ class FileStore:
                 "built files not kept in %s (%s): the next build makes them", self.folder, exc
             )
             self._warned = True
+
+
+def _holds(path: Path, sha: str) -> bool:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as file:
+            for piece in iter(lambda: file.read(1 << 20), b""):
+                digest.update(piece)
+    except OSError:
+        return False
+    return digest.hexdigest() == sha
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
