@@ -20,7 +20,8 @@ import json
 import marshal
 import os
 import subprocess
-from importlib.metadata import PackageNotFoundError, version
+import sys
+from importlib.metadata import PackageNotFoundError, distributions, version
 from pathlib import Path
 
 from . import CODE
@@ -60,9 +61,17 @@ def site_inputs(settings: dict, folders: list[Path]) -> str:
     )
     for folder in [*folders, PACKAGE]:
         _add_folder(digest, Path(folder))
-    for name in RENDERING_PACKAGES:
-        digest.update(f"{name}={_version(name)}\n".encode())
+    # Every installed package, not only those named: a file kept for a rebuild must not
+    # outlive the library that made it (a Markdown extension, the URL parser, a plugin).
+    digest.update(_installed().encode())
     return digest.hexdigest()
+
+
+def _installed() -> str:
+    # A set: a folder put on the path twice (Pelican adds the settings' own) lists its
+    # packages twice.
+    found = sorted({f"{d.metadata['Name'] or ''}=={d.version}" for d in distributions()})
+    return f"python {sys.version}\n" + "\n".join(found)
 
 
 def _settings_text(settings: dict) -> str:
@@ -96,6 +105,8 @@ def _add_folder(digest, folder: Path) -> None:
     # refused entry is hashed by its refusal, so adding one builds again and is refused.
     tree = list_tree(folder)
     for path in tree.files:
+        if "__pycache__" in path.parts:  # compiled from the sources, and written mid-build
+            continue
         digest.update(f"{path.relative_to(folder).as_posix()}\n".encode())
         digest.update(_file_hash(path))
     for refused in tree.refused:

@@ -70,6 +70,10 @@ TEMPLATE_GLOBALS = {
 }
 
 
+# The templates of the pages that link the PDF briefing packs (PDF_PACKS).
+PACK_PAGES = ("briefing", "briefings")
+
+
 class PortalGenerator(Generator):
     """Loads the register, assesses every target and writes the portal in every language."""
 
@@ -244,8 +248,10 @@ class PortalGenerator(Generator):
         made it, if the memo holds it, else rendered."""
         root = i18n.lang_root(lang, self.portal.settings.default_lang)
         path = root + page.save_as
-        kept = self.memo.text(path, page.shows)
-        template = self.get_template(page.template) if kept is None else _Kept(kept)
+        # The briefing pages link the PDF packs made, which depend on WeasyPrint running here.
+        also = repr(sorted(self.context["PDF_PACKS"])) if page.template in PACK_PAGES else ""
+        kept = self.memo.text(path, page.shows, also)
+        template = _Recorded(self.get_template(page.template)) if kept is None else _Kept(kept)
         try:
             writer.write_file(
                 path,
@@ -264,7 +270,7 @@ class PortalGenerator(Generator):
         if kept is None:
             logger.debug("rendered %s", path)
             self.written.pages_rendered += 1
-            self.memo.keep(path, page.shows)
+            self.memo.keep(path, page.shows, also, data=template.text.encode("utf-8"))
 
     def content_pages(self, lang: str) -> list[pages.Page]:
         """The hand-written pages under content/, each in ``lang`` where a translation exists."""
@@ -342,6 +348,19 @@ class _Kept:
         self.text = text
 
     def render(self, context) -> str:
+        return self.text
+
+
+class _Recorded:
+    """A page's template, keeping the text it rendered: the text is what the memo keeps,
+    whatever line endings Pelican writes it with."""
+
+    def __init__(self, template) -> None:
+        self.template = template
+        self.text = ""
+
+    def render(self, context) -> str:
+        self.text = self.template.render(context)
         return self.text
 
 

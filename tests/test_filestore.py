@@ -141,3 +141,27 @@ def test_two_values_have_the_same_digest_exactly_when_they_are_the_same(a, b):
     same = json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
     assert (digest(a) == digest(b)) == same
     assert digest(a) == digest(json.loads(json.dumps(a)))  # rebuilt, in another order
+
+
+def test_a_file_edited_in_place_then_made_again_is_kept_as_made(tmp_path):
+    # The review's case: the edited copy (shared with the store through a link) must not
+    # be taken for the content when the same bytes are made again.
+    first = _store(tmp_path / "cache", tmp_path / "one")
+    _make(first, "a.svg", b"<svg>as made</svg>", "key")
+    first.save()
+    (tmp_path / "one" / "a.svg").write_bytes(b"<svg>as made</svg>\n")  # edited in place
+    second = _store(tmp_path / "cache", tmp_path / "two")
+    assert not second.link("key", "a.svg")
+    _make(second, "a.svg", b"<svg>as made</svg>", "key")  # made again
+    second.save()
+    third = _store(tmp_path / "cache", tmp_path / "three")
+    assert third.link("key", "a.svg")
+    assert (tmp_path / "three" / "a.svg").read_bytes() == b"<svg>as made</svg>"
+
+
+def test_a_page_is_kept_as_its_text_whatever_line_endings_it_was_written_with(tmp_path):
+    first = _store(tmp_path / "cache", tmp_path / "one")
+    (tmp_path / "one" / "p.html").write_bytes(b"<p>\r\n</p>\r\n")  # as Windows writes text
+    first.keep("key", "p.html", data=b"<p>\n</p>\n")
+    first.save()
+    assert _store(tmp_path / "cache", tmp_path / "two").text("key") == "<p>\n</p>\n"

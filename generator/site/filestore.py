@@ -26,6 +26,7 @@ import hashlib
 import json
 import logging
 import os
+import secrets
 import shutil
 import tempfile
 from pathlib import Path
@@ -120,18 +121,21 @@ class FileStore:
         return data
 
     def keep(self, key: str, site_path: str, data: bytes | None = None) -> None:
-        """Keep the file this build made at ``site_path`` (``data``: its bytes, if at hand)
-        as the content of ``key``."""
+        """Keep the file this build made at ``site_path`` as the content of ``key``;
+        ``data``: the bytes it was made from, if at hand (a page's text, which Pelican
+        may write with other line endings: the text is what is kept)."""
         if self.folder is None:
             return
         made = self.staging / site_path
         try:
-            data = made.read_bytes() if data is None else data
+            written = made.read_bytes()
+            data = written if data is None else data
             sha = hashlib.sha256(data).hexdigest()
             content = self.folder / sha[:2] / sha
-            if not content.exists():
+            # Kept content is linked into built sites: one edited there in place is not it.
+            if not (content.exists() and _holds(content, sha)):
                 content.parent.mkdir(parents=True, exist_ok=True)
-                _store(made, content)
+                _store(made if written == data else None, data, content)
             info = content.stat()
         except OSError as exc:
             self._warn(exc)
@@ -176,6 +180,7 @@ def _holds(path: Path, sha: str) -> bool:
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
+    target.unlink(missing_ok=True)  # never written through: a new file, or a new link
     try:
         os.link(source, target)
     except OSError:  # another file system, or no hard links there
@@ -183,22 +188,21 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copystat(source, target)
 
 
-def _store(made: Path, content: Path) -> None:
-    """Keep ``made`` as ``content``: linked, or copied whole under a temporary name."""
+def _store(made: Path | None, data: bytes, content: Path) -> None:
+    """Keep ``data`` as ``content``, whole or not at all: ``made`` (the site's file, when
+    it holds exactly ``data``) linked, else a copy, under a temporary name renamed over
+    whatever ``content`` was."""
+    temp = content.with_name(f".part-{secrets.token_hex(8)}")
     try:
-        os.link(made, content)
-        return
-    except FileExistsError:
-        return
-    except OSError:
-        pass
-    handle, temp = tempfile.mkstemp(dir=content.parent, prefix=".part-")
-    os.close(handle)
-    try:
-        shutil.copyfile(made, temp)
+        try:
+            if made is None:
+                raise OSError("not the same bytes")
+            os.link(made, temp)
+        except OSError:
+            temp.write_bytes(data)
         os.replace(temp, content)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
 
 
