@@ -32,7 +32,7 @@ from .register.names import name_in, translate_name
 from .site import charts, editiondiff, exports, markup, opendata, packs, pages, portal, publish
 from .site.beside import Beside
 from .site.dependencies import Dependencies, Memo
-from .site.filestore import FileStore
+from .site.filestore import FileStore, KeptPage, RecordedPage, write_new
 from .site.markup import render_markdown
 from .site.publish import Written
 from .site.search import build_search_index
@@ -147,16 +147,16 @@ class PortalGenerator(Generator):
         markup.clear()  # each text converted once per build, remembered for this build only
         self.memo = self.make_memo(out)
         chart_work = publish.prepare_charts(
-            self.portal, lambda path, data: _write_file(out / path, data), self.memo
+            self.portal, lambda path, data: write_new(out / path, data), self.memo
         )
         for path, data in publish.site_files(self.portal, self.release(), self.memo):
-            _write_file(out / path, data)
+            write_new(out / path, data)
         for a in self.portal.assessments:  # each target's own document, for the next build
             self.memo.keep(exports.target_data_url(a.target.id), (a.target.id,))
         for path, data in static_files():  # the theme's css and js, whatever the site's THEME
-            _write_file(out / path, data)
+            write_new(out / path, data)
         for published in self.editions:  # the committed file, byte for byte
-            _write_file(out / published.edition.data_url, published.edition.data)
+            write_new(out / published.edition.data_url, published.edition.data)
         pack_work = self.prepare_packs(out)
         self.context["PDF_PACKS"] = pack_work.packs  # before the pages that link them
         with Beside() as beside:
@@ -168,7 +168,7 @@ class PortalGenerator(Generator):
         # Every language has the same pages: the sitemap gives each in every language.
         published = self.context["PUBLICATION"].published_date
         for path, data in publish.basic_files(self.portal, page_paths, published):
-            _write_file(out / path, data)
+            write_new(out / path, data)
         self.memo.save()
         self.written.files_reused = self.memo.reused
         if self.run is not None:
@@ -211,7 +211,7 @@ class PortalGenerator(Generator):
         """The PDF briefing packs to render (``packs.PackWork``), their HTML made."""
 
         def write(path: str, data: bytes) -> None:
-            _write_file(out / path, data)
+            write_new(out / path, data)
 
         source = publish.pack_source(self.history)  # the packs alone show the newest commit
         also = repr(sorted(source.items()))
@@ -251,7 +251,9 @@ class PortalGenerator(Generator):
         # The briefing pages link the PDF packs made, which depend on WeasyPrint running here.
         also = repr(sorted(self.context["PDF_PACKS"])) if page.template in PACK_PAGES else ""
         kept = self.memo.text(path, page.shows, also)
-        template = _Recorded(self.get_template(page.template)) if kept is None else _Kept(kept)
+        template = (
+            RecordedPage(self.get_template(page.template)) if kept is None else KeptPage(kept)
+        )
         try:
             writer.write_file(
                 path,
@@ -337,42 +339,6 @@ def _taken(path: str) -> PortalError:
         "portal to an existing Pelican site'): move the site's page, its front page for "
         "one with INDEX_SAVE_AS = 'blog/index.html'"
     )
-
-
-class _Kept:
-    """A page an earlier build made from the same inputs, handed to Pelican's writer as a
-    template that renders to it: Pelican writes it as any page (a new file, its checks and
-    signals), and the page is not rendered again."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def render(self, context) -> str:
-        return self.text
-
-
-class _Recorded:
-    """A page's template, keeping the text it rendered: the text is what the memo keeps,
-    whatever line endings Pelican writes it with."""
-
-    def __init__(self, template) -> None:
-        self.template = template
-        self.text = ""
-
-    def render(self, context) -> str:
-        self.text = self.template.render(context)
-        return self.text
-
-
-def _write_file(path: Path, data: str | bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # A file kept from an earlier build is linked, not copied (``filestore``): writing
-    # through the link would alter that build's site and the kept file. A new file it is.
-    path.unlink(missing_ok=True)
-    if isinstance(data, bytes):
-        path.write_bytes(data)
-    else:
-        path.write_text(data, encoding="utf-8", newline="\n")
 
 
 def add_settings_defaults(pelican) -> None:

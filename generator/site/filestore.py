@@ -215,3 +215,40 @@ def _write_whole(path: Path, data: dict) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+class KeptPage:
+    """A page an earlier build made from the same inputs, handed to Pelican's writer as a
+    template that renders to it: Pelican writes it as any page (a new file, its checks and
+    signals), and the page is not rendered again."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def render(self, context) -> str:
+        return self.text
+
+
+class RecordedPage:
+    """A page's template, keeping the text it rendered: the text is what the memo keeps,
+    whatever line endings Pelican writes it with."""
+
+    def __init__(self, template) -> None:
+        self.template = template
+        self.text = ""
+
+    def render(self, context) -> str:
+        self.text = self.template.render(context)
+        return self.text
+
+
+def write_new(path: Path, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` as a new file. A file kept from an earlier build is
+    linked, not copied: writing through the link would alter that build's site and the
+    kept content."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_text(data, encoding="utf-8", newline="\n")
