@@ -9,6 +9,7 @@ break the file and fix it again, watch a browser reload on its own, and stop it 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import json
 import re
@@ -137,12 +138,24 @@ def test_the_websocket_answers_the_livereload_handshake(preview):
         connection.close()
         return json.loads(reply)
 
-    reply = asyncio.run(handshake())
+    reply = in_own_thread(lambda: asyncio.run(handshake()))
     assert reply["command"] == "hello"
     assert "http://livereload.com/protocols/official-7" in reply["protocols"]
 
 
+def in_own_thread(function):
+    """``function()`` run in a thread of its own: the browser tests' Playwright keeps an
+    event loop running in the main thread for the whole session, and neither asyncio.run
+    nor a second sync Playwright may start inside it."""
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        return thread.submit(function).result()
+
+
 def test_an_edit_is_built_served_and_reloaded_in_the_browser_on_its_own(preview):
+    in_own_thread(lambda: _edit_built_served_and_reloaded(preview))
+
+
+def _edit_built_served_and_reloaded(preview):
     from tests.browser.conftest import CHROMIUM, _unavailable
 
     with contextlib.ExitStack() as stack:

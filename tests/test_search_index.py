@@ -44,7 +44,10 @@ def test_a_target_is_indexed_by_title_status_and_description(sample_site, lang):
     page = (sample_site / ROOTS[lang] / "targets" / "PA2022-003.html").read_text("utf-8")
     found = text(indexed["PA2022-003"])
     title = {"en": "Cut municipal solid waste", "zh-Hant": "把每日運往堆填區的都市固體廢物"}
-    assert found.startswith(title[lang]), found[:80]
+    # The eyebrow line first (its id: a search for the id finds the target), then the title.
+    eyebrow = {"en": "Target PA2022-003 · Policy Address 2022. ", "zh-Hant": "目標PA2022-003"}
+    assert found.startswith(eyebrow[lang]), found[:80]
+    assert title[lang] in found[:120], found[:120]
     assert indexed["PA2022-003"]["meta"]["title"].startswith(title[lang])
     # The description (the promise in the register's words), not the key figures line.
     assert {"en": "landfill", "zh-Hant": "廚餘回收"}[lang] in found
