@@ -157,9 +157,10 @@ def prepare_packs(
 
     work = PackWork(RenderedPacks(), [], cache, publish, started)
     planned = [(pack, lang) for pack in plan_packs(portal) for lang in portal.settings.languages]
+    shows = {id(pack): pack_shows(portal, pack) for pack, _ in planned}  # once a pack
     for pack, lang in planned:
         path = lang_root(lang, portal.settings.default_lang) + pack.url
-        shown[path] = pack_shows(portal, pack)
+        shown[path] = shows[id(pack)]
         if memo is not None and memo.link_all([path], shown[path], also):
             work.made.kept += 1
             continue
